@@ -1,0 +1,74 @@
+/* Helpers shared by the subcommands: the one place that words errors and picks exit codes. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "gd_error.h"
+
+static void vmsg(const char *cmd, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "gdbench%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(cmd, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try 'gdbench %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return GD_EXIT_USAGE;
+}
+
+int cli_fail(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(cmd, fmt, ap);
+	va_end(ap);
+	return GD_EXIT_FAIL;
+}
+
+int cli_isa(const char *cmd, const char *request, gd_isa *out)
+{
+	int rc = gd_isa_resolve(request, out);
+	const char *shown = request && *request ? request : getenv("GDBENCH_ISA");
+	const char *from = request && *request ? "--isa" : "GDBENCH_ISA";
+	if (rc == GD_EINVAL)
+		return cli_usage(cmd, "%s '%s' is not an ISA level; expected one of: %s", from, shown,
+		                 GD_ISA_CHOICES);
+	if (rc == GD_ENOCPU)
+		return cli_usage(cmd, "%s %s: this CPU cannot run it (%s; best available: %s)", from, shown,
+		                 gd_cpu_get()->refused, gd_isa_name(gd_cpu_get()->max));
+	return 0;
+}
+
+int cli_int_list(const char *s, int lo, int hi, int *out, int max, int *n)
+{
+	*n = 0;
+	const char *p = s;
+	while (*p) {
+		char *end;
+		errno = 0;
+		long v = strtol(p, &end, 10);
+		if (end == p || errno || v < lo || v > hi || (*end && *end != ',') || *n >= max)
+			return -1;
+		out[(*n)++] = (int)v;
+		p = *end ? end + 1 : end;
+		if (*end == ',' && !*p)
+			return -1;
+	}
+	return *n ? 0 : -1;
+}
+
+gd_build_info cli_build_info(void)
+{
+	return (gd_build_info){ GD_VERSION, GD_GIT_REVISION, GD_COMPILER, GD_BUILD_TYPE,
+		                GD_CFLAGS_SCALAR, GD_CFLAGS_AVX2, GD_CFLAGS_AVX512 };
+}

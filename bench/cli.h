@@ -1,0 +1,24 @@
+/* Helpers shared by the gdbench subcommands: messages, exit codes, common flag parsing. */
+#ifndef GD_CLI_H
+#define GD_CLI_H
+
+#include "context.h"
+#include "cpu.h"
+
+enum { GD_EXIT_OK = 0, GD_EXIT_FAIL = 1, GD_EXIT_USAGE = 2 };
+
+int cmd_list(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
+
+/* "gdbench CMD: <message>" plus a hint to --help on stderr; returns GD_EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "gdbench CMD: <message>" on stderr; returns GD_EXIT_FAIL. */
+int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Resolve --isa / GDBENCH_ISA with a message naming the choices or what the
+ * CPU lacks. Returns 0 or GD_EXIT_USAGE. */
+int cli_isa(const char *cmd, const char *request, gd_isa *out);
+/* Parse "1,2,4" into out[0..*n-1] (each in [lo, hi]). Returns 0 or -1. */
+int cli_int_list(const char *s, int lo, int hi, int *out, int max, int *n);
+gd_build_info cli_build_info(void);
+#endif

@@ -1,0 +1,41 @@
+/* gdbench: the command-line entry point; dispatches subcommands, owns exit codes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+static const char usage[] =
+	"Usage: gdbench COMMAND [OPTIONS]\n"
+	"Benchmark gradient-descent update rules on this CPU.\n"
+	"\n"
+	"Commands:\n"
+	"  info      machine context and the roofline measured now (bandwidth, FMA peak)\n"
+	"  list      registered kernels: rule, implementation, ISA, FLOPs and bytes per element\n"
+	"  kernels   microbenchmarks of every update rule x variant x size (Google Benchmark)\n"
+	"\n"
+	"Run 'gdbench COMMAND --help' for a command's options.\n"
+	"Environment: GDBENCH_ISA caps the ISA level like --isa (scalar, avx2, avx512, best).\n"
+	"Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage(NULL, "missing command (info, list, kernels)");
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("gdbench %s (%s)\n", GD_VERSION, GD_GIT_REVISION);
+		return 0;
+	}
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(cmd, "kernels"))
+		return cmd_kernels(argc - 1, argv + 1);
+	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels", cmd);
+}

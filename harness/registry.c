@@ -1,0 +1,90 @@
+/* The update-rule table: generated from the rule list, five variants each, best first. */
+#include <string.h>
+
+#include "gd_error.h"
+#include "registry.h"
+
+#define ROWS(up, lo)                                                                       \
+	{ #lo "/simd/avx512", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_f32_avx512 },      \
+	{ #lo "/auto/avx512", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX512, gd_##lo##_f32_auto_avx512 }, \
+	{ #lo "/simd/avx2", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_f32_avx2 },            \
+	{ #lo "/auto/avx2", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX2, gd_##lo##_f32_auto_avx2 },       \
+	{ #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
+
+const gd_update_entry gd_update_table[] = { GD_RULE_MAP(ROWS) };
+const size_t gd_update_count = sizeof(gd_update_table) / sizeof(gd_update_table[0]);
+
+static const char *const impl_names[GD_NIMPL] = { "scalar", "auto", "simd", "blas" };
+
+const char *gd_impl_name(gd_impl impl)
+{
+	return (unsigned)impl < GD_NIMPL ? impl_names[impl] : "?";
+}
+
+int gd_impl_parse(const char *list, unsigned *set, const char **bad)
+{
+	static char word[32];
+	*set = 0;
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == 0 || len >= sizeof(word)) {
+			*bad = len ? p : "(empty)";
+			return GD_EINVAL;
+		}
+		memcpy(word, p, len);
+		word[len] = 0;
+		int found = 0;
+		if (!strcmp(word, "best")) {
+			*set |= GD_IMPL_BEST_BIT;
+			found = 1;
+		} else if (!strcmp(word, "all")) {
+			*set |= (1u << GD_NIMPL) - 1;
+			found = 1;
+		}
+		for (int i = 0; i < GD_NIMPL && !found; i++)
+			if (!strcmp(word, impl_names[i])) {
+				*set |= 1u << i;
+				found = 1;
+			}
+		if (!found) {
+			*bad = word;
+			return GD_EINVAL;
+		}
+		p += len + (p[len] == ',');
+	}
+	if (!*set) {
+		*bad = "(empty)";
+		return GD_EINVAL;
+	}
+	return 0;
+}
+
+const gd_update_entry *gd_update_by_name(const char *name)
+{
+	for (size_t i = 0; i < gd_update_count; i++)
+		if (!strcmp(gd_update_table[i].name, name))
+			return &gd_update_table[i];
+	return NULL;
+}
+
+const gd_update_entry *gd_update_best(gd_rule r, gd_isa cap)
+{
+	for (size_t i = 0; i < gd_update_count; i++)
+		if (gd_update_table[i].rule == r && gd_update_table[i].isa <= cap)
+			return &gd_update_table[i];
+	return NULL;
+}
+
+const gd_update_entry *gd_update_scalar(gd_rule r)
+{
+	return gd_update_best(r, GD_ISA_SCALAR);
+}
+
+gd_stream_fn gd_stream_best(gd_isa cap)
+{
+	switch (cap) {
+	case GD_ISA_AVX512: return gd_stream_f32_avx512;
+	case GD_ISA_AVX2: return gd_stream_f32_avx2;
+	default: return gd_stream_f32_scalar;
+	}
+}

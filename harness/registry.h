@@ -1,0 +1,42 @@
+/* The kernel registry: one const table, best first, scalar last, read by dispatch, tests and benchmarks. */
+#ifndef GD_REGISTRY_H
+#define GD_REGISTRY_H
+
+#include <stddef.h>
+
+#include "cpu.h"
+#include "update.h"
+
+typedef enum { GD_IMPL_SCALAR, GD_IMPL_AUTO, GD_IMPL_SIMD, GD_IMPL_BLAS, GD_NIMPL } gd_impl;
+
+/* One row: key "<rule>/<impl>[/<isa>]", what it computes, what it needs. FLOPs,
+ * bytes and state counts per element come from the rule (gd_rule_flops and
+ * friends), since rmsprop's depend on its hyperparameters. */
+typedef struct gd_update_entry {
+	const char *name;
+	gd_rule rule;
+	gd_impl impl;
+	gd_isa isa;          /* required level: the CPU features are gd_isa_features(isa) */
+	gd_update_fn fn;
+} gd_update_entry;
+
+extern const gd_update_entry gd_update_table[];
+extern const size_t gd_update_count;
+
+const char *gd_impl_name(gd_impl impl);
+/* Parse a comma-separated --impl list ("best", "all", or impl names) into a
+ * bit set of (1 << gd_impl), with bit GD_NIMPL meaning "best only".
+ * Returns 0 or GD_EINVAL and points *bad at the offending word. */
+int gd_impl_parse(const char *list, unsigned *set, const char **bad);
+#define GD_IMPL_BEST_BIT (1u << GD_NIMPL)
+
+/* Row by exact name, or NULL. */
+const gd_update_entry *gd_update_by_name(const char *name);
+/* The best row for rule r whose ISA is at most cap (never NULL: scalar is last). */
+const gd_update_entry *gd_update_best(gd_rule r, gd_isa cap);
+/* The scalar reference row of rule r. */
+const gd_update_entry *gd_update_scalar(gd_rule r);
+/* The memory-only ceiling kernel at the best level <= cap. */
+gd_stream_fn gd_stream_best(gd_isa cap);
+
+#endif
