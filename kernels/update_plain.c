@@ -271,9 +271,13 @@ GD_FN(rprop)
 		float up = si * ep, dn = si * em;
 		up = up < smax ? up : smax;
 		dn = dn > smin ? dn : smin;
-		si = p > 0 ? up : (p < 0 ? dn : si);
+		/* one select per statement: gcc 12 will not if-convert nested
+		 * ternaries for AVX2 ("control flow in loop") */
+		si = p > 0 ? up : si;
+		si = p < 0 ? dn : si;
 		gi = p < 0 ? 0.0f : gi;
-		float sg = gi > 0 ? 1.0f : (gi < 0 ? -1.0f : gi); /* keeps 0 and NaN */
+		float sg = gi > 0 ? 1.0f : gi; /* sign(g), keeping 0 and NaN */
+		sg = gi < 0 ? -1.0f : sg;
 		step[i] = si;
 		prev[i] = gi;
 		w[i] = w[i] * decay - sg * si;

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end checks of the gdbench command line: exit codes, messages, JSON output.
+# Usage: tests/cli.sh PATH/TO/gdbench
+set -u
+GD=${1:?usage: cli.sh PATH/TO/gdbench}
+PY=/usr/bin/python3   # Debian's, with python3-jsonschema (tools/setup.sh)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 n=0
+
+# expect STATUS 'PATTERN' CMD...: exit status and a regex on stdout+stderr
+expect() {
+	local want=$1 pat=$2; shift 2
+	n=$((n + 1))
+	"$@" >"$tmp/out" 2>&1
+	local got=$?
+	if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pat" "$tmp/out"; then
+		echo "not ok $n - $* (exit $got, wanted $want; output must match '$pat')"
+		sed 's/^/    /' "$tmp/out" | head -20
+		fails=$((fails + 1))
+	else
+		echo "ok $n - $*"
+	fi
+}
+check() { # check 'description' CONDITION...
+	local what=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fails=$((fails + 1)); fi
+}
+
+expect 0 'kernels' "$GD" --help
+expect 0 '^gdbench [0-9]' "$GD" --version
+expect 2 'missing command' "$GD"
+expect 2 "unknown command 'frobnicate'" "$GD" frobnicate
+
+# list: 12 rules x 5 variants, best first, every rule present
+expect 0 'adam/simd/avx512' "$GD" list
+check 'list has 60 kernel rows' [ "$("$GD" list | tail -n +2 | wc -l)" -eq 60 ]
+for r in sgd momentum nesterov adagrad rmsprop adadelta adam adamw amsgrad adamax nadam rprop; do
+	check "list has $r/scalar" grep -q "^$r/scalar " <("$GD" list)
+done
+"$GD" list --json >"$tmp/list.json"
+check 'list --json parses, 60 entries with fields' $PY -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert len(a) == 60, len(a)
+for e in a:
+    assert {"name", "rule", "impl", "isa", "runnable", "flops_per_elem", "bytes_per_elem"} <= set(e)
+' "$tmp/list.json"
+expect 2 "--isa 'avx9' is not an ISA level; expected one of" "$GD" list --isa avx9
+expect 2 "GDBENCH_ISA 'bogus' is not an ISA level" env GDBENCH_ISA=bogus "$GD" list
+check 'list --isa scalar marks every SIMD row not runnable' \
+	bash -c "[ \$('$GD' list --isa scalar | awk 'NR>1 && \$3!=\"scalar\" && \$5==\"yes\"' | wc -l) -eq 0 ]"
+expect 2 "unknown option '--frob'" "$GD" list --frob
+
+# kernels: registration through Google Benchmark
+npu=$(nproc)
+thr=$([ "$npu" -gt 1 ] && echo 2 || echo 1)
+"$GD" kernels --benchmark_list_tests >"$tmp/tests.txt" 2>&1
+check "kernels lists 60 kernels x 5 sizes x $thr thread counts" [ "$(wc -l <"$tmp/tests.txt")" -eq $((60 * 5 * thr)) ]
+check 'kernels --isa scalar lists only scalar variants' \
+	bash -c "! '$GD' kernels --isa scalar --benchmark_list_tests | grep -v /scalar/"
+expect 0 '^adam/scalar/L1' "$GD" kernels --rules adam --impl scalar --benchmark_list_tests
+expect 2 "--rules 'nope'" "$GD" kernels --rules nope
+expect 2 "--impl: 'fast' is not an implementation" "$GD" kernels --impl fast
+expect 2 "--sizes: 'Q' is not a size" "$GD" kernels --sizes Q
+expect 2 "--threads '999'" "$GD" kernels --threads 999
+expect 2 "--min-time '-1'" "$GD" kernels --min-time -1
+expect 2 "unknown Google Benchmark flag '--benchmark_bogus=1'" "$GD" kernels --benchmark_bogus=1
+expect 2 "--isa 'avx9'" "$GD" kernels --isa avx9
+
+# a short real run, written atomically, with our context in Google Benchmark's JSON
+expect 0 'Summary' "$GD" kernels --rules sgd,adam --sizes 4096 --threads 1 --min-time 0.01 -o "$tmp/k.json"
+check 'kernels JSON has context, every variant, and counters' $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["context"]
+for k in ("cpu_model", "isa", "topology", "openblas_corename", "compiler", "git_revision", "thread_pus"):
+    assert k in c, k
+names = [b["name"] for b in d["benchmarks"]]
+assert any(n.startswith("adam/scalar/n:4096") for n in names), names
+for b in d["benchmarks"]:
+    assert 0 < b["roofline"] < 10, b
+    assert b["items_per_second"] > 0 and b["ceiling_GBps"] > 0
+' "$tmp/k.json"
+check 'no temporary file left behind' bash -c "! ls '$tmp'/k.json.tmp.* 2>/dev/null"
+expect 1 "cannot write '/nonexistent/dir/k.json'" "$GD" kernels --rules sgd --sizes 64 --min-time 0.01 -o /nonexistent/dir/k.json
+
+# info
+"$GD" info --no-probe --json >"$tmp/info.json"
+check 'info --json parses with context keys' $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("cpu_model", "isa_max", "cache_l1d", "openblas_config", "compiler", "date"):
+    assert k in d, k
+' "$tmp/info.json"
+expect 2 "--threads '0'" "$GD" info --threads 0
+expect 2 "--array-mb 'x'" "$GD" info --array-mb x
+
+echo "1..$n"
+echo "cli: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]

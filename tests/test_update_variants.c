@@ -1,0 +1,264 @@
+/*
+ * checkasm-style: every registered variant of every rule against the scalar
+ * reference, on random inputs, lengths around the vector widths, unaligned
+ * pointers, 5 consecutive steps with the state carried; plus NaN propagation.
+ *
+ * Tolerance: both sides evaluate the same equations in float32 without
+ * reassociation (no -ffast-math); the SIMD variants fuse multiply-adds (one
+ * rounding instead of two), so each operation may differ by 1 ulp. A step
+ * chains at most ~12 operations, so 5 steps stay within ~64 ulp of the
+ * values involved: rtol = 64 * 2^-24 ~ 3.8e-6. Values that cancel towards 0
+ * (w after a step, rmsprop's centered variance) carry the absolute error of
+ * their operands, |w| <= 2 here: atol = 64 * 2^-24 * 2 ~ 7.6e-6.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry.h"
+#include "testutil.h"
+
+#define RTOL (64.0 * 0x1.0p-24)
+#define ATOL (2.0 * RTOL)
+
+static const size_t lengths[] = { 0, 1, 7, 15, 16, 17, 33, 1000, 4099, 65536 };
+
+/* Hyperparameter sets per rule: defaults plus every option the kernels branch on. */
+typedef struct hp_set {
+	const char *label;
+	gd_rule rule;
+	void (*tweak)(gd_hparams *hp);
+} hp_set;
+
+static void lr_big(gd_hparams *hp) { hp->lr = 0.05; }
+static void l2(gd_hparams *hp) { hp->weight_decay = 0.01; }
+static void decoupled(gd_hparams *hp) { hp->weight_decay = 0.05; hp->decoupled_wd = 1; }
+static void damp(gd_hparams *hp) { hp->dampening = 0.3; }
+static void centered(gd_hparams *hp) { hp->centered = 1; }
+static void rms_mom(gd_hparams *hp) { hp->momentum = 0.9; }
+static void rms_both(gd_hparams *hp) { hp->centered = 1; hp->momentum = 0.5; }
+static void adagrad_opts(gd_hparams *hp) { hp->lr_decay = 0.1; hp->initial_accumulator_value = 0.1; }
+
+static const hp_set sets[] = {
+	{ "sgd", GD_RULE_SGD, lr_big },         { "sgd+l2", GD_RULE_SGD, l2 },
+	{ "sgd+decoupled", GD_RULE_SGD, decoupled },
+	{ "momentum", GD_RULE_MOMENTUM, NULL }, { "momentum+dampening", GD_RULE_MOMENTUM, damp },
+	{ "nesterov", GD_RULE_NESTEROV, l2 },   { "adagrad", GD_RULE_ADAGRAD, adagrad_opts },
+	{ "rmsprop", GD_RULE_RMSPROP, NULL },   { "rmsprop centered", GD_RULE_RMSPROP, centered },
+	{ "rmsprop momentum", GD_RULE_RMSPROP, rms_mom },
+	{ "rmsprop centered+momentum", GD_RULE_RMSPROP, rms_both },
+	{ "adadelta", GD_RULE_ADADELTA, NULL }, { "adam", GD_RULE_ADAM, lr_big },
+	{ "adam+l2", GD_RULE_ADAM, l2 },        { "adamw", GD_RULE_ADAMW, NULL },
+	{ "amsgrad", GD_RULE_AMSGRAD, NULL },   { "adamax", GD_RULE_ADAMAX, NULL },
+	{ "nadam", GD_RULE_NADAM, NULL },       { "rprop", GD_RULE_RPROP, NULL },
+};
+
+typedef struct arrays {
+	float *base[2 + GD_MAX_STATE];
+	float *w, *g, *state[GD_MAX_STATE];
+} arrays;
+
+/* One float past a 64-byte boundary: every pointer is misaligned for vectors. */
+static void arrays_alloc(arrays *a, size_t n)
+{
+	for (int k = 0; k < 2 + GD_MAX_STATE; k++) {
+		a->base[k] = aligned_alloc(64, ((n + 1) * sizeof(float) + 63) / 64 * 64 + 64);
+		assert_non_null(a->base[k]);
+	}
+	a->w = a->base[0] + 1;
+	a->g = a->base[1] + 1;
+	for (int k = 0; k < GD_MAX_STATE; k++)
+		a->state[k] = a->base[2 + k] + 1;
+}
+
+static void arrays_free(arrays *a)
+{
+	for (int k = 0; k < 2 + GD_MAX_STATE; k++)
+		free(a->base[k]);
+}
+
+static int compare(const char *what, const char *name, const char *label, int step, const float *got,
+                   const float *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!tu_close(got[i], want[i], RTOL, ATOL)) {
+			print_error("%s [%s] step %d: %s[%zu] = %.9g, scalar %.9g (diff %.3g)\n", name, label, step, what,
+			            i, (double)got[i], (double)want[i], (double)(got[i] - want[i]));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void test_variants_match_scalar(void **unused)
+{
+	(void)unused;
+	size_t nmax = 65536;
+	arrays ref, tst;
+	arrays_alloc(&ref, nmax);
+	arrays_alloc(&tst, nmax);
+	int failures = 0, compared = 0;
+	for (size_t si = 0; si < sizeof(sets) / sizeof(sets[0]); si++) {
+		const hp_set *hs = &sets[si];
+		gd_hparams hp;
+		gd_hparams_default(hs->rule, &hp);
+		if (hs->tweak)
+			hs->tweak(&hp);
+		assert_int_equal(gd_hparams_check(hs->rule, &hp, NULL), 0);
+		const gd_update_entry *scalar = gd_update_scalar(hs->rule);
+		int ns = gd_rule_nstate(hs->rule, &hp);
+		for (size_t i = 0; i < gd_update_count; i++) {
+			const gd_update_entry *e = &gd_update_table[i];
+			if (e->rule != hs->rule || e == scalar)
+				continue;
+			if (e->isa > gd_cpu_get()->max) {
+				printf("[ SKIP     ] %s [%s]: %s\n", e->name, hs->label, gd_cpu_get()->refused);
+				continue;
+			}
+			for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++) {
+				size_t n = lengths[li];
+				uint64_t seed = 0x5eed + li * 131 + si;
+				for (size_t k = 0; k < n; k++)
+					ref.w[k] = tst.w[k] = tu_uniform(&seed, -1.0f, 1.0f);
+				gd_state_init(hs->rule, &hp, ref.state, n);
+				gd_state_init(hs->rule, &hp, tst.state, n);
+				/* a canary past the end: no variant may write beyond n */
+				tst.w[n] = 12345.0f;
+				gd_step_carry c1 = gd_step_carry_init(), c2 = gd_step_carry_init();
+				for (int t = 1; t <= 5; t++) {
+					for (size_t k = 0; k < n; k++)
+						ref.g[k] = tst.g[k] = tu_uniform(&seed, -1.0f, 1.0f);
+					gd_step s1, s2;
+					/* a gradient-clipping factor below 1 exercises gscale */
+					gd_step_prepare(hs->rule, &hp, t, hp.lr, 0.75, &c1, &s1);
+					gd_step_prepare(hs->rule, &hp, t, hp.lr, 0.75, &c2, &s2);
+					scalar->fn(&hp, &s1, ref.w, ref.g, ref.state, n);
+					e->fn(&hp, &s2, tst.w, tst.g, tst.state, n);
+					failures += compare("w", e->name, hs->label, t, tst.w, ref.w, n);
+					for (int k = 0; k < ns; k++) {
+						char what[16];
+						snprintf(what, sizeof(what), "state%d", k);
+						failures += compare(what, e->name, hs->label, t, tst.state[k], ref.state[k], n);
+					}
+					if (tst.w[n] != 12345.0f) {
+						print_error("%s [%s]: wrote past the end at n = %zu\n", e->name, hs->label, n);
+						failures++;
+					}
+					if (failures)
+						goto out;
+				}
+				compared++;
+			}
+		}
+	}
+out:
+	arrays_free(&ref);
+	arrays_free(&tst);
+	assert_int_equal(failures, 0);
+	printf("[ INFO     ] %d variant x hyperparameter x length combinations matched the scalar reference\n",
+	       compared);
+	assert_true(compared > 0);
+}
+
+/* A NaN in the gradient reaches the parameter in every variant: nothing masks it. */
+static void test_nan_propagates(void **unused)
+{
+	(void)unused;
+	enum { N = 37, BAD = 21 };
+	for (size_t i = 0; i < gd_update_count; i++) {
+		const gd_update_entry *e = &gd_update_table[i];
+		if (e->isa > gd_cpu_get()->max)
+			continue;
+		gd_hparams hp;
+		gd_hparams_default(e->rule, &hp);
+		float w[N], g[N], sb[GD_MAX_STATE][N], *state[GD_MAX_STATE] = { sb[0], sb[1], sb[2] };
+		for (int k = 0; k < N; k++) {
+			w[k] = 0.5f;
+			g[k] = 0.1f * (float)(k + 1);
+		}
+		g[BAD] = NAN;
+		gd_state_init(e->rule, &hp, state, N);
+		gd_step_carry c = gd_step_carry_init();
+		gd_step st;
+		gd_step_prepare(e->rule, &hp, 1, hp.lr, 1.0, &c, &st);
+		e->fn(&hp, &st, w, g, state, N);
+		if (!isnan(w[BAD]))
+			fail_msg("%s: NaN gradient gave w = %g", e->name, (double)w[BAD]);
+		for (int k = 0; k < N; k++)
+			if (k != BAD && !isfinite(w[k]))
+				fail_msg("%s: NaN leaked into w[%d]", e->name, k);
+	}
+}
+
+static void test_hparams_rejected(void **unused)
+{
+	(void)unused;
+	struct { gd_rule r; void (*set)(gd_hparams *); const char *field; } bad[] = {
+		{ GD_RULE_SGD, NULL, "lr" },
+		{ GD_RULE_NESTEROV, damp, "dampening" },
+		{ GD_RULE_RMSPROP, NULL, "alpha" },
+		{ GD_RULE_ADAM, NULL, "betas" },
+		{ GD_RULE_RPROP, NULL, "etas" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		gd_hparams hp;
+		gd_hparams_default(bad[i].r, &hp);
+		const char *what = NULL;
+		assert_int_equal(gd_hparams_check(bad[i].r, &hp, &what), 0);
+		switch (i) {
+		case 0: hp.lr = 0; break;
+		case 1: bad[i].set(&hp); break;
+		case 2: hp.alpha = 1.0; break;
+		case 3: hp.beta2 = 1.0; break;
+		case 4: hp.eta_plus = 0.9; break;
+		}
+		assert_int_not_equal(gd_hparams_check(bad[i].r, &hp, &what), 0);
+		assert_non_null(strstr(what, bad[i].field));
+	}
+	gd_hparams hp;
+	gd_hparams_default(GD_RULE_ADAM, &hp);
+	hp.lr = NAN;
+	assert_int_not_equal(gd_hparams_check(GD_RULE_ADAM, &hp, NULL), 0);
+}
+
+/* The registry: best first, scalar last, names match their fields, and
+ * --isa caps dispatch. */
+static void test_registry_order(void **unused)
+{
+	(void)unused;
+	for (int r = 0; r < GD_NRULES; r++) {
+		const gd_update_entry *prev = NULL;
+		int rows = 0;
+		for (size_t i = 0; i < gd_update_count; i++) {
+			const gd_update_entry *e = &gd_update_table[i];
+			if ((int)e->rule != r)
+				continue;
+			rows++;
+			char want[64];
+			if (e->impl == GD_IMPL_SCALAR)
+				snprintf(want, sizeof(want), "%s/scalar", gd_rule_name(e->rule));
+			else
+				snprintf(want, sizeof(want), "%s/%s/%s", gd_rule_name(e->rule), gd_impl_name(e->impl),
+				         gd_isa_name(e->isa));
+			assert_string_equal(e->name, want);
+			assert_ptr_equal(gd_update_by_name(want), e);
+			if (prev)
+				assert_true(prev->isa >= e->isa);
+			prev = e;
+		}
+		assert_int_equal(rows, 5);
+		assert_int_equal(prev->impl, GD_IMPL_SCALAR);
+		assert_int_equal(gd_update_best((gd_rule)r, GD_ISA_SCALAR)->impl, GD_IMPL_SCALAR);
+		assert_true(gd_update_best((gd_rule)r, GD_ISA_AVX2)->isa <= GD_ISA_AVX2);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_variants_match_scalar),
+		cmocka_unit_test(test_nan_propagates),
+		cmocka_unit_test(test_hparams_rejected),
+		cmocka_unit_test(test_registry_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
