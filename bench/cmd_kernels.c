@@ -255,7 +255,7 @@ static void print_summary(FILE *out, kbench *kb, size_t nkb)
 			continue;
 		for (size_t j = 0; j < nkb; j++) {
 			size_t l = strlen(kb[j].name);
-			if (!strncmp(r.name, kb[j].name, l) && r.name[l] == '/') {
+			if (!strncmp(r.name, kb[j].name, l) && r.name[l] == '/' && r.threads == kb[j].threads) {
 				gel[j] = items * 1e-9; /* a median row, when present, comes last and wins */
 				roof[j] = rf;
 			}

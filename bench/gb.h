@@ -52,6 +52,7 @@ typedef struct gb_result {
 	const char *name;       /* full run name */
 	const char *aggregate;  /* "" for an iteration row, else "mean", "median", ... */
 	int64_t iterations;
+	int threads;
 	double real_time_s;     /* per iteration (manual time when used) */
 	int error;              /* the benchmark skipped with an error */
 } gb_result;

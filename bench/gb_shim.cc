@@ -15,6 +15,7 @@ namespace {
 struct Row {
 	std::string name, aggregate;
 	int64_t iterations;
+	int threads;
 	double real_time_s;
 	int error;
 	std::map<std::string, double> counters;
@@ -46,6 +47,7 @@ public:
 			row.name = r.benchmark_name();
 			row.aggregate = r.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate ? r.aggregate_name : "";
 			row.iterations = r.iterations;
+			row.threads = (int)r.threads;
 			row.real_time_s = to_seconds(r.GetAdjustedRealTime(), r.time_unit);
 			row.error = r.error_occurred ? 1 : 0;
 			for (const auto &c : r.counters)
@@ -173,6 +175,7 @@ int gb_result_get(size_t i, gb_result *out) noexcept
 	out->name = r.name.c_str();
 	out->aggregate = r.aggregate.c_str();
 	out->iterations = r.iterations;
+	out->threads = r.threads;
 	out->real_time_s = r.real_time_s;
 	out->error = r.error;
 	return 0;

@@ -1,6 +1,8 @@
-/* Learning-rate schedules against their formulas (course material lectures 000 and 004). */
+/* Per-step scalars the harness computes: learning-rate schedules against their formulas (course
+ * material lectures 000 and 004) and the gradient-clipping factor. */
 #include <stdlib.h>
 
+#include "clip.h"
 #include "gd_error.h"
 #include "schedule.h"
 #include "testutil.h"
@@ -79,6 +81,26 @@ static void test_parse_errors(void **unused)
 	assert_int_equal(gd_schedule_parse(&s, "step:step_size=2.5", &bad), GD_ERANGE);
 }
 
+/* clip_grad_norm_: a 3-4-12 gradient has norm 13; clipping to 6.5 halves it
+ * (up to torch's 1e-6 in the denominator); below the threshold nothing changes. */
+static void test_clip(void **unused)
+{
+	(void)unused;
+	float g[3] = { 3.0f, 4.0f, 12.0f };
+	double norm = gd_grad_norm(g, 3);
+	assert_true(tu_close(norm, 13.0, 1e-15, 0));
+	assert_true(tu_close(gd_clip_scale(norm, 6.5), 6.5 / (13.0 + 1e-6), 1e-15, 0));
+	assert_true(tu_close(gd_clip_scale(norm, 6.5) * norm, 6.5, 1e-6, 0));
+	assert_true(gd_clip_scale(norm, 13.0) == 1.0);
+	assert_true(gd_clip_scale(norm, 100.0) == 1.0);
+	assert_true(gd_clip_scale(norm, 0.0) == 1.0); /* 0 = no clipping */
+	assert_true(gd_grad_norm(g, 0) == 0.0);
+	g[1] = NAN;
+	assert_true(isnan(gd_clip_scale(gd_grad_norm(g, 3), 1.0)));
+	g[1] = INFINITY;
+	assert_true(gd_clip_scale(gd_grad_norm(g, 3), 1.0) == 0.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -86,6 +108,7 @@ int main(void)
 		cmocka_unit_test(test_warmup),
 		cmocka_unit_test(test_plateau),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_clip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
