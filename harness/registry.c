@@ -14,6 +14,60 @@
 const gd_update_entry gd_update_table[] = { GD_RULE_MAP(ROWS) };
 const size_t gd_update_count = sizeof(gd_update_table) / sizeof(gd_update_table[0]);
 
+#define GRAD_ROWS(up, lo)                                                                           \
+	{ #lo "/simd/avx512", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_grad_f32_avx512 },      \
+	{ #lo "/blas/avx512", GD_MODEL_##up, GD_IMPL_BLAS, GD_ISA_AVX512, gd_##lo##_grad_f32_blas_avx512 }, \
+	{ #lo "/simd/avx2", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_grad_f32_avx2 },            \
+	{ #lo "/blas/avx2", GD_MODEL_##up, GD_IMPL_BLAS, GD_ISA_AVX2, gd_##lo##_grad_f32_blas_avx2 },       \
+	{ #lo "/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_grad_f32_scalar },
+
+const gd_grad_entry gd_grad_table[] = { GD_MODEL_MAP(GRAD_ROWS) };
+const size_t gd_grad_count = sizeof(gd_grad_table) / sizeof(gd_grad_table[0]);
+
+const gd_grad_entry *gd_grad_by_name(const char *name)
+{
+	for (size_t i = 0; i < gd_grad_count; i++)
+		if (!strcmp(gd_grad_table[i].name, name))
+			return &gd_grad_table[i];
+	return NULL;
+}
+
+static const gd_grad_entry *grad_first(gd_model_kind k, gd_isa cap, int impl)
+{
+	for (size_t i = 0; i < gd_grad_count; i++) {
+		const gd_grad_entry *e = &gd_grad_table[i];
+		if (e->model == k && e->isa <= cap && (impl < 0 || (int)e->impl == impl))
+			return e;
+	}
+	return NULL;
+}
+
+const gd_grad_entry *gd_grad_scalar(gd_model_kind k)
+{
+	return grad_first(k, GD_ISA_SCALAR, GD_IMPL_SCALAR);
+}
+
+const gd_grad_entry *gd_grad_best(gd_model_kind k, gd_isa cap, size_t n)
+{
+	(void)n; /* TODO(measure): blas above a batch-size threshold */
+	return grad_first(k, cap, -1);
+}
+
+float gd_read_rows_best(const gd_batch *b, size_t d)
+{
+	/* the machine's ceiling, whatever --isa caps */
+	switch (gd_cpu_get()->max) {
+	case GD_ISA_AVX512: return gd_read_rows_f32_avx512(b, d);
+	case GD_ISA_AVX2: return gd_read_rows_f32_avx2(b, d);
+	default: break;
+	}
+	float s = 0;
+	for (size_t k = 0; k < b->n; k++)
+		for (size_t i = 0; i < d; i++)
+			s += b->x[gd_batch_row(b, k) * b->ld + i];
+	return s;
+}
+
 static const char *const impl_names[GD_NIMPL] = { "scalar", "auto", "simd", "blas" };
 
 const char *gd_impl_name(gd_impl impl)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "cpu.h"
+#include "grad.h"
 #include "update.h"
 
 typedef enum { GD_IMPL_SCALAR, GD_IMPL_AUTO, GD_IMPL_SIMD, GD_IMPL_BLAS, GD_NIMPL } gd_impl;
@@ -22,6 +23,26 @@ typedef struct gd_update_entry {
 
 extern const gd_update_entry gd_update_table[];
 extern const size_t gd_update_count;
+
+/* Gradient kernels: key "<model>/<impl>[/<isa>]", same order rule. */
+typedef struct gd_grad_entry {
+	const char *name;
+	gd_model_kind model;
+	gd_impl impl;
+	gd_isa isa;
+	gd_grad_fn fn;
+} gd_grad_entry;
+
+extern const gd_grad_entry gd_grad_table[];
+extern const size_t gd_grad_count;
+
+const gd_grad_entry *gd_grad_by_name(const char *name);
+const gd_grad_entry *gd_grad_scalar(gd_model_kind k);
+/* The variant --impl best picks for a batch of n rows at ISA cap: see
+ * registry.c for the rule and the measurement behind it. */
+const gd_grad_entry *gd_grad_best(gd_model_kind k, gd_isa cap, size_t n);
+/* The streaming read of a batch (memory ceiling) at this machine's best level. */
+float gd_read_rows_best(const gd_batch *b, size_t d);
 
 const char *gd_impl_name(gd_impl impl);
 /* Parse a comma-separated --impl list ("best", "all", or impl names) into a

@@ -35,4 +35,18 @@ VINL vc vlt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
 VINL vf vsel(vc c, vf t, vf f) { return _mm256_blendv_ps(f, t, c); }
 VINL vf vor_and(vf a, vf b, vf z) { return _mm256_or_ps(a, _mm256_and_ps(b, z)); }
 VINL vf vbits(int x) { return _mm256_castsi256_ps(_mm256_set1_epi32(x)); }
+VINL float vhsum(vf a)
+{
+	__m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+	s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+	s = _mm_add_ss(s, _mm_movehdup_ps(s));
+	return _mm_cvtss_f32(s);
+}
+VINL vf vround(vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+/* y * 2^n for integral n in [-126, 127]: n goes straight into the exponent bits */
+VINL vf vpow2n(vf y, vf n)
+{
+	__m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+	return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+}
 #endif

@@ -40,4 +40,9 @@ VINL vf vor_and(vf a, vf b, vf z)
 	return _mm512_castsi512_ps(r);
 }
 VINL vf vbits(int x) { return _mm512_castsi512_ps(_mm512_set1_epi32(x)); }
+VINL float vhsum(vf a) { return _mm512_reduce_add_ps(a); }
+/* round to nearest integer value (as float) */
+VINL vf vround(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+/* y * 2^n for integral n in [-126, 127] */
+VINL vf vpow2n(vf y, vf n) { return _mm512_scalef_ps(y, n); }
 #endif

@@ -1,0 +1,112 @@
+/* Batch loss-and-gradient kernels: models, parameter layout, batches, and the one kernel signature. */
+#ifndef GD_GRAD_H
+#define GD_GRAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GD_MODEL_MAP(X)                                                        \
+	X(LSQ, lsq)           /* least squares, 1/2 squared error */            \
+	X(LOGISTIC, logistic) /* binary logistic regression, labels 0/1 */     \
+	X(SOFTMAX, softmax)   /* multinomial logistic (softmax cross-entropy) */ \
+	X(SVM, svm)           /* multiclass hinge, Weston-Watkins, margin 1 */  \
+	X(MLP, mlp)           /* two layers: ReLU hidden, softmax cross-entropy */
+
+typedef enum {
+#define GD__MODEL_ENUM(up, lo) GD_MODEL_##up,
+	GD_MODEL_MAP(GD__MODEL_ENUM)
+#undef GD__MODEL_ENUM
+	GD_NMODELS
+} gd_model_kind;
+
+/*
+ * A model and its penalty. Parameters are one float vector:
+ *   linear models: W (c x d, row-major: class rows, the fast layout for
+ *                  c = 10) then b (c); lsq and logistic have c = 1;
+ *   mlp:           W1 (h x d), b1 (h), W2 (c x h), b2 (c).
+ * Penalty on the weights only, never the biases:
+ *   l1 * sum |w| + l2/2 * sum w^2   (l1 = 0: L2; l2 = 0: L1; both: elastic net).
+ * The loss every routine reports is the mean over the batch's rows plus this
+ * penalty, as the course material defines it; tools that report the mean
+ * loss without the penalty (or a sum) differ by exactly that.
+ */
+typedef struct gd_model {
+	gd_model_kind kind;
+	size_t d, c, h;
+	double l1, l2;
+} gd_model;
+
+/*
+ * Rows of a batch: row i of the data is x + i*ld (float32), with target y[i]
+ * (lsq) or label[i] (0..c-1; logistic: 0 or 1). The batch is the rows
+ * idx[0..n) when idx is set (minibatch, per-sample), else i0..i0+n.
+ */
+typedef struct gd_batch {
+	const float *x;
+	size_t ld;
+	const float *y;
+	const int32_t *label;
+	const uint32_t *idx;
+	size_t i0, n;
+} gd_batch;
+
+static inline size_t gd_batch_row(const gd_batch *b, size_t k)
+{
+	return b->idx ? b->idx[k] : b->i0 + k;
+}
+
+/*
+ * A gradient kernel: the SUM over the batch's rows of the per-row loss
+ * (returned, accumulated in double) and of the per-row gradient (written to
+ * grad, nparams floats, overwritten). No penalty and no mean: data-parallel
+ * callers add partial sums, then gd_finish_mean adds the penalty once.
+ * scratch: gd_grad_scratch_floats() floats, 64-byte aligned. Pure: no
+ * allocation, no I/O, no threads (the blas variants call OpenBLAS, whose
+ * thread count the caller sets).
+ */
+typedef double (*gd_grad_fn)(const gd_model *m, const float *params, const gd_batch *b,
+                             float *restrict grad, float *restrict scratch);
+
+const char *gd_model_name(gd_model_kind k);
+int gd_model_from_name(const char *name); /* gd_model_kind or GD_ENOENT */
+/* 0 if the shape and penalty are valid (d, c >= 1; c = 1 for lsq and
+ * logistic, >= 2 for the others; h >= 1 for mlp; l1, l2 >= 0). */
+int gd_model_check(const gd_model *m, const char **what);
+size_t gd_model_nparams(const gd_model *m);
+/* Weights (penalized) are the first nweights params of each layer; this
+ * says whether parameter j is a weight. */
+int gd_model_is_weight(const gd_model *m, size_t j);
+/* FLOPs of one row's forward and backward pass (for GFLOP/s). */
+double gd_model_flops_per_row(const gd_model *m);
+/* Scratch floats any variant needs for a batch of n rows. */
+size_t gd_grad_scratch_floats(const gd_model *m, size_t n);
+
+/* Turn a kernel's sums over n rows into the reported mean: grad /= n, then
+ * add the penalty's value and (sub)gradient (sign(w) for l1, 0 at 0).
+ * Returns the mean loss plus penalty. */
+double gd_finish_mean(const gd_model *m, const float *params, double loss_sum, size_t n, float *grad);
+/* The penalty alone (double). */
+double gd_penalty(const gd_model *m, const float *params);
+
+/* Kernel names: gd_<model>_grad_f32_<variant>, variant in scalar, avx2, avx512
+ * (intrinsics over the vector layer) and blas_avx2, blas_avx512 (OpenBLAS sgemm
+ * for the products, the loss head in between vectorized for the ISA). */
+#define GD__DECL_GRAD(up, lo, v)                                                        \
+	double gd_##lo##_grad_f32_##v(const gd_model *m, const float *params, const gd_batch *b, \
+	                              float *restrict grad, float *restrict scratch);
+#define GD__DECL_GRAD_ALL(up, lo)                                                       \
+	GD__DECL_GRAD(up, lo, scalar)                                                   \
+	GD__DECL_GRAD(up, lo, avx2)                                                     \
+	GD__DECL_GRAD(up, lo, avx512)                                                   \
+	GD__DECL_GRAD(up, lo, blas_avx2)                                                \
+	GD__DECL_GRAD(up, lo, blas_avx512)
+GD_MODEL_MAP(GD__DECL_GRAD_ALL)
+#undef GD__DECL_GRAD_ALL
+#undef GD__DECL_GRAD
+
+/* Streaming read of the batch's rows (the memory ceiling of a gradient
+ * kernel that reads X once): returns a sum so nothing is optimized away. */
+float gd_read_rows_f32_avx2(const gd_batch *b, size_t d);
+float gd_read_rows_f32_avx512(const gd_batch *b, size_t d);
+
+#endif

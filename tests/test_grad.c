@@ -1,0 +1,248 @@
+/*
+ * Gradient kernels: every variant against centered finite differences of an
+ * independent double-precision loss (gradcheck), every variant against the
+ * scalar reference, and values known in closed form.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gradcheck.h"
+#include "registry.h"
+#include "testutil.h"
+
+typedef struct problem {
+	gd_model m;
+	size_t n;
+	float *x, *y, *params;
+	int32_t *label;
+	uint32_t *idx;
+} problem;
+
+static void *xalloc(size_t bytes)
+{
+	void *p = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+	assert_non_null(p);
+	return p;
+}
+
+static void problem_make(problem *P, gd_model_kind k, size_t n, size_t d, size_t c, size_t h, uint64_t seed)
+{
+	memset(P, 0, sizeof(*P));
+	P->m = (gd_model){ .kind = k, .d = d, .c = (k == GD_MODEL_LSQ || k == GD_MODEL_LOGISTIC) ? 1 : c,
+		           .h = k == GD_MODEL_MLP ? h : 0, .l1 = 0.01, .l2 = 0.1 };
+	assert_int_equal(gd_model_check(&P->m, NULL), 0);
+	P->n = n;
+	P->x = xalloc(n * d * sizeof(float));
+	P->y = xalloc(n * sizeof(float));
+	P->label = xalloc(n * sizeof(int32_t));
+	P->idx = xalloc(n * sizeof(uint32_t));
+	size_t np = gd_model_nparams(&P->m);
+	P->params = xalloc(np * sizeof(float));
+	for (size_t i = 0; i < n * d; i++)
+		P->x[i] = tu_uniform(&seed, -1.0f, 1.0f);
+	for (size_t i = 0; i < n; i++) {
+		P->y[i] = tu_uniform(&seed, -2.0f, 2.0f);
+		P->label[i] = (int32_t)(tu_next(&seed) % (k == GD_MODEL_LOGISTIC ? 2 : P->m.c));
+		P->idx[i] = (uint32_t)((i * 7 + 3) % n); /* a permutation when gcd(7, n) = 1 */
+	}
+	for (size_t j = 0; j < np; j++)
+		P->params[j] = tu_uniform(&seed, -0.5f, 0.5f);
+}
+
+static void problem_free(problem *P)
+{
+	free(P->x);
+	free(P->y);
+	free(P->label);
+	free(P->idx);
+	free(P->params);
+}
+
+static gd_batch batch_of(const problem *P, int use_idx)
+{
+	return (gd_batch){ .x = P->x, .ld = P->m.d, .y = P->y, .label = P->label,
+		           .idx = use_idx ? P->idx : NULL, .i0 = 0, .n = P->n };
+}
+
+static int runnable(gd_isa isa, const char *name)
+{
+	if (isa <= gd_cpu_get()->max)
+		return 1;
+	printf("[ SKIP     ] %s: %s\n", name, gd_cpu_get()->refused);
+	return 0;
+}
+
+/*
+ * Tolerance: the kernels sum in float over <= 13 features and 11 rows, about
+ * 1e-6 relative to the O(1) terms; differences in double with h = 1e-6 err
+ * by ~1e-10. Relative error against max(|a|, |n|, 1e-3) therefore stays near
+ * 1e-4 at worst; a wrong term in any equation moves it to O(1).
+ */
+static void test_gradcheck(void **unused)
+{
+	(void)unused;
+	int checked = 0;
+	for (size_t i = 0; i < gd_grad_count; i++) {
+		const gd_grad_entry *e = &gd_grad_table[i];
+		if (!runnable(e->isa, e->name))
+			continue;
+		for (int use_idx = 0; use_idx <= 1; use_idx++) {
+			problem P;
+			problem_make(&P, e->model, 11, 13, 4, 7, 0xc0ffee + i);
+			gd_batch b = batch_of(&P, use_idx);
+			gd_gradcheck_result r;
+			assert_int_equal(gd_gradcheck(e->fn, &P.m, P.params, &b, 1e-6, &r), 0);
+			if (!(r.max_rel_err < 1e-3) || !(r.loss_rel_err < 1e-5))
+				fail_msg("%s (%s rows): gradient rel err %.3g at param %zu (analytic %.9g, numeric %.9g); "
+				         "loss rel err %.3g", e->name, use_idx ? "index-list" : "contiguous", r.max_rel_err,
+				         r.worst, r.analytic, r.numeric, r.loss_rel_err);
+			problem_free(&P);
+			checked++;
+		}
+	}
+	assert_true(checked >= 2 * GD_NMODELS);
+}
+
+/*
+ * Against scalar on shapes that are not multiples of the vector width, with
+ * B = 1 and B = N. The variants accumulate in other orders (FMAs, 4-row
+ * blocks, sgemm's blocking); over d <= 37 terms and n <= 130 rows that moves
+ * results by ~1e-6 of the largest gradient entry: the tolerance is 1e-4 of it.
+ */
+static void test_variants_match_scalar(void **unused)
+{
+	(void)unused;
+	const size_t ns[] = { 1, 3, 5, 64, 130 };
+	for (size_t i = 0; i < gd_grad_count; i++) {
+		const gd_grad_entry *e = &gd_grad_table[i];
+		if (e->impl == GD_IMPL_SCALAR || !runnable(e->isa, e->name))
+			continue;
+		const gd_grad_entry *ref = gd_grad_scalar(e->model);
+		for (size_t t = 0; t < sizeof(ns) / sizeof(ns[0]); t++) {
+			problem P;
+			problem_make(&P, e->model, ns[t], 37, 10, 19, 0xabc + t);
+			size_t np = gd_model_nparams(&P.m);
+			float *g1 = xalloc(np * sizeof(float)), *g2 = xalloc(np * sizeof(float));
+			float *scr = xalloc(gd_grad_scratch_floats(&P.m, P.n) * sizeof(float));
+			for (int use_idx = 0; use_idx <= 1; use_idx++) {
+				gd_batch b = batch_of(&P, use_idx);
+				double l1 = ref->fn(&P.m, P.params, &b, g1, scr);
+				/* poison: the variant must overwrite every entry */
+				for (size_t j = 0; j < np; j++)
+					g2[j] = NAN;
+				double l2 = e->fn(&P.m, P.params, &b, g2, scr);
+				double gmax = 0;
+				for (size_t j = 0; j < np; j++)
+					gmax = fmax(gmax, fabs(g1[j]));
+				for (size_t j = 0; j < np; j++)
+					if (!tu_close(g2[j], g1[j], 0, 1e-4 * gmax + 1e-7))
+						fail_msg("%s n=%zu %s: grad[%zu] = %.9g, scalar %.9g (max |g| %.3g)", e->name, P.n,
+						         use_idx ? "idx" : "rows", j, (double)g2[j], (double)g1[j], gmax);
+				if (!tu_close(l2, l1, 1e-5, 1e-7))
+					fail_msg("%s n=%zu: loss sum %.12g, scalar %.12g", e->name, P.n, l2, l1);
+			}
+			free(g1);
+			free(g2);
+			free(scr);
+			problem_free(&P);
+		}
+	}
+}
+
+/* Softmax (and the MLP's head) with all-zero weights: every class has
+ * probability 1/C, so the loss is log C exactly. */
+static void test_softmax_zero_weights(void **unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < gd_grad_count; i++) {
+		const gd_grad_entry *e = &gd_grad_table[i];
+		if ((e->model != GD_MODEL_SOFTMAX && e->model != GD_MODEL_MLP) || !runnable(e->isa, e->name))
+			continue;
+		problem P;
+		problem_make(&P, e->model, 9, 20, 10, 6, 7);
+		P.m.l1 = P.m.l2 = 0;
+		size_t np = gd_model_nparams(&P.m);
+		memset(P.params, 0, np * sizeof(float));
+		float *g = xalloc(np * sizeof(float)), *scr = xalloc(gd_grad_scratch_floats(&P.m, P.n) * sizeof(float));
+		gd_batch b = batch_of(&P, 0);
+		double loss = gd_finish_mean(&P.m, P.params, e->fn(&P.m, P.params, &b, g, scr), P.n, g);
+		if (!tu_close(loss, log(10.0), 1e-6, 0))
+			fail_msg("%s: loss %.9g with zero weights, expected log 10 = %.9g", e->name, loss, log(10.0));
+		free(g);
+		free(scr);
+		problem_free(&P);
+	}
+}
+
+/* Least squares at the exact solution (y = X w* + b*, no noise): the gradient vanishes. */
+static void test_lsq_gradient_zero_at_solution(void **unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < gd_grad_count; i++) {
+		const gd_grad_entry *e = &gd_grad_table[i];
+		if (e->model != GD_MODEL_LSQ || !runnable(e->isa, e->name))
+			continue;
+		problem P;
+		problem_make(&P, GD_MODEL_LSQ, 50, 21, 1, 0, 11);
+		P.m.l1 = P.m.l2 = 0;
+		for (size_t r = 0; r < P.n; r++) {
+			double s = P.params[21];
+			for (size_t j = 0; j < 21; j++)
+				s += (double)P.params[j] * P.x[r * 21 + j];
+			P.y[r] = (float)s;
+		}
+		float g[22], *scr = xalloc(gd_grad_scratch_floats(&P.m, P.n) * sizeof(float));
+		gd_batch b = batch_of(&P, 0);
+		double loss = gd_finish_mean(&P.m, P.params, e->fn(&P.m, P.params, &b, g, scr), P.n, g);
+		assert_true(loss < 1e-12);
+		for (int j = 0; j < 22; j++)
+			if (fabsf(g[j]) > 1e-6f)
+				fail_msg("%s: grad[%d] = %g at the exact solution", e->name, j, (double)g[j]);
+		free(scr);
+		problem_free(&P);
+	}
+}
+
+/* Multiclass SVM with every margin satisfied (z_y >= z_j + 1): loss and gradient are 0. */
+static void test_svm_margin_satisfied(void **unused)
+{
+	(void)unused;
+	enum { N = 12, C = 5, D = 5 };
+	for (size_t i = 0; i < gd_grad_count; i++) {
+		const gd_grad_entry *e = &gd_grad_table[i];
+		if (e->model != GD_MODEL_SVM || !runnable(e->isa, e->name))
+			continue;
+		gd_model m = { .kind = GD_MODEL_SVM, .d = D, .c = C };
+		float x[N * D] = { 0 }, p[C * D + C] = { 0 }, g[C * D + C];
+		int32_t lab[N];
+		for (int r = 0; r < N; r++) {
+			lab[r] = r % C;
+			x[r * D + lab[r]] = 1.0f; /* one-hot rows */
+		}
+		for (int k = 0; k < C; k++)
+			p[k * D + k] = 1.5f; /* z_y = 1.5, z_j = 0: margin 1.5 > 1 */
+		float *scr = xalloc(gd_grad_scratch_floats(&m, N) * sizeof(float));
+		gd_batch b = { .x = x, .ld = D, .label = lab, .n = N };
+		double loss = e->fn(&m, p, &b, g, scr);
+		assert_true(loss == 0.0);
+		for (int j = 0; j < C * D + C; j++)
+			assert_true(g[j] == 0.0f);
+		/* and one violated margin is counted: z_y = 1.5 vs z_j = 1.5 - 0.25 */
+		p[1 * D + 0] = 1.25f; /* class 1 scores rows of class 0 at 1.25 */
+		loss = e->fn(&m, p, &b, g, scr);
+		assert_true(tu_close(loss, (N / C + (N % C > 0)) * 0.75, 1e-6, 0));
+		free(scr);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gradcheck),
+		cmocka_unit_test(test_variants_match_scalar),
+		cmocka_unit_test(test_softmax_zero_weights),
+		cmocka_unit_test(test_lsq_gradient_zero_at_solution),
+		cmocka_unit_test(test_svm_margin_satisfied),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
