@@ -11,6 +11,7 @@ pkgs=(
   libcmocka-dev
   zlib1g-dev
   python3 python3-jsonschema
+  dataset-fashion-mnist
 )
 
 missing=()

@@ -1,0 +1,445 @@
+/* Dataset loaders and generators: validate everything before trusting a size, leave nothing half-loaded. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "dataset.h"
+#include "gd_error.h"
+#include "mem.h"
+#include "rng.h"
+
+static int fail(gd_dataerr *e, const char *file, long line, long col, long off, int code, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static int fail(gd_dataerr *e, const char *file, long line, long col, long off, int code, const char *fmt, ...)
+{
+	if (e) {
+		snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
+		e->line = line;
+		e->column = col;
+		e->offset = off;
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+void gd_dataset_free(gd_dataset *ds)
+{
+	if (!ds)
+		return;
+	free(ds->x);
+	free(ds->y);
+	free(ds->label);
+	memset(ds, 0, sizeof(*ds));
+}
+
+/* Refuse sizes this machine cannot hold before allocating anything. */
+static int check_size(size_t n, size_t d, gd_dataerr *e, const char *file)
+{
+	size_t phys = gd_phys_mem();
+	if (n == 0 || d == 0)
+		return fail(e, file, -1, -1, -1, GD_EFORMAT, "no data (%zu rows x %zu features)", n, d);
+	if (d > SIZE_MAX / sizeof(float) / n || (phys && n * d * sizeof(float) > phys / 2))
+		return fail(e, file, -1, -1, -1, GD_ENOMEM,
+		            "%zu rows x %zu features need %.1f GiB as float32, more than half of this machine's %.1f GiB",
+		            n, d, (double)n * (double)d * 4.0 / 1073741824.0, (double)phys / 1073741824.0);
+	return 0;
+}
+
+static int alloc_ds(gd_dataset *ds, size_t n, size_t d, int regression)
+{
+	memset(ds, 0, sizeof(*ds));
+	ds->n = n;
+	ds->d = d;
+	ds->x = aligned_alloc(64, (n * d * sizeof(float) + 63) / 64 * 64);
+	if (regression)
+		ds->y = aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+	else
+		ds->label = aligned_alloc(64, (n * sizeof(int32_t) + 63) / 64 * 64);
+	if (!ds->x || !(ds->y || ds->label)) {
+		gd_dataset_free(ds);
+		return GD_ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- IDX ---- */
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Read exactly len bytes; returns bytes read, or -1 with zlib's message in e. */
+static long read_all(gzFile f, void *buf, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		unsigned chunk = len - got > (1u << 30) ? (1u << 30) : (unsigned)(len - got);
+		int r = gzread(f, (char *)buf + got, chunk);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (long)got;
+}
+
+static int open_gz(const char *path, gzFile *f, gd_dataerr *e)
+{
+	*f = gzopen(path, "rb");
+	if (!*f)
+		return fail(e, path, -1, -1, -1, GD_EIO, "cannot open: %s", strerror(errno ? errno : ENOENT));
+	return 0;
+}
+
+static int gz_error(gzFile f, const char *path, long off, gd_dataerr *e)
+{
+	int zerr;
+	const char *m = gzerror(f, &zerr);
+	return fail(e, path, -1, -1, off, GD_EFORMAT, "corrupt gzip stream: %s", m ? m : "unknown zlib error");
+}
+
+/* Header of an IDX file: magic and dims; *ndims as the magic says. */
+static int idx_header(gzFile f, const char *path, uint32_t want_magic, uint32_t *dims, int ndims, gd_dataerr *e)
+{
+	unsigned char h[16];
+	size_t hlen = 4 + 4 * (size_t)ndims;
+	long got = read_all(f, h, hlen);
+	if (got < 0)
+		return gz_error(f, path, 0, e);
+	if (got == 0)
+		return fail(e, path, -1, -1, 0, GD_EFORMAT, "empty file (expected a %zu-byte IDX header)", hlen);
+	if (got < 4 || be32(h) != want_magic)
+		return fail(e, path, -1, -1, 0, GD_EFORMAT, "wrong IDX magic 0x%08x (expected 0x%08x: %s)",
+		            got >= 4 ? be32(h) : 0, want_magic, want_magic == 0x803 ? "unsigned-byte images, 3 dimensions"
+		                                                                   : "unsigned-byte labels, 1 dimension");
+	if ((size_t)got < hlen)
+		return fail(e, path, -1, -1, got, GD_EFORMAT, "truncated header: %ld of %zu bytes", got, hlen);
+	for (int i = 0; i < ndims; i++)
+		dims[i] = be32(h + 4 + 4 * i);
+	return 0;
+}
+
+int gd_idx_load(const char *images, const char *labels, int nclasses, gd_dataset *out, gd_dataerr *err)
+{
+	gzFile fi = NULL, fl = NULL;
+	unsigned char *buf = NULL;
+	uint32_t di[3], dl[1];
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if ((rc = open_gz(images, &fi, err)) || (rc = idx_header(fi, images, 0x803, di, 3, err)))
+		goto out;
+	if ((rc = open_gz(labels, &fl, err)) || (rc = idx_header(fl, labels, 0x801, dl, 1, err)))
+		goto out;
+	if (di[0] != dl[0]) {
+		rc = fail(err, labels, -1, -1, 4, GD_EFORMAT, "%u labels for %u images in %s", dl[0], di[0], images);
+		goto out;
+	}
+	size_t n = di[0], d = (size_t)di[1] * di[2];
+	if ((rc = check_size(n, d, err, images)))
+		goto out;
+	buf = malloc(n * d > n ? n * d : n);
+	if (!buf || alloc_ds(out, n, d, 0)) {
+		rc = fail(err, images, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", n, d);
+		goto out;
+	}
+	long got = read_all(fi, buf, n * d);
+	if (got < 0) {
+		rc = gz_error(fi, images, 16, err);
+		goto out;
+	}
+	if ((size_t)got < n * d) {
+		rc = fail(err, images, -1, -1, 16 + got, GD_EFORMAT,
+		          "truncated: %ld of %zu pixel bytes (%zu images of %ux%u) after the 16-byte header", got, n * d, n,
+		          di[1], di[2]);
+		goto out;
+	}
+	for (size_t i = 0; i < n * d; i++)
+		out->x[i] = (float)buf[i] * (1.0f / 255.0f);
+	got = read_all(fl, buf, n);
+	if (got < 0) {
+		rc = gz_error(fl, labels, 8, err);
+		goto out;
+	}
+	if ((size_t)got < n) {
+		rc = fail(err, labels, -1, -1, 8 + got, GD_EFORMAT, "truncated: %ld of %zu labels after the 8-byte header",
+		          got, n);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] >= nclasses) {
+			rc = fail(err, labels, -1, -1, 8 + (long)i, GD_EFORMAT, "label %u of image %zu out of range 0..%d",
+			          buf[i], i, nclasses - 1);
+			goto out;
+		}
+		out->label[i] = buf[i];
+	}
+	out->c = (size_t)nclasses;
+	snprintf(out->name, sizeof(out->name), "idx");
+	rc = 0;
+out:
+	if (rc)
+		gd_dataset_free(out);
+	free(buf);
+	if (fi)
+		gzclose(fi);
+	if (fl)
+		gzclose(fl);
+	return rc;
+}
+
+int gd_fashion_mnist_load(const char *dir, const char *split, gd_dataset *out, gd_dataerr *err)
+{
+	char im[512], lb[512];
+	if (strcmp(split, "train") && strcmp(split, "t10k"))
+		return fail(err, split, -1, -1, -1, GD_EINVAL, "unknown split '%s' (expected train or t10k)", split);
+	if (!dir)
+		dir = GD_FASHION_MNIST_DIR;
+	snprintf(im, sizeof(im), "%s/%s-images-idx3-ubyte.gz", dir, split);
+	snprintf(lb, sizeof(lb), "%s/%s-labels-idx1-ubyte.gz", dir, split);
+	int rc = gd_idx_load(im, lb, 10, out, err);
+	if (!rc)
+		snprintf(out->name, sizeof(out->name), "fashion-mnist/%s", split);
+	return rc;
+}
+
+/* ---- libsvm ---- */
+
+typedef struct lsv {
+	const char *path;
+	int regression;
+	size_t d_fixed;
+	size_t n, dmax;
+	double lab_min, lab_max;
+	int only_pm1;  /* every label is -1 or +1 */
+	unsigned char *seen; /* duplicate detection, one byte per feature of the current line */
+	size_t seen_len;
+} lsv;
+
+/* Parse one line; with x non-NULL, fill row x (d floats, zeroed) and *label. */
+static int lsv_line(lsv *s, char *line, long lineno, float *x, double *label, int *is_row, gd_dataerr *e)
+{
+	char *p = line, *end;
+	*is_row = 0;
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || *p == '\n' || *p == '\r')
+		return 0;
+	errno = 0;
+	double lab = strtod(p, &end);
+	if (end == p || errno || !isfinite(lab) || (*end && !strchr(" \t\r\n", *end)))
+		return fail(e, s->path, lineno, p - line + 1, -1, GD_EFORMAT, "bad label '%.*s' (expected a number)",
+		            (int)strcspn(p, " \t\r\n"), p);
+	if (!s->regression && (lab != floor(lab) || lab < -1 || lab > 65535))
+		return fail(e, s->path, lineno, p - line + 1, -1, GD_EFORMAT,
+		            "label %g out of range (classification expects -1/+1 or 0..C-1)", lab);
+	*label = lab;
+	p = end;
+	size_t touched_max = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n' || *p == '\r')
+			break;
+		char *tok = p;
+		errno = 0;
+		long long idx = strtoll(p, &end, 10);
+		if (end == p || *end != ':' || errno)
+			return fail(e, s->path, lineno, tok - line + 1, -1, GD_EFORMAT,
+			            "malformed token '%.*s' (expected index:value)", (int)strcspn(tok, " \t\r\n"), tok);
+		if (idx < 1)
+			return fail(e, s->path, lineno, tok - line + 1, -1, GD_EFORMAT, "index %lld (indices are 1-based)", idx);
+		if (s->d_fixed && (size_t)idx > s->d_fixed)
+			return fail(e, s->path, lineno, tok - line + 1, -1, GD_ERANGE, "index %lld out of range 1..%zu", idx,
+			            s->d_fixed);
+		if ((unsigned long long)idx > (1ull << 28))
+			return fail(e, s->path, lineno, tok - line + 1, -1, GD_ERANGE,
+			            "index %lld too large for a dense matrix (at most 2^28 features)", idx);
+		p = end + 1;
+		errno = 0;
+		double v = strtod(p, &end);
+		if (end == p || errno || !isfinite(v) || (*end && !strchr(" \t\r\n", *end)))
+			return fail(e, s->path, lineno, tok - line + 1, -1, GD_EFORMAT, "bad value in '%.*s' (expected a finite number)",
+			            (int)strcspn(tok, " \t\r\n"), tok);
+		p = end;
+		size_t j = (size_t)idx - 1;
+		if (j >= s->seen_len) {
+			size_t len = (j + 1) * 2;
+			unsigned char *ns = realloc(s->seen, len);
+			if (!ns)
+				return fail(e, s->path, lineno, -1, -1, GD_ENOMEM, "out of memory");
+			memset(ns + s->seen_len, 0, len - s->seen_len);
+			s->seen = ns;
+			s->seen_len = len;
+		}
+		if (s->seen[j])
+			return fail(e, s->path, lineno, tok - line + 1, -1, GD_EFORMAT, "index %lld repeated on one line", idx);
+		s->seen[j] = 1;
+		touched_max = j + 1 > touched_max ? j + 1 : touched_max;
+		if ((size_t)idx > s->dmax)
+			s->dmax = (size_t)idx;
+		if (x)
+			x[j] = (float)v;
+	}
+	/* clear the duplicate marks this line set (tokens again, cheaply: the range) */
+	memset(s->seen, 0, touched_max);
+	*is_row = 1;
+	return 0;
+}
+
+int gd_libsvm_load(const char *path, int regression, size_t nfeatures, gd_dataset *out, gd_dataerr *err)
+{
+	memset(out, 0, sizeof(*out));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return fail(err, path, -1, -1, -1, GD_EIO, "cannot open: %s", strerror(errno));
+	lsv s = { .path = path, .regression = regression, .d_fixed = nfeatures, .only_pm1 = 1,
+		  .lab_min = INFINITY, .lab_max = -INFINITY };
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	int rc = 0, is_row;
+	double lab;
+	/* pass 1: validate, count rows, find the width and the label set */
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		if ((rc = lsv_line(&s, line, lineno, NULL, &lab, &is_row, err)))
+			goto out;
+		if (!is_row)
+			continue;
+		s.n++;
+		s.lab_min = fmin(s.lab_min, lab);
+		s.lab_max = fmax(s.lab_max, lab);
+		s.only_pm1 &= lab == -1 || lab == 1;
+	}
+	if (ferror(f)) {
+		rc = fail(err, path, lineno, -1, -1, GD_EIO, "read error: %s", strerror(errno));
+		goto out;
+	}
+	if (s.n == 0) {
+		rc = fail(err, path, -1, -1, -1, GD_EFORMAT, "empty file: no data rows");
+		goto out;
+	}
+	if (!regression && !s.only_pm1 && s.lab_min < 0) {
+		rc = fail(err, path, -1, -1, -1, GD_EFORMAT,
+		          "label -1 with labels other than +1 (classification expects -1/+1 or 0..C-1)");
+		goto out;
+	}
+	size_t d = nfeatures ? nfeatures : s.dmax;
+	if (d == 0) {
+		rc = fail(err, path, -1, -1, -1, GD_EFORMAT, "no features on any line (give the feature count)");
+		goto out;
+	}
+	if ((rc = check_size(s.n, d, err, path)))
+		goto out;
+	if (alloc_ds(out, s.n, d, regression)) {
+		rc = fail(err, path, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", s.n, d);
+		goto out;
+	}
+	memset(out->x, 0, s.n * d * sizeof(float));
+	/* pass 2: fill */
+	rewind(f);
+	size_t row = 0;
+	lineno = 0;
+	while (row < s.n && getline(&line, &cap, f) >= 0) {
+		lineno++;
+		if ((rc = lsv_line(&s, line, lineno, out->x + row * d, &lab, &is_row, err)))
+			goto out;
+		if (!is_row)
+			continue;
+		if (regression)
+			out->y[row] = (float)lab;
+		else
+			out->label[row] = s.only_pm1 ? (lab > 0) : (int32_t)lab;
+		row++;
+	}
+	if (row != s.n) {
+		rc = fail(err, path, lineno, -1, -1, GD_EIO, "file changed while reading (%zu of %zu rows)", row, s.n);
+		goto out;
+	}
+	out->c = regression ? 0 : s.only_pm1 ? 2 : (size_t)s.lab_max + 1;
+	snprintf(out->name, sizeof(out->name), "libsvm");
+out:
+	if (rc)
+		gd_dataset_free(out);
+	free(line);
+	free(s.seen);
+	fclose(f);
+	return rc;
+}
+
+/* ---- synthetic ---- */
+
+int gd_synth_regression(size_t n, size_t d, double kappa, double noise, uint64_t seed, gd_dataset *out,
+                        float *w_star)
+{
+	memset(out, 0, sizeof(*out));
+	if (!(kappa >= 1) || !(noise >= 0) || n == 0 || d == 0)
+		return GD_EINVAL;
+	if (check_size(n, d, NULL, NULL))
+		return GD_ENOMEM;
+	if (alloc_ds(out, n, d, 1))
+		return GD_ENOMEM;
+	float *w = malloc((d + 1) * sizeof(float)), *sd = malloc(d * sizeof(float));
+	if (!w || !sd) {
+		free(w);
+		free(sd);
+		gd_dataset_free(out);
+		return GD_ENOMEM;
+	}
+	/* streams: 0 weights, 1 features, 2 noise */
+	for (size_t j = 0; j <= d; j++)
+		w[j] = (float)gd_rng_normal(seed, 0, j);
+	for (size_t j = 0; j < d; j++) /* variances log-spaced in [1, kappa] */
+		sd[j] = (float)sqrt(d > 1 ? pow(kappa, (double)j / (double)(d - 1)) : 1.0);
+	for (size_t i = 0; i < n; i++) {
+		double t = w[d];
+		for (size_t j = 0; j < d; j++) {
+			float v = sd[j] * (float)gd_rng_normal(seed, 1, i * d + j);
+			out->x[i * d + j] = v;
+			t += (double)v * w[j];
+		}
+		out->y[i] = (float)(t + noise * gd_rng_normal(seed, 2, i));
+	}
+	if (w_star)
+		memcpy(w_star, w, (d + 1) * sizeof(float));
+	free(w);
+	free(sd);
+	snprintf(out->name, sizeof(out->name), "synth-regression");
+	return 0;
+}
+
+int gd_synth_blobs(size_t n, size_t d, size_t c, double spread, uint64_t seed, gd_dataset *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (n == 0 || d == 0 || c < 2 || !(spread >= 0))
+		return GD_EINVAL;
+	if (check_size(n, d, NULL, NULL))
+		return GD_ENOMEM;
+	if (alloc_ds(out, n, d, 0))
+		return GD_ENOMEM;
+	/* streams: 0 centers, 1 labels, 2 points */
+	for (size_t i = 0; i < n; i++) {
+		size_t k = gd_rng_u64(seed, 1, i) % c;
+		out->label[i] = (int32_t)k;
+		for (size_t j = 0; j < d; j++) {
+			double center = spread * (2 * gd_rng_uniform(seed, 0, k * d + j) - 1);
+			out->x[i * d + j] = (float)(center + gd_rng_normal(seed, 2, i * d + j));
+		}
+	}
+	out->c = c;
+	snprintf(out->name, sizeof(out->name), "synth-blobs");
+	return 0;
+}

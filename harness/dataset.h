@@ -1,0 +1,60 @@
+/* Datasets in memory: Fashion-MNIST (IDX), libsvm text files, and deterministic synthetic problems. */
+#ifndef GD_DATASET_H
+#define GD_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GD_FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
+
+/* Rows are 64-byte aligned row-major float32 (ld = d); exactly one of y
+ * (regression targets) and label (classes 0..c-1) is set. */
+typedef struct gd_dataset {
+	char name[64];
+	size_t n, d, c;   /* rows, features, classes (0 for regression) */
+	float *x;
+	float *y;
+	int32_t *label;
+} gd_dataset;
+
+/* Where and why a load failed: line (text) or byte offset (binary) are -1
+ * when they do not apply. The loaders never print. */
+typedef struct gd_dataerr {
+	char file[256];
+	long line, column, offset;
+	char msg[256];
+} gd_dataerr;
+
+/*
+ * IDX files (images: magic 0x803, n x rows x cols unsigned bytes, scaled to
+ * [0, 1]; labels: magic 0x801, n bytes in 0..nclasses-1), gzip-compressed or
+ * plain (zlib reads both). On error nothing is left allocated.
+ */
+int gd_idx_load(const char *images, const char *labels, int nclasses, gd_dataset *out, gd_dataerr *err);
+/* Fashion-MNIST split "train" (60000 rows) or "t10k" (10000) from dir
+ * (NULL: GD_FASHION_MNIST_DIR, where Debian's dataset-fashion-mnist puts it). */
+int gd_fashion_mnist_load(const char *dir, const char *split, gd_dataset *out, gd_dataerr *err);
+
+/*
+ * libsvm / svmlight text: "label index:value ..." per line, indices 1-based
+ * in any order (a repeated index is an error), '#' starts a comment, blank
+ * lines are skipped. Densified to n x d with d = nfeatures, or the largest
+ * index when nfeatures is 0. Labels: regression keeps them as targets;
+ * otherwise {-1, +1} map to {0, 1} and anything else must be 0..C-1.
+ */
+int gd_libsvm_load(const char *path, int regression, size_t nfeatures, gd_dataset *out, gd_dataerr *err);
+
+/*
+ * Linear regression with a chosen condition number: feature j is N(0, s_j^2)
+ * with s_j^2 log-spaced from 1 to kappa, so the population Hessian of the
+ * least-squares loss is diag(s^2) (condition number kappa; the sample's is
+ * close for n >> d). y = x . w* + b* + noise * N(0, 1); w* (d) and b* are
+ * written to w_star (d + 1 floats) when it is not NULL.
+ */
+int gd_synth_regression(size_t n, size_t d, double kappa, double noise, uint64_t seed, gd_dataset *out,
+                        float *w_star);
+/* Gaussian blobs: c centers uniform in [-spread, spread]^d, unit-variance points. */
+int gd_synth_blobs(size_t n, size_t d, size_t c, double spread, uint64_t seed, gd_dataset *out);
+
+void gd_dataset_free(gd_dataset *ds);
+#endif
