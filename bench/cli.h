@@ -10,6 +10,7 @@ enum { GD_EXIT_OK = 0, GD_EXIT_FAIL = 1, GD_EXIT_USAGE = 2 };
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
+int cmd_gradcheck(int argc, char **argv);
 
 /* "gdbench CMD: <message>" plus a hint to --help on stderr; returns GD_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -20,19 +20,31 @@
 #include "cli.h"
 #include "clock.h"
 #include "gb.h"
+#include "dataset.h"
 #include "gd_error.h"
+#include "kbench.h"
 #include "mem.h"
+#include "roofline.h"
 #include "registry.h"
 #include "topo.h"
 
 static const char help[] =
 	"Usage: gdbench kernels [OPTIONS] [--benchmark_* ...]\n"
-	"Microbenchmark update rules: every rule x implementation x size x thread count.\n"
-	"Each benchmark alternates its kernel with a memory-only kernel that reads and writes\n"
-	"the same arrays; 'roofline' is the ratio of their times (1.0 = at the memory ceiling).\n"
+	"Microbenchmark update rules (every rule x implementation x size x thread count) and\n"
+	"gradient kernels (every model x implementation x batch size, one thread).\n"
+	"Each update benchmark alternates its kernel with a memory-only kernel that reads and\n"
+	"writes the same arrays; 'roofline' is the ratio of their times (1.0 = at the memory\n"
+	"ceiling). Each gradient benchmark alternates with a streaming read of its rows ('xread',\n"
+	"1.0 = as fast as reading X once) and reports 'peak', the fraction of one core's FMA\n"
+	"peak measured at start-up (OpenBLAS runs at 1 thread).\n"
 	"\n"
+	"  --what LIST       update, grad or both (default: update,grad)\n"
 	"  --rules LIST      rules to run, e.g. adam,sgd (default: all; see 'gdbench list')\n"
-	"  --impl LIST       scalar, auto, simd, best, all (default: all)\n"
+	"  --models LIST     lsq, logistic, softmax, svm, mlp (default: all)\n"
+	"  --batches LIST    gradient batch sizes: row counts or 'full' (all 60000 rows)\n"
+	"                    (default: 1,32,128,256,1024,full; scalar runs 'full' only when\n"
+	"                    --impl names scalar, since the scalar MLP takes ~10 s a pass)\n"
+	"  --impl LIST       scalar, auto, simd, blas, best, all (default: all)\n"
 	"  --isa LEVEL       highest ISA to run: scalar, avx2, avx512, best (default: best\n"
 	"                    or GDBENCH_ISA)\n"
 	"  --sizes LIST      L1, L2, L3 (working set = half that cache as hwloc reports it,\n"
@@ -41,7 +53,8 @@ static const char help[] =
 	"                    (default: L1,L2,L3,DRAM,16M)\n"
 	"  --threads LIST    thread counts, each thread on its own slice, pinned one per core\n"
 	"                    (default: 1 and all allowed PUs)\n"
-	"  --quick           sizes L1,16M, one thread, 0.05 s per benchmark\n"
+	"  --quick           sizes L1,16M, one thread; softmax and mlp at batches 1,256,full;\n"
+	"                    0.05 s per benchmark\n"
 	"  --min-time S      seconds per benchmark (default: Google Benchmark's 0.5)\n"
 	"  -o, --out PATH    write Google Benchmark JSON with gdbench's context to PATH\n"
 	"                    (atomically: a temporary file renamed at the end)\n"
@@ -326,8 +339,12 @@ int cmd_kernels(int argc, char **argv)
 		{ "isa", required_argument, NULL, 'i' },   { "sizes", required_argument, NULL, 's' },
 		{ "threads", required_argument, NULL, 't' }, { "quick", no_argument, NULL, 'q' },
 		{ "min-time", required_argument, NULL, 'T' }, { "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },          { 0, 0, 0, 0 },
+		{ "what", required_argument, NULL, 'w' },    { "models", required_argument, NULL, 'M' },
+		{ "batches", required_argument, NULL, 'B' }, { "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
 	};
+	const char *what_arg = "update,grad", *models_arg = NULL, *batches_arg = NULL;
+	int impl_given = 0;
 	const char *rules_arg = NULL, *impl_arg = "all", *isa_arg = NULL, *sizes_arg = NULL, *thr_arg = NULL;
 	int quick = 0, c;
 	double min_time = 0;
@@ -336,7 +353,10 @@ int cmd_kernels(int argc, char **argv)
 	while ((c = getopt_long(nours, ours, ":ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rules_arg = optarg; break;
-		case 'm': impl_arg = optarg; break;
+		case 'm': impl_arg = optarg; impl_given = 1; break;
+		case 'w': what_arg = optarg; break;
+		case 'M': models_arg = optarg; break;
+		case 'B': batches_arg = optarg; break;
 		case 'i': isa_arg = optarg; break;
 		case 's': sizes_arg = optarg; break;
 		case 't': thr_arg = optarg; break;
@@ -375,6 +395,54 @@ int cmd_kernels(int argc, char **argv)
 		rc = cli_usage("kernels", "--rules '%s': expected rule names separated by commas (see 'gdbench list')", rules_arg);
 		goto done;
 	}
+	int do_update = 0, do_grad = 0;
+	{
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%s", what_arg);
+		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+			if (!strcmp(w, "update"))
+				do_update = 1;
+			else if (!strcmp(w, "grad"))
+				do_grad = 1;
+			else {
+				rc = cli_usage("kernels", "--what: '%s' is not a kind; expected update, grad or both", w);
+				goto done;
+			}
+		}
+	}
+	int model_on[GD_NMODELS];
+	for (int k = 0; k < GD_NMODELS; k++)
+		model_on[k] = !models_arg && (!quick || k == GD_MODEL_SOFTMAX || k == GD_MODEL_MLP);
+	if (models_arg) {
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s", models_arg);
+		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+			int k = gd_model_from_name(w);
+			if (k < 0) {
+				rc = cli_usage("kernels", "--models: '%s' is not a model; expected lsq, logistic, softmax, svm, mlp", w);
+				goto done;
+			}
+			model_on[k] = 1;
+		}
+	}
+	size_t batches[32];
+	int nbatch = 0;
+	{
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s", batches_arg ? batches_arg : quick ? "1,256,full" : "1,32,128,256,1024,full");
+		for (char *sv, *w = strtok_r(buf, ",", &sv); w && nbatch < 32; w = strtok_r(NULL, ",", &sv)) {
+			char *end;
+			unsigned long v = strtoul(w, &end, 10);
+			if (!strcmp(w, "full"))
+				batches[nbatch++] = 0;
+			else if (end != w && !*end && w[0] != '-' && v >= 1 && v <= 60000)
+				batches[nbatch++] = v;
+			else {
+				rc = cli_usage("kernels", "--batches: '%s' is not a batch size; expected 1..60000 rows or full", w);
+				goto done;
+			}
+		}
+	}
 	int trc = gd_topo_open(&topo);
 	if (trc) {
 		rc = cli_fail("kernels", "could not load the hardware topology: %s", gd_strerror(trc));
@@ -409,11 +477,12 @@ int cmd_kernels(int argc, char **argv)
 		goto done;
 	}
 	size_t cap_kb = 0, nkb = 0;
+	double grad_peak = 0;
 	size_t max_elems = 0;
 	size_t phys = gd_phys_mem();
 	gd_stream_fn stream = gd_stream_best(gd_cpu_get()->max); /* the machine's ceiling, whatever --isa says */
 	for (int r = 0; r < GD_NRULES; r++) {
-		if (!rule_on[r])
+		if (!rule_on[r] || !do_update)
 			continue;
 		gd_hparams hp;
 		gd_hparams_default((gd_rule)r, &hp);
@@ -471,8 +540,25 @@ int cmd_kernels(int argc, char **argv)
 			}
 		}
 	}
-	if (!nkb) {
-		rc = cli_usage("kernels", "nothing to run: no registered kernel matches --rules/--impl/--isa");
+	if (do_grad) {
+		double peak = 0;
+		int list_only = 0;
+		for (int i = 0; i < ntheirs; i++)
+			list_only |= !strncmp(theirs[i], "--benchmark_list_tests", 22);
+		/* the FMA peak of the core the gradient benchmarks run on, measured now */
+		if (!list_only && gd_cpu_get()->max >= GD_ISA_AVX2 && gd_fma_peak(topo, pus, 1, GD_ISA_AVX512, &peak)) {
+			rc = cli_fail("kernels", "could not measure the FMA peak");
+			goto done;
+		}
+		if (kgrad_plan(model_on, batches, nbatch, cap, impls, impl_given && (impls & (1u << GD_IMPL_SCALAR)), topo,
+		               pus[0], peak > 0 ? peak : 1.0)) {
+			rc = cli_fail("kernels", "out of memory");
+			goto done;
+		}
+		grad_peak = peak;
+	}
+	if (!nkb && !kgrad_count()) {
+		rc = cli_usage("kernels", "nothing to run: no registered kernel matches --what/--rules/--models/--impl/--isa");
 		goto done;
 	}
 	arena.cap = max_elems + 64;
@@ -514,6 +600,14 @@ int cmd_kernels(int argc, char **argv)
 		json_object_set_new(ctx, "placement", json_string("compact"));
 		json_object_set_new(ctx, "thread_pus", json_string(place));
 		json_object_set_new(ctx, "ceiling_kernel", json_string(gd_isa_name(gd_cpu_get()->max)));
+		if (kgrad_count()) {
+			json_object_set_new(ctx, "fma_peak_GFLOPs_1core", json_real(grad_peak));
+			json_object_set_new(ctx, "gradient_data",
+			                    json_string(access(GD_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz", R_OK) == 0
+			                                        ? "fashion-mnist/train 60000x784"
+			                                        : "synth-blobs 60000x784 (Fashion-MNIST not installed)"));
+			json_object_set_new(ctx, "gradient_openblas_threads", json_integer(1));
+		}
 		add_context(ctx);
 		json_decref(ctx);
 	}
@@ -523,6 +617,10 @@ int cmd_kernels(int argc, char **argv)
 			rc = cli_fail("kernels", "could not register benchmark %s", kb[j].name);
 			goto done;
 		}
+	}
+	if (kgrad_register(min_time)) {
+		rc = cli_fail("kernels", "could not register the gradient benchmarks");
+		goto done;
 	}
 	long ran = gb_run();
 	if (ran < 0) {
@@ -534,7 +632,9 @@ int cmd_kernels(int argc, char **argv)
 		for (int i = 1; i < argc; i++)
 			if (!strncmp(argv[i], "--benchmark_format=", 19) && strcmp(argv[i] + 19, "console"))
 				console = 0;
-		print_summary(console ? stdout : stderr, kb, nkb);
+		if (nkb)
+			print_summary(console ? stdout : stderr, kb, nkb);
+		kgrad_summary(console ? stdout : stderr);
 	}
 	if (out_path && rename(tmp_out, out_path) != 0) {
 		rc = cli_fail("kernels", "cannot move results into '%s': %s", out_path, strerror(errno));

@@ -7,12 +7,13 @@
 
 static const char usage[] =
 	"Usage: gdbench COMMAND [OPTIONS]\n"
-	"Benchmark gradient-descent update rules on this CPU.\n"
+	"Benchmark gradient-descent optimizers' kernels on this CPU.\n"
 	"\n"
 	"Commands:\n"
 	"  info      machine context and the roofline measured now (bandwidth, FMA peak)\n"
-	"  list      registered kernels: rule, implementation, ISA, FLOPs and bytes per element\n"
-	"  kernels   microbenchmarks of every update rule x variant x size (Google Benchmark)\n"
+	"  list      the registry: update rules, gradient kernels, test functions, datasets\n"
+	"  kernels   microbenchmarks of update rules and gradient kernels (Google Benchmark)\n"
+	"  gradcheck analytic gradients of every model x variant against finite differences\n"
 	"\n"
 	"Run 'gdbench COMMAND --help' for a command's options.\n"
 	"Environment: GDBENCH_ISA caps the ISA level like --isa (scalar, avx2, avx512, best).\n"
@@ -21,7 +22,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(NULL, "missing command (info, list, kernels)");
+		return cli_usage(NULL, "missing command (info, list, kernels, gradcheck)");
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
@@ -37,5 +38,7 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kernels"))
 		return cmd_kernels(argc - 1, argv + 1);
-	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels", cmd);
+	if (!strcmp(cmd, "gradcheck"))
+		return cmd_gradcheck(argc - 1, argv + 1);
+	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, gradcheck", cmd);
 }

@@ -48,6 +48,26 @@ static void fma_worker(int tid, int nt, void *p)
 	a->sink = f(a->fma_iters, (float)tid);
 }
 
+int gd_fma_peak(const gd_topo *t, const int *pus, int nthreads, gd_isa isa, double *gflops)
+{
+	probe_arg a = { .isa = isa >= GD_ISA_AVX512 && gd_cpu_get()->max >= GD_ISA_AVX512 ? GD_ISA_AVX512 : GD_ISA_AVX2,
+		        .fma_iters = 20000000 }; /* ~35 ms per thread at 220 GFLOP/s */
+	if (gd_cpu_get()->max < GD_ISA_AVX2)
+		return GD_ENOCPU;
+	int lanes = a.isa == GD_ISA_AVX512 ? GD_PEAK_LANES_AVX512 : GD_PEAK_LANES_AVX2;
+	double best = 0;
+	for (int r = 0; r < REPS; r++) {
+		double s;
+		int rc = gd_par_run(t, pus, nthreads, 0, fma_worker, &a, &s, NULL);
+		if (rc)
+			return rc;
+		double gf = 2.0 * lanes * GD_PEAK_CHAINS * (double)a.fma_iters * nthreads / s * 1e-9;
+		best = gf > best ? gf : best;
+	}
+	*gflops = best;
+	return 0;
+}
+
 int gd_roofline_measure(const gd_topo *t, const int *pus, int nthreads, gd_isa isa,
                         size_t array_bytes, gd_roofline *out)
 {
@@ -99,18 +119,9 @@ int gd_roofline_measure(const gd_topo *t, const int *pus, int nthreads, gd_isa i
 		}
 		*(triad ? &out->triad_gbs : &out->copy_gbs) = best;
 	}
-	int lanes = out->isa == GD_ISA_AVX512 ? GD_PEAK_LANES_AVX512 : GD_PEAK_LANES_AVX2;
-	a.fma_iters = 20000000; /* ~35 ms per thread at 220 GFLOP/s */
-	double best = 0;
-	for (int r = 0; r < REPS; r++) {
-		double s;
-		if ((rc = gd_par_run(t, pus, nthreads, 0, fma_worker, &a, &s, NULL)))
-			goto out;
-		double gf = 2.0 * lanes * GD_PEAK_CHAINS * (double)a.fma_iters * nthreads / s * 1e-9;
-		best = gf > best ? gf : best;
-	}
-	out->fma_gflops = best;
-	out->fma_gflops_core = best / nthreads;
+	if ((rc = gd_fma_peak(t, pus, nthreads, out->isa, &out->fma_gflops)))
+		goto out;
+	out->fma_gflops_core = out->fma_gflops / nthreads;
 out:
 	gd_free_big(a.a, array_bytes);
 	gd_free_big(a.b, array_bytes);

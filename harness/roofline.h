@@ -21,4 +21,7 @@ typedef struct gd_roofline {
  * [256, 512] MiB. Returns 0 or GD_ENOMEM / GD_ETHREAD / GD_EBIND. */
 int gd_roofline_measure(const gd_topo *t, const int *pus, int nthreads, gd_isa isa,
                         size_t array_bytes, gd_roofline *out);
+/* FMA peak alone (GFLOP/s, all threads together, best of 5): the widest FMA
+ * allowed by isa and the CPU. */
+int gd_fma_peak(const gd_topo *t, const int *pus, int nthreads, gd_isa isa, double *gflops);
 #endif

@@ -1,0 +1,253 @@
+/*
+ * Gradient-kernel microbenchmarks for `gdbench kernels`: every model x
+ * variant x batch size on the Fashion-MNIST shape (60000 x 784, 10 classes;
+ * the real data when Debian's package is installed, else Gaussian blobs of
+ * that shape). Minibatches walk a fixed permutation of the rows, so each call
+ * reads rows it has not just read, as minibatch SGD does; "full" is all rows,
+ * contiguous.
+ *
+ * Each benchmark alternates the kernel with a streaming read of the same
+ * rows (the memory ceiling of a kernel that reads X once). Counters:
+ * GFLOPs, peak (fraction of the one-core FMA peak measured at start-up,
+ * OpenBLAS at 1 thread), xread (read time / kernel time: 1 = as fast as
+ * reading X).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "clock.h"
+#include "dataset.h"
+#include "gd_error.h"
+#include "kbench.h"
+#include "registry.h"
+#include "rng.h"
+
+void openblas_set_num_threads(int n);
+
+#define NROWS 60000
+#define NFEAT 784
+#define NCLASS 10
+#define NHIDDEN 128
+
+static struct {
+	pthread_once_t once;
+	int rc, real;
+	gd_dataset ds;
+	float *y;          /* lsq targets: the label as a number */
+	int32_t *lab2;     /* logistic labels: label parity */
+	uint32_t *perm;
+	float *params, *grad, *scratch;
+} G = { .once = PTHREAD_ONCE_INIT };
+
+struct kgrad {
+	char name[96];
+	const gd_grad_entry *e;
+	gd_model m;
+	size_t batch; /* 0: full */
+	const gd_topo *topo;
+	int pu;
+	double peak;  /* GFLOP/s of one core, measured at start-up */
+};
+
+static kgrad *kg;
+static size_t nkg, capkg;
+
+static gd_model model_for(gd_model_kind k)
+{
+	int binary = k == GD_MODEL_LSQ || k == GD_MODEL_LOGISTIC;
+	return (gd_model){ .kind = k, .d = NFEAT, .c = binary ? 1 : NCLASS, .h = k == GD_MODEL_MLP ? NHIDDEN : 0 };
+}
+
+static void data_init(void)
+{
+	gd_dataerr e;
+	G.real = gd_fashion_mnist_load(NULL, "train", &G.ds, &e) == 0;
+	if (!G.real && gd_synth_blobs(NROWS, NFEAT, NCLASS, 1.0, 1, &G.ds)) {
+		G.rc = GD_ENOMEM;
+		return;
+	}
+	size_t np = 0, ns = 0;
+	for (int k = 0; k < GD_NMODELS; k++) {
+		gd_model m = model_for((gd_model_kind)k);
+		size_t a = gd_model_nparams(&m), b = gd_grad_scratch_floats(&m, NROWS);
+		np = a > np ? a : np;
+		ns = b > ns ? b : ns;
+	}
+	G.y = malloc(NROWS * sizeof(float));
+	G.lab2 = malloc(NROWS * sizeof(int32_t));
+	G.perm = malloc(NROWS * sizeof(uint32_t));
+	G.params = aligned_alloc(64, (np * sizeof(float) + 63) / 64 * 64);
+	G.grad = aligned_alloc(64, (np * sizeof(float) + 63) / 64 * 64);
+	G.scratch = aligned_alloc(64, (ns * sizeof(float) + 63) / 64 * 64);
+	if (!G.y || !G.lab2 || !G.perm || !G.params || !G.grad || !G.scratch) {
+		G.rc = GD_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < NROWS; i++) {
+		G.y[i] = (float)G.ds.label[i];
+		G.lab2[i] = G.ds.label[i] & 1;
+		G.perm[i] = (uint32_t)i;
+	}
+	for (size_t i = NROWS - 1; i > 0; i--) { /* Fisher-Yates from a fixed seed */
+		size_t j = gd_rng_u64(7, 0, i) % (i + 1);
+		uint32_t t = G.perm[i];
+		G.perm[i] = G.perm[j];
+		G.perm[j] = t;
+	}
+	for (size_t j = 0; j < np; j++) /* small weights: realistic activations, no overflow */
+		G.params[j] = (float)(0.05 * gd_rng_normal(3, 0, j));
+	memset(G.grad, 0, np * sizeof(float));
+	memset(G.scratch, 0, ns * sizeof(float)); /* touch every page before timing */
+}
+
+static void run_grad(gb_state *gs, void *user)
+{
+	const kgrad *k = user;
+	pthread_once(&G.once, data_init);
+	if (G.rc) {
+		gb_skip_with_error(gs, "could not allocate the gradient benchmark data");
+		while (gb_keep_running(gs))
+			;
+		return;
+	}
+	gd_topo_bind_self(k->topo, k->pu, NULL);
+	openblas_set_num_threads(1);
+	gd_batch b = { .x = G.ds.x, .ld = NFEAT, .y = G.y,
+		       .label = k->m.kind == GD_MODEL_LOGISTIC ? G.lab2 : G.ds.label };
+	size_t bs = k->batch ? k->batch : NROWS, pos = 0;
+	double tk = 0, tm = 0, rows = 0;
+	long iters = 0;
+	volatile float sink = 0;
+	while (gb_keep_running(gs)) {
+		if (k->batch) {
+			if (pos + bs > NROWS)
+				pos = 0;
+			b.idx = G.perm + pos;
+			b.n = bs;
+			pos += bs;
+		} else {
+			b.idx = NULL;
+			b.i0 = 0;
+			b.n = NROWS;
+		}
+		double t0 = gd_now(), t1, t2;
+		if (iters & 1) {
+			sink += gd_read_rows_best(&b, NFEAT);
+			t1 = gd_now();
+			sink += (float)k->e->fn(&k->m, G.params, &b, G.grad, G.scratch);
+			t2 = gd_now();
+			tm += t1 - t0;
+			tk += t2 - t1;
+			gb_set_iteration_time(gs, t2 - t1);
+		} else {
+			sink += (float)k->e->fn(&k->m, G.params, &b, G.grad, G.scratch);
+			t1 = gd_now();
+			sink += gd_read_rows_best(&b, NFEAT);
+			t2 = gd_now();
+			tk += t1 - t0;
+			tm += t2 - t1;
+			gb_set_iteration_time(gs, t1 - t0);
+		}
+		rows += (double)bs;
+		iters++;
+	}
+	(void)sink;
+	gb_set_items_processed(gs, (int64_t)rows);
+	gb_set_bytes_processed(gs, (int64_t)(rows * NFEAT * sizeof(float)));
+	if (tk > 0 && tm > 0) {
+		double gflop = rows * gd_model_flops_per_row(&k->m) * 1e-9;
+		gb_set_counter(gs, "GFLOPs", gflop, GB_COUNTER_RATE);
+		gb_set_counter(gs, "peak", gflop / tk / k->peak, GB_COUNTER_PLAIN);
+		gb_set_counter(gs, "xread", tm / tk, GB_COUNTER_PLAIN);
+	}
+}
+
+int kgrad_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa cap, unsigned impls,
+               int scalar_full, const gd_topo *topo, int pu, double peak)
+{
+	for (int mk = 0; mk < GD_NMODELS; mk++) {
+		if (!models_on[mk])
+			continue;
+		for (int bi = 0; bi < nbatch; bi++) {
+			for (size_t i = 0; i < gd_grad_count; i++) {
+				const gd_grad_entry *e = &gd_grad_table[i];
+				size_t bs = batches[bi] ? batches[bi] : NROWS;
+				int best = e == gd_grad_best((gd_model_kind)mk, cap, bs);
+				if ((int)e->model != mk || e->isa > cap)
+					continue;
+				if (!(impls & (1u << e->impl)) && !((impls & GD_IMPL_BEST_BIT) && best))
+					continue;
+				if (e->impl == GD_IMPL_SCALAR && !batches[bi] && !scalar_full)
+					continue;
+				if (nkg == capkg) {
+					capkg = capkg ? 2 * capkg : 64;
+					kgrad *n = realloc(kg, capkg * sizeof(*kg));
+					if (!n)
+						return GD_ENOMEM;
+					kg = n;
+				}
+				kgrad *k = &kg[nkg++];
+				memset(k, 0, sizeof(*k));
+				k->e = e;
+				k->m = model_for((gd_model_kind)mk);
+				k->batch = batches[bi];
+				k->topo = topo;
+				k->pu = pu;
+				k->peak = peak;
+				if (batches[bi])
+					snprintf(k->name, sizeof(k->name), "%s/B:%zu", e->name, batches[bi]);
+				else
+					snprintf(k->name, sizeof(k->name), "%s/full:%d", e->name, NROWS);
+			}
+		}
+	}
+	return 0;
+}
+
+int kgrad_register(double min_time)
+{
+	for (size_t j = 0; j < nkg; j++) {
+		gb_opts o = { .manual_time = 1, .threads = 1, .min_time = min_time };
+		if (gb_register(kg[j].name, run_grad, &kg[j], &o))
+			return GD_EBENCH;
+	}
+	return 0;
+}
+
+size_t kgrad_count(void)
+{
+	return nkg;
+}
+
+void kgrad_summary(FILE *out)
+{
+	if (!nkg)
+		return;
+	fprintf(out, "\nGradient kernels (%s, d = %d, c = %d, MLP h = %d, 1 thread):\n",
+	        G.real ? "Fashion-MNIST train" : "synthetic blobs", NFEAT, NCLASS, NHIDDEN);
+	fprintf(out, "%-24s %-12s %12s %9s %7s %7s\n", "kernel", "batch", "rows/s", "GFLOP/s", "peak", "xread");
+	size_t nres = gb_result_count();
+	for (size_t j = 0; j < nkg; j++) {
+		double rows = 0, gf = 0, pk = 0, xr = 0;
+		int found = 0;
+		for (size_t i = 0; i < nres; i++) {
+			gb_result r;
+			if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")))
+				continue;
+			size_t l = strlen(kg[j].name);
+			if (strncmp(r.name, kg[j].name, l) || r.name[l] != '/')
+				continue;
+			found = !gb_result_counter(i, "items_per_second", &rows) && !gb_result_counter(i, "GFLOPs", &gf) &&
+			        !gb_result_counter(i, "peak", &pk) && !gb_result_counter(i, "xread", &xr);
+		}
+		if (!found)
+			continue;
+		const char *slash = strchr(kg[j].name + strlen(kg[j].e->name), '/');
+		fprintf(out, "%-24s %-12s %12.4g %9.1f %7.2f %7.2f\n", kg[j].e->name, slash ? slash + 1 : "", rows, gf, pk,
+		        xr);
+	}
+}
