@@ -66,10 +66,10 @@ int cmd_gradcheck(int argc, char **argv)
 	const char *models = NULL, *impl_arg = "all", *isa_arg = NULL;
 	size_t n = 11, d = 13, c = 4, h = 7, seed = 1;
 	double l1 = 0.01, l2 = 0.1, tol = 1e-3;
-	int ch;
+	int ch, li = -1;
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
 		int bad = 0;
 		switch (ch) {
 		case 'm': models = optarg; break;
@@ -88,8 +88,8 @@ int cmd_gradcheck(int argc, char **argv)
 		default: return cli_usage("gradcheck", "unknown option '%s'", argv[optind - 1]);
 		}
 		if (bad)
-			return cli_usage("gradcheck", "%s '%s': out of range or not a number (see --help for ranges)",
-			                 argv[optind - 1], optarg);
+			return cli_usage("gradcheck", "--%s '%s': out of range or not a number (see --help for ranges)",
+			                 li >= 0 ? opts[li].name : "?", optarg);
 	}
 	if (optind < argc)
 		return cli_usage("gradcheck", "unexpected argument '%s'", argv[optind]);

@@ -35,17 +35,25 @@ expect 2 "unknown command 'frobnicate'" "$GD" frobnicate
 
 # list: 12 rules x 5 variants, best first, every rule present
 expect 0 'adam/simd/avx512' "$GD" list
-check 'list has 60 kernel rows' [ "$("$GD" list | tail -n +2 | wc -l)" -eq 60 ]
+check 'list --kind update has 60 rows' [ "$("$GD" list --kind update | tail -n +2 | wc -l)" -eq 60 ]
+check 'list --kind grad has 25 rows' [ "$("$GD" list --kind grad | grep -cE '^[a-z]+/')" -eq 25 ]
+expect 0 'rosenbrock +2 +\(1, 1\)' "$GD" list --kind function
+expect 0 'fashion-mnist' "$GD" list --kind dataset
+expect 2 "--kind 'rules': expected update, grad, function, dataset or all" "$GD" list --kind rules
 for r in sgd momentum nesterov adagrad rmsprop adadelta adam adamw amsgrad adamax nadam rprop; do
 	check "list has $r/scalar" grep -q "^$r/scalar " <("$GD" list)
 done
 "$GD" list --json >"$tmp/list.json"
-check 'list --json parses, 60 entries with fields' $PY -c '
-import json, sys
+check 'list --json parses: 60 update, 25 grad, 5 function, 4 dataset entries' $PY -c '
+import json, sys, collections
 a = json.load(open(sys.argv[1]))
-assert len(a) == 60, len(a)
+n = collections.Counter(e["kind"] for e in a)
+assert n == {"update": 60, "grad": 25, "function": 5, "dataset": 4}, n
 for e in a:
-    assert {"name", "rule", "impl", "isa", "runnable", "flops_per_elem", "bytes_per_elem"} <= set(e)
+    if e["kind"] == "update":
+        assert {"name", "rule", "impl", "isa", "runnable", "flops_per_elem", "bytes_per_elem"} <= set(e)
+    if e["kind"] == "grad":
+        assert {"name", "model", "impl", "isa", "runnable", "params", "flops_per_row"} <= set(e)
 ' "$tmp/list.json"
 expect 2 "--isa 'avx9' is not an ISA level; expected one of" "$GD" list --isa avx9
 expect 2 "GDBENCH_ISA 'bogus' is not an ISA level" env GDBENCH_ISA=bogus "$GD" list
@@ -56,8 +64,16 @@ expect 2 "unknown option '--frob'" "$GD" list --frob
 # kernels: registration through Google Benchmark
 npu=$(nproc)
 thr=$([ "$npu" -gt 1 ] && echo 2 || echo 1)
-"$GD" kernels --benchmark_list_tests >"$tmp/tests.txt" 2>&1
-check "kernels lists 60 kernels x 5 sizes x $thr thread counts" [ "$(wc -l <"$tmp/tests.txt")" -eq $((60 * 5 * thr)) ]
+"$GD" kernels --what update --benchmark_list_tests >"$tmp/tests.txt" 2>&1
+check "kernels lists 60 update kernels x 5 sizes x $thr thread counts" [ "$(wc -l <"$tmp/tests.txt")" -eq $((60 * 5 * thr)) ]
+"$GD" kernels --what grad --benchmark_list_tests >"$tmp/gtests.txt" 2>&1
+check "kernels lists 25 gradient kernels x 6 batches, less scalar at full" [ "$(wc -l <"$tmp/gtests.txt")" -eq $((25 * 6 - 5)) ]
+check 'kernels --impl scalar,simd includes scalar at the full batch' \
+	bash -c "'$GD' kernels --what grad --impl scalar,simd --benchmark_list_tests | grep -q '^mlp/scalar/full:60000'"
+expect 2 "--what: 'both' is not a kind" "$GD" kernels --what both
+expect 2 "--models: 'cnn' is not a model" "$GD" kernels --models cnn
+expect 2 "--batches: '0' is not a batch size" "$GD" kernels --batches 0
+expect 2 "--batches: 'lots' is not a batch size" "$GD" kernels --batches lots
 check 'kernels --isa scalar lists only scalar variants' \
 	bash -c "! '$GD' kernels --isa scalar --benchmark_list_tests | grep -v /scalar/"
 expect 0 '^adam/scalar/L1' "$GD" kernels --rules adam --impl scalar --benchmark_list_tests
@@ -70,7 +86,7 @@ expect 2 "unknown Google Benchmark flag '--benchmark_bogus=1'" "$GD" kernels --b
 expect 2 "--isa 'avx9'" "$GD" kernels --isa avx9
 
 # a short real run, written atomically, with our context in Google Benchmark's JSON
-expect 0 'Summary' "$GD" kernels --rules sgd,adam --sizes 4096 --threads 1 --min-time 0.01 -o "$tmp/k.json"
+expect 0 'Summary' "$GD" kernels --what update --rules sgd,adam --sizes 4096 --threads 1 --min-time 0.01 -o "$tmp/k.json"
 check 'kernels JSON has context, every variant, and counters' $PY -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -83,8 +99,26 @@ for b in d["benchmarks"]:
     assert 0 < b["roofline"] < 10, b
     assert b["items_per_second"] > 0 and b["ceiling_GBps"] > 0
 ' "$tmp/k.json"
+expect 0 'Gradient kernels' "$GD" kernels --what grad --models softmax,svm --batches 8 --min-time 0.01 -o "$tmp/g.json"
+check 'gradient benchmarks report rows/s, GFLOPs, peak fraction and xread' $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert float(d["context"]["fma_peak_GFLOPs_1core"]) > 0  # Google Benchmark keeps context values as strings
+names = [b["name"] for b in d["benchmarks"]]
+assert len(names) == 10, names
+for b in d["benchmarks"]:
+    assert b["items_per_second"] > 0 and b["GFLOPs"] > 0 and 0 < b["peak"] < 1.5 and b["xread"] > 0, b
+' "$tmp/g.json"
 check 'no temporary file left behind' bash -c "! ls '$tmp'/k.json.tmp.* 2>/dev/null"
 expect 1 "cannot write '/nonexistent/dir/k.json'" "$GD" kernels --rules sgd --sizes 64 --min-time 0.01 -o /nonexistent/dir/k.json
+
+# gradcheck: every model x variant against finite differences
+expect 0 'of 25 kernels within tolerance' "$GD" gradcheck
+expect 0 'softmax/scalar .* ok' "$GD" gradcheck --models softmax --impl scalar --rows 3 --classes 7
+expect 1 'FAIL' "$GD" gradcheck --models lsq --impl scalar --tol 1e-12
+expect 2 "--models: 'cnn' is not a model" "$GD" gradcheck --models cnn
+expect 2 "--rows '0': out of range" "$GD" gradcheck --rows 0
+expect 2 "--l2 '-1': out of range" "$GD" gradcheck --l2 -1
 
 # info
 "$GD" info --no-probe --json >"$tmp/info.json"
