@@ -48,17 +48,21 @@ const gd_grad_entry *gd_grad_scalar(gd_model_kind k)
 }
 
 /*
- * The rule for --impl best: the simd variant at the highest allowed ISA, at
- * every batch size. Measured with `gdbench kernels --what grad` on the
- * development machine (Zen 5, OpenBLAS 0.3.21 on its Haswell core as this
- * environment forces): softmax/simd/avx512 ran 2.0-2.6x faster than
- * softmax/blas/avx512 from B = 1 to the full 60000 rows, and the MLP's simd
- * variant ~2x its blas variant. The batch size stays in the signature so a
- * machine where sgemm wins at large batches can switch here.
+ * The rule for --impl best, from `gdbench kernels --what grad` on the
+ * development machine (Zen 5, OpenBLAS 0.3.21 on the Haswell core this
+ * environment forces; results/kernels-grad.json of issue 3's note):
+ * - the simd variant at the highest allowed ISA, at every batch size:
+ *   softmax/svm simd/avx512 ran 2.2-4x faster than blas/avx512 from B = 1
+ *   to 60000 rows, lsq/logistic 4-6x, the MLP 1.45-1.6x at B >= 32;
+ * - except the MLP capped at AVX2 with B >= 32, where sgemm wins
+ *   (blas/avx2 89-92 GFLOP/s against simd/avx2 76-80): its 128-wide hidden
+ *   layer is a real matrix product, while AVX2's 16 registers limit the
+ *   simd blocking to 4 rows.
  */
 const gd_grad_entry *gd_grad_best(gd_model_kind k, gd_isa cap, size_t n)
 {
-	(void)n;
+	if (k == GD_MODEL_MLP && cap == GD_ISA_AVX2 && n >= 32)
+		return grad_first(k, cap, GD_IMPL_BLAS);
 	return grad_first(k, cap, -1);
 }
 

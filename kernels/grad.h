@@ -85,6 +85,9 @@ size_t gd_grad_scratch_floats(const gd_model *m, size_t n);
  * add the penalty's value and (sub)gradient (sign(w) for l1, 0 at 0).
  * Returns the mean loss plus penalty. */
 double gd_finish_mean(const gd_model *m, const float *params, double loss_sum, size_t n, float *grad);
+/* The gradient part of gd_finish_mean on entries [lo, hi) only, so that
+ * data-parallel workers can each finish their slice. */
+void gd_finish_grad_range(const gd_model *m, const float *params, size_t n, float *grad, size_t lo, size_t hi);
 /* The penalty alone (double). */
 double gd_penalty(const gd_model *m, const float *params);
 

@@ -109,23 +109,29 @@ double gd_penalty(const gd_model *m, const float *p)
 	return m->l1 * a + 0.5 * m->l2 * q;
 }
 
-double gd_finish_mean(const gd_model *m, const float *p, double loss_sum, size_t n, float *grad)
+void gd_finish_grad_range(const gd_model *m, const float *p, size_t n, float *grad, size_t lo, size_t hi)
 {
 	size_t off[5];
 	int ns = segments(m, off);
 	float inv = n ? 1.0f / (float)n : 0.0f;
 	float l1 = (float)m->l1, l2 = (float)m->l2;
 	for (int k = 0; k < ns; k++) {
+		size_t a = off[k] > lo ? off[k] : lo, b = off[k + 1] < hi ? off[k + 1] : hi;
 		if (k % 2 || (l1 == 0 && l2 == 0)) {
-			for (size_t j = off[k]; j < off[k + 1]; j++)
+			for (size_t j = a; j < b; j++)
 				grad[j] *= inv;
 			continue;
 		}
-		for (size_t j = off[k]; j < off[k + 1]; j++) {
+		for (size_t j = a; j < b; j++) {
 			float w = p[j];
 			/* subgradient of |w|: sign(w), 0 at 0 */
 			grad[j] = grad[j] * inv + l2 * w + l1 * (float)((w > 0) - (w < 0));
 		}
 	}
+}
+
+double gd_finish_mean(const gd_model *m, const float *p, double loss_sum, size_t n, float *grad)
+{
+	gd_finish_grad_range(m, p, n, grad, 0, gd_model_nparams(m));
 	return (n ? loss_sum / (double)n : 0) + gd_penalty(m, p);
 }

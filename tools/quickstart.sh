@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# First run on a new machine: install dependencies, build, measure this machine's roofline and
-# the update-rule kernels, write the results JSON, print a summary.
+# First run on a new machine: install dependencies, build, measure this machine's roofline,
+# check the gradients, benchmark update rules and gradient kernels, write the results JSON,
+# print a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 builddir=${GDBENCH_BUILD:-build}
@@ -21,8 +22,11 @@ out="results/kernels-$stamp.json"
 echo "== machine and roofline (gdbench info)"
 "$gd" info
 echo
-echo "== update-rule kernels, L1-resident and 16M elements, 1 thread (gdbench kernels --quick)"
-"$gd" kernels --quick --out "$out" --benchmark_format=console | tail -n 30
+echo "== gradient check: every model x variant against finite differences (gdbench gradcheck)"
+"$gd" gradcheck | tail -n 1
+echo
+echo "== kernels: update rules (L1, 16M elements) and softmax/MLP gradients on Fashion-MNIST (gdbench kernels --quick)"
+"$gd" kernels --quick --out "$out" --benchmark_format=console | sed -n '/^Summary/,$p'
 echo
 echo "Results (Google Benchmark JSON with gdbench's context): $out"
 echo "Full sweep (all sizes and thread counts, ~10 min): $gd kernels --out results/kernels-full.json"

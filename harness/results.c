@@ -1,0 +1,181 @@
+/* The result document: runs with their trace and summary, and the atomic write. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gd_error.h"
+#include "results.h"
+
+/* JSON has no NaN or infinity: those become null. */
+static json_t *num(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *hparams_json(const gd_update_entry *u, const gd_hparams *hp)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "lr", num(hp->lr));
+	json_object_set_new(o, "weight_decay", num(hp->weight_decay));
+	json_object_set_new(o, "decoupled_weight_decay", json_boolean(hp->decoupled_wd || u->rule == GD_RULE_ADAMW));
+	json_object_set_new(o, "eps", num(hp->eps));
+	switch (u->rule) {
+	case GD_RULE_MOMENTUM:
+	case GD_RULE_NESTEROV:
+		json_object_set_new(o, "momentum", num(hp->momentum));
+		json_object_set_new(o, "dampening", num(hp->dampening));
+		json_object_set_new(o, "nesterov", json_boolean(u->rule == GD_RULE_NESTEROV));
+		break;
+	case GD_RULE_ADAGRAD:
+		json_object_set_new(o, "lr_decay", num(hp->lr_decay));
+		json_object_set_new(o, "initial_accumulator_value", num(hp->initial_accumulator_value));
+		break;
+	case GD_RULE_RMSPROP:
+		json_object_set_new(o, "alpha", num(hp->alpha));
+		json_object_set_new(o, "momentum", num(hp->momentum));
+		json_object_set_new(o, "centered", json_boolean(hp->centered));
+		break;
+	case GD_RULE_ADADELTA: json_object_set_new(o, "rho", num(hp->rho)); break;
+	case GD_RULE_ADAM:
+	case GD_RULE_ADAMW:
+	case GD_RULE_AMSGRAD:
+	case GD_RULE_ADAMAX:
+	case GD_RULE_NADAM:
+		json_object_set_new(o, "betas", json_pack("[f, f]", hp->beta1, hp->beta2));
+		json_object_set_new(o, "amsgrad", json_boolean(u->rule == GD_RULE_AMSGRAD));
+		if (u->rule == GD_RULE_NADAM)
+			json_object_set_new(o, "momentum_decay", num(hp->momentum_decay));
+		break;
+	case GD_RULE_RPROP:
+		json_object_set_new(o, "etas", json_pack("[f, f]", hp->eta_minus, hp->eta_plus));
+		json_object_set_new(o, "step_sizes", json_pack("[f, f]", hp->step_min, hp->step_max));
+		break;
+	default: break;
+	}
+	return o;
+}
+
+json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out *o)
+{
+	json_t *r = json_object();
+	if (!r)
+		return NULL;
+	const gd_model *m = &c->model;
+	json_object_set_new(r, "problem", json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:f, s:f}", "model",
+	                                            gd_model_name(m->kind), "dataset", d->dataset, "test_set",
+	                                            d->test_set ? json_string(d->test_set) : json_null(), "rows",
+	                                            (json_int_t)d->rows, "features",
+	                                            (json_int_t)m->d, "classes", (json_int_t)m->c, "hidden",
+	                                            (json_int_t)m->h, "l1", m->l1, "l2", m->l2));
+	json_object_set_new(r, "optimizer", json_pack("{s:s, s:s, s:o}", "name", d->optimizer, "rule",
+	                                              gd_rule_name(c->upd->rule), "hparams", hparams_json(c->upd, &c->hp)));
+	json_t *sch = json_pack("{s:s, s:I}", "kind", gd_schedule_name(c->sched.kind), "warmup", (json_int_t)c->sched.warmup);
+	switch (c->sched.kind) {
+	case GD_SCHED_STEP:
+		json_object_set_new(sch, "step_size", json_integer(c->sched.step_size));
+		json_object_set_new(sch, "gamma", num(c->sched.gamma));
+		break;
+	case GD_SCHED_EXP:
+	case GD_SCHED_INVT: json_object_set_new(sch, "k", num(c->sched.k)); break;
+	case GD_SCHED_PLATEAU:
+		json_object_set_new(sch, "factor", num(c->sched.factor));
+		json_object_set_new(sch, "patience", json_integer(c->sched.patience));
+		break;
+	default: break;
+	}
+	json_object_set_new(r, "schedule", sch);
+	json_object_set_new(r, "mode", json_string(gd_mode_name(c->mode)));
+	json_object_set_new(r, "batch", json_integer(c->mode == GD_MODE_FULL ? 0 : (json_int_t)c->batch));
+	json_object_set_new(r, "threads", json_integer(d->threads));
+	json_t *pins = json_array();
+	for (int t = 0; t < d->threads && d->pins; t++)
+		json_array_append_new(pins, json_pack("{s:i, s:i, s:i}", "asked", d->pins[t].asked, "observed",
+		                                      d->pins[t].observed, "bind_errno", d->pins[t].bind_err));
+	json_object_set_new(r, "placement", json_pack("{s:s, s:o}", "policy", d->placement, "threads", pins));
+	json_object_set_new(r, "kernels", json_pack("{s:s, s:s}", "gradient", c->grad->name, "update", c->upd->name));
+	json_object_set_new(r, "seed", json_integer((json_int_t)c->seed));
+	json_object_set_new(r, "repeat_index", json_integer(d->repeat_index));
+	json_t *tg = json_array();
+	for (int k = 0; k < c->ntargets; k++)
+		json_array_append_new(tg, json_real(c->targets[k]));
+	json_object_set_new(r, "budget", json_pack("{s:o, s:I, s:o, s:I, s:o, s:o, s:o}", "time_s", num(c->time_budget),
+	                                           "epochs", (json_int_t)c->max_epochs, "targets", tg,
+	                                           "eval_every_steps", (json_int_t)c->eval_every_steps,
+	                                           "eval_every_seconds", num(c->eval_every_seconds), "clip_norm",
+	                                           num(c->clip_norm), "noise_eta", num(c->noise_eta)));
+
+	json_t *rows = json_array();
+	for (size_t i = 0; i < o->nrows; i++) {
+		const gd_trace_row *w = &o->rows[i];
+		json_array_append_new(rows, json_pack("{s:f, s:f, s:f, s:I, s:I, s:o, s:o, s:o, s:o}", "train_s", w->train_s,
+		                                      "eval_s", w->eval_s, "epoch", w->epoch, "step", (json_int_t)w->step,
+		                                      "samples", (json_int_t)w->samples, "loss", num(w->loss), "grad_norm",
+		                                      num(w->gnorm), "test_loss", num(w->test_loss), "test_accuracy",
+		                                      num(w->test_acc)));
+	}
+	json_object_set_new(r, "trace", rows);
+
+	json_t *ttt = json_array();
+	for (int k = 0; k < c->ntargets; k++)
+		json_array_append_new(ttt, json_pack("{s:f, s:o}", "target", c->targets[k], "train_s",
+		                                     o->time_to_target[k] >= 0 ? json_real(o->time_to_target[k]) : json_null()));
+	double other = o->t_total - o->t_train - o->t_eval;
+	json_object_set_new(r, "timing", json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "train_s", o->t_train, "eval_s",
+	                                           o->t_eval, "other_s", other > 0 ? other : 0.0, "total_s", o->t_total,
+	                                           "grad_s", o->t_grad, "reduce_s", o->t_reduce, "update_s", o->t_update));
+	json_object_set_new(r, "noise", json_pack("{s:I, s:o, s:o, s:b}", "involuntary_switches", (json_int_t)o->ivcsw,
+	                                          "load_before", num(o->load_before), "load_after", num(o->load_after),
+	                                          "noisy", gd_run_noisy(o, d->threads, d->npu)));
+	json_object_set_new(r, "summary",
+	                    json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:I, s:I, s:s, s:b, s:o}", "final_loss",
+	                              num(o->final_loss), "best_loss", num(o->best_loss), "time_to_target", ttt,
+	                              "samples_per_s", num(o->t_train > 0 ? (double)o->samples / o->t_train : NAN),
+	                              "steps_per_s", num(o->t_train > 0 ? (double)o->steps / o->t_train : NAN), "epochs",
+	                              o->epochs, "steps", (json_int_t)o->steps, "samples", (json_int_t)o->samples,
+	                              "stop_reason", o->stop_reason, "diverged", o->diverged, "diverged_step",
+	                              o->diverged ? json_integer(o->diverged_step) : json_null()));
+	json_object_set_new(r, "status", json_string(strcmp(o->stop_reason, "interrupted") ? "complete" : "interrupted"));
+	return r;
+}
+
+json_t *gd_results_new(json_t *context, const char *command_line)
+{
+	return json_pack("{s:s, s:i, s:s, s:O, s:[]}", "schema", GD_RESULTS_SCHEMA, "version", GD_RESULTS_VERSION,
+	                 "command", command_line ? command_line : "", "context", context, "runs");
+}
+
+int gd_results_write(const char *path, const json_t *doc)
+{
+	size_t len = strlen(path) + 32;
+	char *tmp = malloc(len);
+	if (!tmp)
+		return GD_ENOMEM;
+	snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	int rc = 0, saved = 0;
+	if (!f) {
+		saved = errno;
+		rc = GD_EIO;
+		goto out;
+	}
+	if (json_dumpf(doc, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) != 0 || fputc('\n', f) == EOF ||
+	    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		saved = errno ? errno : EIO;
+		fclose(f);
+		unlink(tmp);
+		rc = GD_EIO;
+		goto out;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		saved = errno;
+		unlink(tmp);
+		rc = GD_EIO;
+	}
+out:
+	free(tmp);
+	errno = saved;
+	return rc;
+}

@@ -1,0 +1,516 @@
+/*
+ * The descent loop. One pool job runs a whole run: the workers meet at spin
+ * barriers between the phases of a step (a fork-join per step would cost
+ * tens of microseconds here), and worker 0 keeps the books between them.
+ *
+ * A data-parallel step (full, minibatch; sample is the same on one thread):
+ *   A  worker 0 picks the rows, prepares the step scalars   | barrier
+ *   B  each worker: gradient sum over its share of the rows  | barrier
+ *   C  each worker, for its slice of the parameters: sum the partial
+ *      gradients, finish mean + penalty, (clip: slice norms  | barrier)
+ *      noise, then the update rule on that slice             | barrier
+ * No atomics in the inner loops; partial gradients are per worker and
+ * 64-byte aligned. Hogwild: every worker runs its own minibatch loop on the
+ * shared parameters with plain (racy) loads and stores, which is Hogwild's
+ * documented design; workers meet only at epoch ends, for the evaluation.
+ *
+ * Clocks (DESIGN.md): training time runs from the start of a step to the end
+ * of its update; evaluations of the traced loss are timed apart.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clip.h"
+#include "clock.h"
+#include "gd_error.h"
+#include "rng.h"
+#include "train.h"
+
+static const char *const mode_names[GD_NMODES] = { "full", "minibatch", "sample", "hogwild" };
+
+const char *gd_mode_name(gd_mode m)
+{
+	return (unsigned)m < GD_NMODES ? mode_names[m] : "?";
+}
+
+void gd_init_params(const gd_model *m, uint64_t seed, float *p)
+{
+	size_t np = gd_model_nparams(m);
+	memset(p, 0, np * sizeof(float));
+	if (m->kind != GD_MODEL_MLP)
+		return;
+	/* He-uniform: U(-sqrt(6/fan_in), sqrt(6/fan_in)) on each layer's weights */
+	double a1 = sqrt(6.0 / (double)m->d), a2 = sqrt(6.0 / (double)m->h);
+	size_t n1 = m->h * m->d, o2 = n1 + m->h, n2 = m->c * m->h;
+	for (size_t j = 0; j < n1; j++)
+		p[j] = (float)(a1 * (2 * gd_rng_uniform(seed, 100, j) - 1));
+	for (size_t j = 0; j < n2; j++)
+		p[o2 + j] = (float)(a2 * (2 * gd_rng_uniform(seed, 101, j) - 1));
+}
+
+/* Per-worker data, each on its own cache lines. */
+typedef struct {
+	_Alignas(64) double loss;   /* this worker's loss sum of the phase */
+	double sumsq;               /* this worker's slice of ||g||^2 */
+	long correct;               /* evaluation: correct predictions */
+	float *partial;             /* gradient sum over this worker's rows */
+	float *scratch;
+	float *hog_grad;            /* hogwild: the worker's own mean gradient */
+	char pad[64];
+} wslot;
+
+typedef struct run {
+	const gd_run_cfg *cfg;
+	const gd_dataset *train, *test;
+	gd_pool *pool;
+	volatile sig_atomic_t *stop;
+	gd_run_out *out;
+	int T;
+	size_t np, N;
+	float *w, *g, *state[GD_MAX_STATE];
+	uint32_t *perm;
+	wslot *ws;
+	/* set by worker 0 at phase A, read by all after the barrier */
+	gd_batch batch;
+	gd_step st;
+	int quit, evaluate, force_eval;
+	double gscale;
+	long step;
+	/* bookkeeping (worker 0 only) */
+	double t_start, t_train;
+	gd_step_carry carry;
+	size_t pos;
+	long epoch;
+	double next_eval_s;
+	double eval_loss, eval_gnorm;
+	int hit[GD_MAX_TARGETS];
+} run;
+
+static void slice(size_t n, int tid, int T, size_t *lo, size_t *hi)
+{
+	size_t gran = ((n + 15) / 16 + (size_t)T - 1) / (size_t)T * 16;
+	*lo = gran * (size_t)tid < n ? gran * (size_t)tid : n;
+	*hi = *lo + gran < n ? *lo + gran : n;
+}
+
+/* The worker's share of batch b's rows as a batch of its own. */
+static gd_batch share(const gd_batch *b, int tid, int T)
+{
+	gd_batch s = *b;
+	size_t lo = b->n * (size_t)tid / (size_t)T, hi = b->n * (size_t)(tid + 1) / (size_t)T;
+	if (b->idx)
+		s.idx = b->idx + lo;
+	else
+		s.i0 = b->i0 + lo;
+	s.n = hi - lo;
+	return s;
+}
+
+static void shuffle(run *r, long epoch)
+{
+	for (size_t i = 0; i < r->N; i++)
+		r->perm[i] = (uint32_t)i;
+	for (size_t i = r->N - 1; i > 0; i--) {
+		size_t j = gd_rng_u64(r->cfg->seed, 1000 + (uint64_t)epoch, i) % (i + 1);
+		uint32_t t = r->perm[i];
+		r->perm[i] = r->perm[j];
+		r->perm[j] = t;
+	}
+}
+
+/* Sum the partials over [lo, hi) into g, finish mean + penalty, add the
+ * gradient noise of step t (sigma 0: none), and keep the slice's squared norm
+ * for clipping. The noise is a function of (seed, step, index) only, so it
+ * does not depend on the thread count. */
+static void reduce_slice(run *r, int tid, size_t n_rows, float sigma, long t)
+{
+	size_t lo, hi;
+	slice(r->np, tid, r->T, &lo, &hi);
+	float *g = r->g;
+	memcpy(g + lo, r->ws[0].partial + lo, (hi - lo) * sizeof(float));
+	for (int k = 1; k < r->T; k++) {
+		const float *pk = r->ws[k].partial;
+		for (size_t j = lo; j < hi; j++)
+			g[j] += pk[j];
+	}
+	gd_finish_grad_range(&r->cfg->model, r->w, n_rows, g, lo, hi);
+	if (sigma > 0)
+		for (size_t j = lo; j < hi; j++)
+			g[j] += sigma * (float)gd_rng_normal(r->cfg->seed, 2000, (uint64_t)t * r->np + j);
+	double s = 0;
+	for (size_t j = lo; j < hi; j++)
+		s += (double)g[j] * g[j];
+	r->ws[tid].sumsq = s;
+}
+
+static double total_sumsq(run *r)
+{
+	double s = 0;
+	for (int k = 0; k < r->T; k++)
+		s += r->ws[k].sumsq;
+	return s;
+}
+
+/* Evaluation: full training loss (mean + penalty) and gradient norm at w,
+ * computed by all workers like a full-batch gradient; test loss/accuracy. */
+static void eval_phase(run *r, int tid)
+{
+	gd_batch all = { .x = r->train->x, .ld = r->train->d, .y = r->train->y, .label = r->train->label, .n = r->N };
+	gd_batch mine = share(&all, tid, r->T);
+	r->ws[tid].loss = r->cfg->grad->fn(&r->cfg->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
+	gd_pool_barrier(r->pool);
+	reduce_slice(r, tid, r->N, 0, 0);
+	gd_pool_barrier(r->pool);
+	if (tid == 0) {
+		double ls = 0;
+		for (int k = 0; k < r->T; k++)
+			ls += r->ws[k].loss;
+		r->eval_loss = ls / (double)r->N + gd_penalty(&r->cfg->model, r->w);
+		r->eval_gnorm = sqrt(total_sumsq(r));
+	}
+}
+
+/* Test split: mean loss (no penalty) and accuracy, on worker 0 alone. */
+static void test_metrics(run *r, double *loss, double *acc)
+{
+	*loss = NAN;
+	*acc = NAN;
+	const gd_dataset *te = r->test;
+	if (!te)
+		return;
+	const gd_model *m = &r->cfg->model;
+	/* the loss through the gradient kernel, in chunks (scratch sized for them) */
+	double ls = 0;
+	long correct = 0;
+	const size_t chunk = 256;
+	float *z = malloc((m->kind == GD_MODEL_MLP ? m->h + m->c : m->c) * sizeof(float));
+	for (size_t i0 = 0; i0 < te->n; i0 += chunk) {
+		gd_batch b = { .x = te->x, .ld = te->d, .y = te->y, .label = te->label, .i0 = i0,
+			       .n = te->n - i0 < chunk ? te->n - i0 : chunk };
+		ls += r->cfg->grad->fn(m, r->w, &b, r->ws[0].partial, r->ws[0].scratch);
+	}
+	/* accuracy: argmax of the model's outputs (classification only) */
+	for (size_t i = 0; z && te->label && i < te->n; i++) {
+		const float *x = te->x + i * te->d;
+		const float *W = r->w, *bias;
+		const float *in = x;
+		size_t nin = m->d;
+		float *out = z;
+		if (m->kind == GD_MODEL_MLP) {
+			const float *W1 = r->w, *b1 = W1 + m->h * m->d;
+			for (size_t o = 0; o < m->h; o++) {
+				double s = b1[o];
+				for (size_t k = 0; k < m->d; k++)
+					s += (double)W1[o * m->d + k] * x[k];
+				z[o] = s > 0 ? (float)s : 0.0f;
+			}
+			W = b1 + m->h;
+			in = z;
+			nin = m->h;
+			out = z + m->h;
+		}
+		bias = W + m->c * nin;
+		size_t best = 0;
+		double bv = -INFINITY;
+		for (size_t o = 0; o < m->c; o++) {
+			double s = bias[o];
+			for (size_t k = 0; k < nin; k++)
+				s += (double)W[o * nin + k] * in[k];
+			out[o] = (float)s;
+			if (s > bv) {
+				bv = s;
+				best = o;
+			}
+		}
+		int pred = m->c == 1 ? (bv > 0) : (int)best;
+		correct += pred == te->label[i];
+	}
+	free(z);
+	*loss = ls / (double)te->n;
+	if (te->label)
+		*acc = (double)correct / (double)te->n;
+}
+
+static void add_row(run *r, double eval_s)
+{
+	gd_run_out *o = r->out;
+	const gd_run_cfg *c = r->cfg;
+	if (o->nrows == o->caprows) {
+		size_t cap = o->caprows ? 2 * o->caprows : 64;
+		gd_trace_row *nr = realloc(o->rows, cap * sizeof(*nr));
+		if (!nr)
+			return; /* the trace is thinner; the summary stays exact */
+		o->rows = nr;
+		o->caprows = cap;
+	}
+	gd_trace_row *row = &o->rows[o->nrows++];
+	row->train_s = r->t_train;
+	row->eval_s = eval_s;
+	row->step = r->step;
+	row->samples = o->samples;
+	row->epoch = (double)o->samples / (double)r->N;
+	row->loss = r->eval_loss;
+	row->gnorm = r->eval_gnorm;
+	test_metrics(r, &row->test_loss, &row->test_acc);
+	if (r->eval_loss < o->best_loss || o->nrows == 1)
+		o->best_loss = r->eval_loss;
+	o->final_loss = r->eval_loss;
+	for (int k = 0; k < c->ntargets; k++)
+		if (!r->hit[k] && r->eval_loss <= c->targets[k]) {
+			r->hit[k] = 1;
+			o->time_to_target[k] = r->t_train;
+		}
+}
+
+/* Worker 0 after an evaluation: record it and decide whether to go on. */
+static int should_stop(run *r)
+{
+	const gd_run_cfg *c = r->cfg;
+	gd_run_out *o = r->out;
+	if (o->diverged || !isfinite(r->eval_loss)) {
+		if (!o->diverged)
+			o->diverged_step = r->step;
+		o->diverged = 1;
+		o->stop_reason = "diverged";
+		return 1;
+	}
+	if (r->stop && *r->stop) {
+		o->stop_reason = "interrupted";
+		return 1;
+	}
+	int all_hit = c->ntargets > 0;
+	for (int k = 0; k < c->ntargets; k++)
+		all_hit &= r->hit[k];
+	if (all_hit) {
+		o->stop_reason = "target";
+		return 1;
+	}
+	if (c->time_budget > 0 && r->t_train >= c->time_budget) {
+		o->stop_reason = "time";
+		return 1;
+	}
+	if (c->max_epochs > 0 && (double)o->samples >= (double)c->max_epochs * (double)r->N) {
+		o->stop_reason = "epochs";
+		return 1;
+	}
+	return 0;
+}
+
+/* Does worker 0 evaluate before this step? */
+static int eval_due(run *r)
+{
+	const gd_run_cfg *c = r->cfg;
+	if (r->step == 0 || r->force_eval)
+		return 1;
+	if (c->eval_every_steps > 0)
+		return r->step % c->eval_every_steps == 0;
+	if (c->eval_every_seconds > 0)
+		return r->t_train >= r->next_eval_s;
+	/* default: at every epoch boundary */
+	return r->pos == 0;
+}
+
+/* Noise sigma_t for step t (0 when off). */
+static float noise_sigma(const gd_run_cfg *c, long t)
+{
+	if (!(c->noise_eta > 0))
+		return 0;
+	return (float)sqrt(c->noise_eta / pow(1.0 + (double)t, c->noise_gamma));
+}
+
+/* The data-parallel loop (full, minibatch, sample). Every exit goes through
+ * an evaluation: a stop condition met after a step forces one, and
+ * should_stop() then ends the run with the trace's last row at that point. */
+static void sync_job(int tid, int T, void *arg)
+{
+	run *r = arg;
+	const gd_run_cfg *c = r->cfg;
+	gd_run_out *o = r->out;
+	size_t B = c->mode == GD_MODE_FULL ? r->N : c->mode == GD_MODE_SAMPLE ? 1 : c->batch;
+	size_t lo, hi;
+	slice(r->np, tid, T, &lo, &hi);
+	float *sl[GD_MAX_STATE];
+	for (int k = 0; k < GD_MAX_STATE; k++)
+		sl[k] = r->state[k] ? r->state[k] + lo : NULL;
+	double t_a = 0, t_b = 0, t_c = 0;
+	for (;;) {
+		if (tid == 0)
+			r->evaluate = eval_due(r);
+		gd_pool_barrier(r->pool);
+		if (r->evaluate) {
+			double e0 = gd_now();
+			eval_phase(r, tid);
+			if (tid == 0) {
+				add_row(r, 0);
+				o->t_eval += gd_now() - e0;
+				o->rows[o->nrows - 1].eval_s = o->t_eval;
+				r->next_eval_s = r->t_train + c->eval_every_seconds;
+				r->force_eval = 0;
+				r->quit = should_stop(r);
+			}
+			gd_pool_barrier(r->pool);
+			if (r->quit)
+				break;
+		}
+		/* A: worker 0 picks the rows and prepares the step's scalars */
+		if (tid == 0) {
+			t_a = gd_now();
+			if (c->mode == GD_MODE_FULL) {
+				r->batch.idx = NULL;
+				r->batch.i0 = 0;
+				r->batch.n = r->N;
+			} else {
+				if (r->pos == 0)
+					shuffle(r, r->epoch);
+				/* the epoch's last batch may be short: every epoch is exactly N samples */
+				size_t take = r->N - r->pos < B ? r->N - r->pos : B;
+				r->batch.idx = r->perm + r->pos;
+				r->batch.n = take;
+				r->pos += take;
+			}
+			if (r->pos == r->N || c->mode == GD_MODE_FULL) {
+				r->pos = 0;
+				r->epoch++;
+			}
+			r->step++;
+			double lr = gd_schedule_lr(&c->sched, c->hp.lr, r->step - 1);
+			gd_step_prepare(c->upd->rule, &c->hp, r->step, lr, 1.0, &r->carry, &r->st);
+		}
+		gd_pool_barrier(r->pool);
+		/* B: gradient sums over this worker's share of the rows */
+		gd_batch mine = share(&r->batch, tid, T);
+		r->ws[tid].loss = c->grad->fn(&c->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
+		gd_pool_barrier(r->pool);
+		if (tid == 0)
+			t_b = gd_now();
+		/* C: reduce this worker's slice (+ noise), clip, update the slice */
+		reduce_slice(r, tid, r->batch.n, noise_sigma(c, r->step), r->step);
+		gd_step st = r->st;
+		if (c->clip_norm > 0) {
+			gd_pool_barrier(r->pool);
+			st.gscale = (float)gd_clip_scale(sqrt(total_sumsq(r)), c->clip_norm);
+		}
+		if (tid == 0)
+			t_c = gd_now();
+		c->upd->fn(&c->hp, &st, r->w + lo, r->g + lo, sl, hi - lo);
+		gd_pool_barrier(r->pool);
+		if (tid == 0) {
+			double t_d = gd_now();
+			o->t_grad += t_b - t_a;
+			o->t_reduce += t_c - t_b;
+			o->t_update += t_d - t_c;
+			r->t_train += t_d - t_a;
+			o->steps = r->step;
+			o->samples += (long)r->batch.n;
+			double ls = 0;
+			for (int k = 0; k < T; k++)
+				ls += r->ws[k].loss;
+			if (!isfinite(ls) && !o->diverged) { /* NaN/Inf marks the run diverged at this step */
+				o->diverged = 1;
+				o->diverged_step = r->step;
+			}
+			if (o->diverged || (r->stop && *r->stop) || (c->time_budget > 0 && r->t_train >= c->time_budget) ||
+			    (c->max_epochs > 0 && (double)o->samples >= (double)c->max_epochs * (double)r->N))
+				r->force_eval = 1;
+		}
+	}
+}
+
+int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *test, gd_pool *pool,
+             volatile sig_atomic_t *stop, gd_run_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	int T = gd_pool_size(pool);
+	const gd_model *m = &cfg->model;
+	if (cfg->mode == GD_MODE_SAMPLE && T != 1)
+		return GD_EINVAL;
+	if ((cfg->mode == GD_MODE_MINIBATCH || cfg->mode == GD_MODE_HOGWILD) &&
+	    (cfg->batch < 1 || cfg->batch > train->n))
+		return GD_ERANGE;
+	if (cfg->mode == GD_MODE_HOGWILD)
+		return GD_EINVAL; /* not yet */
+	if (!(cfg->max_epochs > 0 || cfg->time_budget > 0))
+		return GD_EINVAL;
+	double t0 = gd_now();
+	run r = { .cfg = cfg, .train = train, .test = test, .pool = pool, .stop = stop, .out = out, .T = T,
+		  .np = gd_model_nparams(m), .N = train->n };
+	r.batch = (gd_batch){ .x = train->x, .ld = train->d, .y = train->y, .label = train->label };
+	r.carry = gd_step_carry_init();
+	for (int k = 0; k < GD_MAX_TARGETS; k++)
+		out->time_to_target[k] = -1;
+	out->best_loss = INFINITY;
+	double la[1];
+	out->load_before = getloadavg(la, 1) == 1 ? la[0] : NAN;
+	long ivcsw0 = gd_pool_involuntary_switches(pool);
+
+	size_t B = cfg->mode == GD_MODE_FULL ? train->n : cfg->mode == GD_MODE_SAMPLE ? 1 : cfg->batch;
+	size_t share_rows = (B + (size_t)T - 1) / (size_t)T;
+	size_t need_eval = (train->n + (size_t)T - 1) / (size_t)T;
+	size_t sc = gd_grad_scratch_floats(m, share_rows > need_eval ? share_rows : need_eval);
+	size_t sc_test = gd_grad_scratch_floats(m, 256);
+	sc = sc > sc_test ? sc : sc_test;
+	int rc = GD_ENOMEM;
+	size_t vbytes = (r.np * sizeof(float) + 63) / 64 * 64;
+	r.w = aligned_alloc(64, vbytes);
+	r.g = aligned_alloc(64, vbytes);
+	r.perm = malloc(train->n * sizeof(uint32_t));
+	r.ws = aligned_alloc(64, (size_t)T * sizeof(wslot));
+	if (!r.w || !r.g || !r.perm || !r.ws)
+		goto out;
+	memset(r.ws, 0, (size_t)T * sizeof(wslot));
+	int ns = gd_rule_nstate(cfg->upd->rule, &cfg->hp);
+	for (int k = 0; k < ns; k++)
+		if (!(r.state[k] = aligned_alloc(64, vbytes)))
+			goto out;
+	for (int k = 0; k < T; k++) {
+		r.ws[k].partial = aligned_alloc(64, vbytes);
+		r.ws[k].scratch = aligned_alloc(64, (sc * sizeof(float) + 63) / 64 * 64);
+		if (!r.ws[k].partial || !r.ws[k].scratch)
+			goto out;
+		/* first touch here, outside the timed region (workers re-touch their own in the job) */
+		memset(r.ws[k].partial, 0, vbytes);
+		memset(r.ws[k].scratch, 0, sc * sizeof(float));
+	}
+	gd_init_params(m, cfg->seed, r.w);
+	memset(r.g, 0, vbytes);
+	gd_state_init(cfg->upd->rule, &cfg->hp, r.state, r.np);
+	gd_pool_run(pool, sync_job, &r);
+	out->epochs = (double)out->samples / (double)train->n;
+	out->t_train = r.t_train;
+	out->params = r.w;
+	r.w = NULL;
+	rc = 0;
+out:
+	out->t_total = gd_now() - t0;
+	out->load_after = getloadavg(la, 1) == 1 ? la[0] : NAN;
+	out->ivcsw = gd_pool_involuntary_switches(pool) - ivcsw0;
+	if (!out->stop_reason)
+		out->stop_reason = "epochs";
+	free(r.w);
+	free(r.g);
+	free(r.perm);
+	for (int k = 0; k < GD_MAX_STATE; k++)
+		free(r.state[k]);
+	if (r.ws)
+		for (int k = 0; k < T; k++) {
+			free(r.ws[k].partial);
+			free(r.ws[k].scratch);
+		}
+	free(r.ws);
+	return rc;
+}
+
+int gd_run_noisy(const gd_run_out *o, int threads, int npu)
+{
+	int busy = isfinite(o->load_before) && o->load_before > (double)(npu - threads) + 0.5;
+	int preempted = o->t_train > 0 && (double)o->ivcsw / o->t_train / threads > 20.0;
+	return busy || preempted;
+}
+
+void gd_run_out_free(gd_run_out *out)
+{
+	free(out->rows);
+	free(out->params);
+	memset(out, 0, sizeof(*out));
+}

@@ -1,0 +1,83 @@
+/* Descent drivers: full-batch, minibatch, per-sample and Hogwild descent of a model on a dataset,
+ * timed by the clock rules of DESIGN.md, with a trace of the full training loss. */
+#ifndef GD_TRAIN_H
+#define GD_TRAIN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset.h"
+#include "grad.h"
+#include "pool.h"
+#include "registry.h"
+#include "schedule.h"
+
+typedef enum { GD_MODE_FULL, GD_MODE_MINIBATCH, GD_MODE_SAMPLE, GD_MODE_HOGWILD, GD_NMODES } gd_mode;
+const char *gd_mode_name(gd_mode m);
+
+#define GD_MAX_TARGETS 8
+
+typedef struct gd_run_cfg {
+	gd_model model;
+	const gd_grad_entry *grad;    /* gradient kernel */
+	const gd_update_entry *upd;   /* update rule (first-order optimizers) */
+	gd_hparams hp;
+	gd_schedule sched;
+	gd_mode mode;
+	size_t batch;                 /* minibatch and hogwild rows per step; 1 for sample */
+	uint64_t seed;
+	double time_budget;           /* seconds of training time; 0 = none */
+	long max_epochs;              /* 0 = none (then a time budget is required) */
+	double targets[GD_MAX_TARGETS];
+	int ntargets;
+	long eval_every_steps;        /* evaluate every K steps ... */
+	double eval_every_seconds;    /* ... or every S seconds of training time (0 = every epoch) */
+	double clip_norm;             /* gradient clipping by global norm; 0 = none */
+	double noise_eta, noise_gamma; /* gradient noise, sigma^2_t = eta / (1 + t)^gamma; eta 0 = none */
+	long max_trace;               /* cap on trace rows kept (evaluations beyond are thinned) */
+} gd_run_cfg;
+
+typedef struct gd_trace_row {
+	double train_s, eval_s, epoch;
+	long step, samples;
+	double loss, gnorm, test_loss, test_acc; /* NaN where there is no test split */
+} gd_trace_row;
+
+typedef struct gd_run_out {
+	gd_trace_row *rows;
+	size_t nrows, caprows;
+	double t_train, t_eval, t_total;      /* train + eval + setup/bookkeeping = total */
+	double t_grad, t_reduce, t_update;    /* per-phase sums (barrier-bracketed) */
+	long steps, samples;
+	double epochs;
+	double final_loss, best_loss;
+	double time_to_target[GD_MAX_TARGETS]; /* training seconds; -1 = not reached */
+	const char *stop_reason;              /* "epochs", "time", "target", "diverged", "interrupted" */
+	int diverged;
+	long diverged_step;
+	long ivcsw;                           /* involuntary context switches of the workers */
+	double load_before, load_after;       /* 1-minute load average */
+	float *params;                        /* final parameters (caller frees) */
+} gd_run_out;
+
+/*
+ * Run cfg on train (test may be NULL) with the pool's workers. stop, when
+ * set by a signal handler, ends the run at the next step boundary with
+ * stop_reason "interrupted" (what was measured is kept). Returns 0 or a
+ * negative error (GD_ENOMEM, GD_EINVAL for a configuration the driver
+ * refuses: batch > rows, sample mode on several threads).
+ */
+int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *test, gd_pool *pool,
+             volatile sig_atomic_t *stop, gd_run_out *out);
+void gd_run_out_free(gd_run_out *out);
+
+/* A run is noisy when something else competed for its PUs: the 1-minute load
+ * average before it exceeded the PUs it left free (npu - threads) by 0.5, or
+ * its workers were preempted more than 20 times per second of training each. */
+int gd_run_noisy(const gd_run_out *o, int threads, int npu);
+
+/* Initial parameters: zeros for linear models, He-uniform for the MLP's
+ * weights (biases 0), from the run's seed. */
+void gd_init_params(const gd_model *m, uint64_t seed, float *params);
+#endif
