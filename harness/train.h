@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dataset.h"
+#include "optspec.h"
 #include "grad.h"
 #include "pool.h"
 #include "registry.h"
@@ -18,7 +19,15 @@ const char *gd_mode_name(gd_mode m);
 
 #define GD_MAX_TARGETS 8
 
+typedef struct gd_trace_row {
+	double train_s, eval_s, epoch;
+	long step, samples;
+	double loss, gnorm, test_loss, test_acc; /* NaN where there is no test split */
+} gd_trace_row;
+
 typedef struct gd_run_cfg {
+	gd_opt_kind kind;             /* first-order rule, L-BFGS or Newton (full mode only) */
+	int lbfgs_m;                  /* L-BFGS history length */
 	gd_model model;
 	const gd_grad_entry *grad;    /* gradient kernel */
 	const gd_update_entry *upd;   /* update rule (first-order optimizers) */
@@ -35,14 +44,10 @@ typedef struct gd_run_cfg {
 	double eval_every_seconds;    /* ... or every S seconds of training time (0 = every epoch) */
 	double clip_norm;             /* gradient clipping by global norm; 0 = none */
 	double noise_eta, noise_gamma; /* gradient noise, sigma^2_t = eta / (1 + t)^gamma; eta 0 = none */
-	long max_trace;               /* cap on trace rows kept (evaluations beyond are thinned) */
+	/* called by worker 0 after every evaluation (progress display); may be NULL */
+	void (*progress)(void *user, const gd_trace_row *row);
+	void *progress_user;
 } gd_run_cfg;
-
-typedef struct gd_trace_row {
-	double train_s, eval_s, epoch;
-	long step, samples;
-	double loss, gnorm, test_loss, test_acc; /* NaN where there is no test split */
-} gd_trace_row;
 
 typedef struct gd_run_out {
 	gd_trace_row *rows;
@@ -53,7 +58,7 @@ typedef struct gd_run_out {
 	double epochs;
 	double final_loss, best_loss;
 	double time_to_target[GD_MAX_TARGETS]; /* training seconds; -1 = not reached */
-	const char *stop_reason;              /* "epochs", "time", "target", "diverged", "interrupted" */
+	const char *stop_reason; /* epochs, time, target, diverged, interrupted, converged, stalled */
 	int diverged;
 	long diverged_step;
 	long ivcsw;                           /* involuntary context switches of the workers */

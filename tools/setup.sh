@@ -9,6 +9,7 @@ pkgs=(
   libjansson-dev
   libbenchmark-dev
   libcmocka-dev
+  liblbfgs-dev
   zlib1g-dev
   python3 python3-jsonschema
   dataset-fashion-mnist

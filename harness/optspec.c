@@ -1,0 +1,190 @@
+/* --opt parsing: one place that maps torch.optim's vocabulary onto the registry's rules. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gd_error.h"
+#include "optspec.h"
+
+static int num(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	*out = strtod(s, &end);
+	return end != s && !*end && !errno && isfinite(*out) ? 0 : -1;
+}
+
+static int pair(const char *s, double *a, double *b)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%s", s);
+	char *slash = strchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = 0;
+	return num(buf, a) || num(slash + 1, b) ? -1 : 0;
+}
+
+int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->label, sizeof(o->label), "%s", spec);
+	char buf[256];
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "optimizer specification too long");
+		return GD_EINVAL;
+	}
+	strcpy(buf, spec);
+	char *save, *name = strtok_r(buf, ":", &save);
+	if (!name) {
+		snprintf(err, errlen, "empty optimizer (expected e.g. sgd:lr=0.1)");
+		return GD_EINVAL;
+	}
+	int r = gd_rule_from_name(name);
+	if (!strcmp(name, "lbfgs")) {
+		o->kind = GD_OPT_LBFGS;
+		o->lbfgs_m = 10;
+		o->rule = GD_RULE_SGD; /* unused */
+	} else if (!strcmp(name, "newton")) {
+		o->kind = GD_OPT_NEWTON;
+		o->rule = GD_RULE_SGD;
+	} else if (r < 0) {
+		snprintf(err, errlen, "unknown optimizer '%s' (expected sgd, momentum, nesterov, adagrad, rmsprop, "
+		         "adadelta, adam, adamw, amsgrad, adamax, nadam, rprop, lbfgs or newton)", name);
+		return GD_EINVAL;
+	} else {
+		o->rule = (gd_rule)r;
+	}
+	gd_hparams_default(o->rule, &o->hp);
+	int nesterov = 0, amsgrad = 0, momentum_given = 0;
+	for (char *kv = strtok_r(NULL, ":", &save); kv; kv = strtok_r(NULL, ":", &save)) {
+		char *eq = strchr(kv, '=');
+		if (!eq || eq == kv || !eq[1]) {
+			snprintf(err, errlen, "'%s' in '%s': expected key=value", kv, spec);
+			return GD_EINVAL;
+		}
+		*eq = 0;
+		const char *k = kv, *v = eq + 1;
+		double x = 0, y = 0;
+		int bad = 0;
+		gd_hparams *hp = &o->hp;
+		if (o->kind == GD_OPT_LBFGS) {
+			if (!strcmp(k, "m") && !num(v, &x) && x >= 1 && x <= 100 && x == floor(x))
+				o->lbfgs_m = (int)x;
+			else {
+				snprintf(err, errlen, "lbfgs: '%s=%s': the only key is m, the history length (1..100)", k, v);
+				return GD_EINVAL;
+			}
+			continue;
+		}
+		if (o->kind == GD_OPT_NEWTON) {
+			snprintf(err, errlen, "newton takes no hyperparameters (got '%s')", k);
+			return GD_EINVAL;
+		}
+		if (!strcmp(k, "betas") || !strcmp(k, "etas") || !strcmp(k, "step_sizes")) {
+			if (pair(v, &x, &y)) {
+				snprintf(err, errlen, "%s '%s': expected two numbers as a/b, e.g. 0.9/0.999", k, v);
+				return GD_EINVAL;
+			}
+			if (!strcmp(k, "betas"))
+				hp->beta1 = x, hp->beta2 = y;
+			else if (!strcmp(k, "etas"))
+				hp->eta_minus = x, hp->eta_plus = y;
+			else
+				hp->step_min = x, hp->step_max = y;
+			continue;
+		}
+		if (num(v, &x)) {
+			snprintf(err, errlen, "%s '%s': expected a number", k, v);
+			return GD_EINVAL;
+		}
+		if (!strcmp(k, "lr"))
+			hp->lr = x;
+		else if (!strcmp(k, "momentum"))
+			hp->momentum = x, momentum_given = 1;
+		else if (!strcmp(k, "dampening"))
+			hp->dampening = x;
+		else if (!strcmp(k, "nesterov"))
+			nesterov = x != 0;
+		else if (!strcmp(k, "weight_decay"))
+			hp->weight_decay = x;
+		else if (!strcmp(k, "decoupled"))
+			hp->decoupled_wd = x != 0;
+		else if (!strcmp(k, "lr_decay"))
+			hp->lr_decay = x;
+		else if (!strcmp(k, "initial_accumulator_value"))
+			hp->initial_accumulator_value = x;
+		else if (!strcmp(k, "alpha"))
+			hp->alpha = x;
+		else if (!strcmp(k, "centered"))
+			hp->centered = x != 0;
+		else if (!strcmp(k, "rho"))
+			hp->rho = x;
+		else if (!strcmp(k, "eps"))
+			hp->eps = x;
+		else if (!strcmp(k, "amsgrad"))
+			amsgrad = x != 0;
+		else if (!strcmp(k, "momentum_decay"))
+			hp->momentum_decay = x;
+		else
+			bad = 1;
+		if (bad) {
+			snprintf(err, errlen, "unknown hyperparameter '%s' in '%s' (torch.optim names: lr, momentum, dampening, "
+			         "nesterov, weight_decay, decoupled, lr_decay, initial_accumulator_value, alpha, centered, rho, "
+			         "betas, eps, amsgrad, momentum_decay, etas, step_sizes)", k, spec);
+			return GD_EINVAL;
+		}
+	}
+	if (o->kind != GD_OPT_FIRST_ORDER)
+		return 0;
+	/* torch's SGD is one class; here its flavours are separate rules */
+	if (o->rule == GD_RULE_SGD && momentum_given && o->hp.momentum > 0)
+		o->rule = nesterov ? GD_RULE_NESTEROV : GD_RULE_MOMENTUM;
+	else if (o->rule == GD_RULE_MOMENTUM && nesterov)
+		o->rule = GD_RULE_NESTEROV;
+	else if (nesterov && o->rule != GD_RULE_NESTEROV) {
+		snprintf(err, errlen, "nesterov=1 needs momentum > 0 (sgd:momentum=0.9:nesterov=1)");
+		return GD_EINVAL;
+	}
+	if (amsgrad) {
+		if (o->rule != GD_RULE_ADAM && o->rule != GD_RULE_AMSGRAD) {
+			snprintf(err, errlen, "amsgrad=1 applies to adam only");
+			return GD_EINVAL;
+		}
+		o->rule = GD_RULE_AMSGRAD;
+	}
+	const char *what = NULL;
+	if (gd_hparams_check(o->rule, &o->hp, &what)) {
+		snprintf(err, errlen, "%s: bad %s", spec, what);
+		return GD_ERANGE;
+	}
+	return 0;
+}
+
+int gd_optspec_parse_list(const char *list, gd_optspec *out, int max, int *n, char *err, size_t errlen)
+{
+	char buf[1024];
+	if (strlen(list) >= sizeof(buf)) {
+		snprintf(err, errlen, "--opt list too long");
+		return GD_EINVAL;
+	}
+	strcpy(buf, list);
+	*n = 0;
+	for (char *save, *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		if (*n >= max) {
+			snprintf(err, errlen, "more than %d optimizers", max);
+			return GD_ERANGE;
+		}
+		int rc = gd_optspec_parse(s, &out[*n], err, errlen);
+		if (rc)
+			return rc;
+		(*n)++;
+	}
+	if (!*n) {
+		snprintf(err, errlen, "empty --opt list");
+		return GD_EINVAL;
+	}
+	return 0;
+}
