@@ -13,6 +13,7 @@ static const char usage[] =
 	"  info      machine context and the roofline measured now (bandwidth, FMA peak)\n"
 	"  list      the registry: update rules, gradient kernels, test functions, datasets\n"
 	"  kernels   microbenchmarks of update rules and gradient kernels (Google Benchmark)\n"
+	"  run       convergence runs: loss against training time, optimizers x modes x threads\n"
 	"  gradcheck analytic gradients of every model x variant against finite differences\n"
 	"\n"
 	"Run 'gdbench COMMAND --help' for a command's options.\n"
@@ -22,7 +23,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(NULL, "missing command (info, list, kernels, gradcheck)");
+		return cli_usage(NULL, "missing command (info, list, kernels, run, gradcheck)");
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
@@ -38,7 +39,9 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kernels"))
 		return cmd_kernels(argc - 1, argv + 1);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "gradcheck"))
 		return cmd_gradcheck(argc - 1, argv + 1);
-	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, gradcheck", cmd);
+	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, gradcheck", cmd);
 }

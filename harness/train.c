@@ -201,10 +201,10 @@ static void test_metrics(run *r, double *loss, double *acc)
 		if (m->kind == GD_MODEL_MLP) {
 			const float *W1 = r->w, *b1 = W1 + m->h * m->d;
 			for (size_t o = 0; o < m->h; o++) {
-				double s = b1[o];
+				float s = b1[o];
 				for (size_t k = 0; k < m->d; k++)
-					s += (double)W1[o * m->d + k] * x[k];
-				z[o] = s > 0 ? (float)s : 0.0f;
+					s += W1[o * m->d + k] * x[k];
+				z[o] = s > 0 ? s : 0.0f;
 			}
 			W = b1 + m->h;
 			in = z;
@@ -213,12 +213,12 @@ static void test_metrics(run *r, double *loss, double *acc)
 		}
 		bias = W + m->c * nin;
 		size_t best = 0;
-		double bv = -INFINITY;
+		float bv = -INFINITY;
 		for (size_t o = 0; o < m->c; o++) {
-			double s = bias[o];
+			float s = bias[o]; /* float is plenty for an argmax */
 			for (size_t k = 0; k < nin; k++)
-				s += (double)W[o * nin + k] * in[k];
-			out[o] = (float)s;
+				s += W[o * nin + k] * in[k];
+			out[o] = s;
 			if (s > bv) {
 				bv = s;
 				best = o;
@@ -615,9 +615,13 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	size_t B = cfg->mode == GD_MODE_FULL ? train->n : cfg->mode == GD_MODE_SAMPLE ? 1 : cfg->batch;
 	size_t share_rows = (B + (size_t)T - 1) / (size_t)T;
 	size_t need_eval = (train->n + (size_t)T - 1) / (size_t)T;
-	size_t sc = gd_grad_scratch_floats(m, share_rows > need_eval ? share_rows : need_eval);
-	size_t sc_test = gd_grad_scratch_floats(m, 256);
-	sc = sc > sc_test ? sc : sc_test;
+	/* only the blas variants gather rows into scratch; the others need a few blocks */
+	size_t sc = gd_grad_scratch_floats_rows(m);
+	if (cfg->grad->impl == GD_IMPL_BLAS) {
+		size_t a = gd_grad_scratch_floats(m, share_rows > need_eval ? share_rows : need_eval);
+		size_t b = gd_grad_scratch_floats(m, 256);
+		sc = a > b ? a : b;
+	}
 	int rc = GD_ENOMEM;
 	size_t vbytes = (r.np * sizeof(float) + 63) / 64 * 64;
 	r.w = aligned_alloc(64, vbytes);
@@ -681,7 +685,8 @@ out:
 int gd_run_noisy(const gd_run_out *o, int threads, int npu)
 {
 	int busy = isfinite(o->load_before) && o->load_before > (double)(npu - threads) + 0.5;
-	int preempted = o->t_train > 0 && (double)o->ivcsw / o->t_train / threads > 20.0;
+	/* switches are counted over the whole run (training and evaluation) */
+	int preempted = o->t_total > 0 && (double)o->ivcsw / o->t_total / threads > 20.0;
 	return busy || preempted;
 }
 

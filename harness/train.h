@@ -79,7 +79,7 @@ void gd_run_out_free(gd_run_out *out);
 
 /* A run is noisy when something else competed for its PUs: the 1-minute load
  * average before it exceeded the PUs it left free (npu - threads) by 0.5, or
- * its workers were preempted more than 20 times per second of training each. */
+ * its workers were preempted more than 20 times per second of the run each. */
 int gd_run_noisy(const gd_run_out *o, int threads, int npu);
 
 /* Initial parameters: zeros for linear models, He-uniform for the MLP's

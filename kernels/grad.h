@@ -80,6 +80,8 @@ int gd_model_is_weight(const gd_model *m, size_t j);
 double gd_model_flops_per_row(const gd_model *m);
 /* Scratch floats any variant needs for a batch of n rows. */
 size_t gd_grad_scratch_floats(const gd_model *m, size_t n);
+/* Scratch floats of the row-blocked variants (scalar, simd), any n. */
+size_t gd_grad_scratch_floats_rows(const gd_model *m);
 
 /* Turn a kernel's sums over n rows into the reported mean: grad /= n, then
  * add the penalty's value and (sub)gradient (sign(w) for l1, 0 at 0).

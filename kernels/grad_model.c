@@ -77,6 +77,12 @@ size_t gd_grad_scratch_floats(const gd_model *m, size_t n)
 	return nb * m->d + 2 * nb * w + 2 * nb * m->h + 4 * 64;
 }
 
+size_t gd_grad_scratch_floats_rows(const gd_model *m)
+{
+	/* simd: 8-row blocks of hidden activations, their gradient and outputs */
+	return 8 * (2 * m->h + m->c) + 4 * 64;
+}
+
 /* The parameter vector as alternating weight and bias segments:
  * [off[k], off[k+1]) is weights for even k, biases for odd k. Returns count. */
 static int segments(const gd_model *m, size_t off[5])

@@ -1,0 +1,617 @@
+/*
+ * `gdbench run`: convergence runs, the cross product of optimizers x modes x
+ * thread counts x repetitions, on one problem. The result file is rewritten
+ * atomically after every run, so an interrupted suite keeps what it measured.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cblas.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "dataset.h"
+#include "gd_error.h"
+#include "optspec.h"
+#include "registry.h"
+#include "results.h"
+#include "train.h"
+
+void openblas_set_num_threads(int n);
+
+static const char help[] =
+	"Usage: gdbench run [OPTIONS]\n"
+	"Train a model with each optimizer x mode x thread count and record the training loss\n"
+	"against training wall-clock time (evaluations excluded) in a JSON result file.\n"
+	"\n"
+	"Problem\n"
+	"  --model NAME      lsq, logistic, softmax, svm, mlp (alias --problem; default: softmax,\n"
+	"                    or lsq for regression data)\n"
+	"  --data SPEC       fashion-mnist (default; test split t10k), libsvm:PATH,\n"
+	"                    synth-regression[:n=N:d=D:kappa=K:noise=S], synth-blobs[:n=N:d=D:c=C:spread=S]\n"
+	"  --test-data SPEC  a test split for libsvm data (libsvm:PATH); --no-test drops any\n"
+	"  --data-dir DIR    where the Fashion-MNIST files are (default " GD_FASHION_MNIST_DIR ")\n"
+	"  --hidden H        MLP hidden width (default 128)\n"
+	"  --l1 X --l2 X     penalty on the weights, part of the loss (default 0)\n"
+	"Optimizers and modes\n"
+	"  --opt LIST        name[:key=value...] separated by commas, may repeat; torch.optim names:\n"
+	"                    --opt sgd:lr=0.1,sgd:lr=0.05:momentum=0.9,adam:lr=1e-3:betas=0.9/0.999\n"
+	"                    plus lbfgs[:m=10] and newton (full mode only). Default: sgd:lr=0.1\n"
+	"  --mode LIST       full, minibatch:B, sample (default minibatch:128)\n"
+	"  --schedule SPEC   const, step[:step_size=N:gamma=G], exp[:k=K], invt[:k=K], quad, plateau\n"
+	"                    [:factor=F:patience=P], any with :warmup=W (steps; default const)\n"
+	"  --clip X          clip the gradient to global norm X\n"
+	"  --noise ETA[:G]   gradient noise with variance ETA/(1+t)^G (G default 0.55)\n"
+	"Threads and kernels\n"
+	"  --threads LIST    e.g. 1,2 (default 1); data-parallel inside a step\n"
+	"  --placement P     compact, scatter, none, or a PU list like 0,1 (default compact)\n"
+	"  --oversubscribe   allow more threads than allowed PUs\n"
+	"  --strict-pin      a failed bind is an error, not a warning\n"
+	"  --isa LEVEL       scalar, avx2, avx512, best (default best or GDBENCH_ISA)\n"
+	"  --impl LIST       gradient kernel: best, simd, blas, scalar (default best)\n"
+	"Budget and trace\n"
+	"  --time T          training-time budget per run: 5s, 500ms, 2m\n"
+	"  --epochs N        epoch budget per run (default 5 when no --time)\n"
+	"  --target LIST     training losses to time, e.g. 0.45,0.40; a run stops when all are met\n"
+	"  --eval-every E    evaluate the full training loss every epoch (default), every N steps\n"
+	"                    ('100steps') or every S seconds of training time ('0.5s')\n"
+	"  --seed S          one seed per run: data order, initialization, noise (default 1)\n"
+	"  --repeat R        repeat every configuration R times (default 1)\n"
+	"Output\n"
+	"  -o, --out PATH    result JSON (results/schema.json); rewritten atomically after each run\n"
+	"  --force           overwrite PATH if it exists\n"
+	"  --quiet           no progress line\n"
+	"  -h, --help        this text\n"
+	"\n"
+	"Ctrl-C (SIGINT) or SIGTERM ends the current run at its next step; the file keeps every\n"
+	"finished run plus the interrupted one (status \"interrupted\"); exit status 130 / 143.\n";
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+typedef struct mode_spec {
+	gd_mode mode;
+	size_t batch;
+	char label[32];
+} mode_spec;
+
+static int parse_modes(const char *list, mode_spec *out, int max, int *n, char *err, size_t errlen)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", list);
+	*n = 0;
+	for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+		if (*n >= max)
+			return snprintf(err, errlen, "too many modes"), -1;
+		mode_spec *m = &out[(*n)++];
+		snprintf(m->label, sizeof(m->label), "%s", w);
+		char *colon = strchr(w, ':');
+		if (colon)
+			*colon = 0;
+		if (!strcmp(w, "full") && !colon) {
+			m->mode = GD_MODE_FULL;
+		} else if (!strcmp(w, "sample") && !colon) {
+			m->mode = GD_MODE_SAMPLE;
+			m->batch = 1;
+		} else if (!strcmp(w, "minibatch") || !strcmp(w, "hogwild")) {
+			char *end;
+			unsigned long b = colon ? strtoul(colon + 1, &end, 10) : 0;
+			if (!colon || end == colon + 1 || *end || b < 1 || colon[1] == '-')
+				return snprintf(err, errlen, "mode '%s': expected %s:B with a batch size B >= 1", m->label, w), -1;
+			m->mode = !strcmp(w, "hogwild") ? GD_MODE_HOGWILD : GD_MODE_MINIBATCH;
+			m->batch = b;
+		} else {
+			return snprintf(err, errlen, "unknown mode '%s' (expected full, minibatch:B, sample)", m->label), -1;
+		}
+	}
+	return *n ? 0 : (snprintf(err, errlen, "empty --mode list"), -1);
+}
+
+/* "5s", "500ms", "2m", "1.5" (seconds) */
+static int parse_duration(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || !(v > 0))
+		return -1;
+	if (!strcmp(end, "ms"))
+		v *= 1e-3;
+	else if (!strcmp(end, "m") || !strcmp(end, "min"))
+		v *= 60;
+	else if (*end && strcmp(end, "s"))
+		return -1;
+	*out = v;
+	return isfinite(v) ? 0 : -1;
+}
+
+/* key=value options of a synthetic dataset spec */
+static int synth_opt(const char *opts, const char *key, double *v)
+{
+	char pat[32];
+	snprintf(pat, sizeof(pat), ":%s=", key);
+	const char *p = strstr(opts, pat);
+	if (!p)
+		return 0;
+	char *end;
+	*v = strtod(p + strlen(pat), &end);
+	return (*end && *end != ':') || !isfinite(*v) ? -1 : 0;
+}
+
+static int load_data(const char *spec, const char *dir, int regression, gd_dataset *ds, char *what, size_t wl,
+                     char *err, size_t errlen)
+{
+	gd_dataerr e = { .line = -1, .column = -1, .offset = -1 };
+	int rc;
+	snprintf(what, wl, "%s", spec);
+	if (!strcmp(spec, "fashion-mnist") || !strcmp(spec, "fashion-mnist:t10k")) {
+		rc = gd_fashion_mnist_load(dir, strchr(spec, ':') ? "t10k" : "train", ds, &e);
+		snprintf(what, wl, "fashion-mnist/%s", strchr(spec, ':') ? "t10k" : "train");
+	} else if (!strncmp(spec, "libsvm:", 7)) {
+		rc = gd_libsvm_load(spec + 7, regression, 0, ds, &e);
+	} else if (!strncmp(spec, "synth-regression", 16) && (!spec[16] || spec[16] == ':')) {
+		double n = 10000, d = 50, kappa = 100, noise = 0.1;
+		if (synth_opt(spec, "n", &n) || synth_opt(spec, "d", &d) || synth_opt(spec, "kappa", &kappa) ||
+		    synth_opt(spec, "noise", &noise))
+			return snprintf(err, errlen, "--data '%s': bad number in the options", spec), GD_EXIT_USAGE;
+		rc = gd_synth_regression((size_t)n, (size_t)d, kappa, noise, 1, ds, NULL);
+		if (rc == GD_EINVAL)
+			return snprintf(err, errlen, "--data '%s': need n, d >= 1, kappa >= 1, noise >= 0", spec), GD_EXIT_USAGE;
+	} else if (!strncmp(spec, "synth-blobs", 11) && (!spec[11] || spec[11] == ':')) {
+		double n = 10000, d = 20, c = 4, spread = 2;
+		if (synth_opt(spec, "n", &n) || synth_opt(spec, "d", &d) || synth_opt(spec, "c", &c) ||
+		    synth_opt(spec, "spread", &spread))
+			return snprintf(err, errlen, "--data '%s': bad number in the options", spec), GD_EXIT_USAGE;
+		rc = gd_synth_blobs((size_t)n, (size_t)d, (size_t)c, spread, 1, ds);
+		if (rc == GD_EINVAL)
+			return snprintf(err, errlen, "--data '%s': need n, d >= 1, c >= 2, spread >= 0", spec), GD_EXIT_USAGE;
+	} else {
+		return snprintf(err, errlen,
+		                "--data '%s': expected fashion-mnist, libsvm:PATH, synth-regression[:...] or synth-blobs[:...]",
+		                spec), GD_EXIT_USAGE;
+	}
+	if (rc) {
+		if (e.line > 0)
+			snprintf(err, errlen, "%s:%ld:%ld: %s", e.file, e.line, e.column, e.msg);
+		else if (e.offset >= 0)
+			snprintf(err, errlen, "%s: byte %ld: %s", e.file, e.offset, e.msg);
+		else
+			snprintf(err, errlen, "%s: %s", e.file[0] ? e.file : spec, e.msg[0] ? e.msg : gd_strerror(rc));
+		return GD_EXIT_FAIL;
+	}
+	return 0;
+}
+
+typedef struct progress {
+	int quiet, index, total;
+	const char *opt, *mode;
+	int threads;
+	const gd_run_cfg *cfg;
+	double t_start;
+} progress;
+
+static void show_progress(void *user, const gd_trace_row *row)
+{
+	progress *p = user;
+	if (p->quiet)
+		return;
+	double eta = NAN;
+	if (p->cfg->time_budget > 0)
+		eta = p->cfg->time_budget - row->train_s;
+	else if (p->cfg->max_epochs > 0 && row->epoch > 0)
+		eta = (gd_now() - p->t_start) * ((double)p->cfg->max_epochs / row->epoch - 1);
+	fprintf(stderr, "\r\033[K[%d/%d] %s %s T=%d  epoch %.2f  loss %.5g  train %.2fs  ETA %s", p->index, p->total,
+	        p->opt, p->mode, p->threads, row->epoch, row->loss, row->train_s, isfinite(eta) ? "" : "?");
+	if (isfinite(eta))
+		fprintf(stderr, "%.0fs", eta > 0 ? eta : 0);
+	fflush(stderr);
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 16;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	strcpy(s, "gdbench");
+	for (int i = 0; i < argc; i++) {
+		strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+#define MAX_OPTS 32
+#define MAX_MODES 8
+#define MAX_THREADS 16
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "model", required_argument, NULL, 'm' },     { "problem", required_argument, NULL, 'm' },
+		{ "data", required_argument, NULL, 'D' },      { "test-data", required_argument, NULL, 'E' },
+		{ "no-test", no_argument, NULL, 'N' },         { "data-dir", required_argument, NULL, 'R' },
+		{ "hidden", required_argument, NULL, 'H' },    { "l1", required_argument, NULL, '1' },
+		{ "l2", required_argument, NULL, '2' },        { "opt", required_argument, NULL, 'O' },
+		{ "mode", required_argument, NULL, 'M' },      { "schedule", required_argument, NULL, 'S' },
+		{ "clip", required_argument, NULL, 'C' },      { "noise", required_argument, NULL, 'Z' },
+		{ "threads", required_argument, NULL, 't' },   { "placement", required_argument, NULL, 'P' },
+		{ "oversubscribe", no_argument, NULL, 'V' },   { "strict-pin", no_argument, NULL, 'X' },
+		{ "isa", required_argument, NULL, 'i' },       { "impl", required_argument, NULL, 'I' },
+		{ "time", required_argument, NULL, 'T' },      { "epochs", required_argument, NULL, 'e' },
+		{ "target", required_argument, NULL, 'g' },    { "eval-every", required_argument, NULL, 'v' },
+		{ "seed", required_argument, NULL, 's' },      { "repeat", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },       { "force", no_argument, NULL, 'F' },
+		{ "quiet", no_argument, NULL, 'q' },           { "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *model_arg = NULL, *data_arg = "fashion-mnist", *test_arg = NULL, *dir = NULL, *sched_arg = "const";
+	const char *mode_arg = "minibatch:128", *thr_arg = "1", *place_arg = "compact", *isa_arg = NULL, *impl_arg = "best";
+	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL;
+	char optlist[1024] = "";
+	int no_test = 0, over = 0, strict = 0, force = 0, quiet = !isatty(2), c, li = -1;
+	long hidden = 128, epochs = 0, repeat = 1;
+	double l1 = 0, l2 = 0, time_budget = 0, clip = 0, noise_eta = 0, noise_gamma = 0.55;
+	unsigned long long seed = 1;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":ho:", opts, &li)) != -1) {
+		char *end = NULL;
+		int bad = 0;
+		errno = 0;
+		switch (c) {
+		case 'm': model_arg = optarg; break;
+		case 'D': data_arg = optarg; break;
+		case 'E': test_arg = optarg; break;
+		case 'N': no_test = 1; break;
+		case 'R': dir = optarg; break;
+		case 'H': hidden = strtol(optarg, &end, 10); bad = *end || hidden < 1 || hidden > 65536; break;
+		case '1': l1 = strtod(optarg, &end); bad = *end || !(l1 >= 0) || !isfinite(l1); break;
+		case '2': l2 = strtod(optarg, &end); bad = *end || !(l2 >= 0) || !isfinite(l2); break;
+		case 'O':
+			if (strlen(optlist) + strlen(optarg) + 2 >= sizeof(optlist))
+				return cli_usage("run", "--opt: too many optimizers");
+			if (*optlist)
+				strcat(optlist, ",");
+			strcat(optlist, optarg);
+			break;
+		case 'M': mode_arg = optarg; break;
+		case 'S': sched_arg = optarg; break;
+		case 'C': clip = strtod(optarg, &end); bad = *end || !(clip > 0) || !isfinite(clip); break;
+		case 'Z':
+			noise_eta = strtod(optarg, &end);
+			if (*end == ':')
+				noise_gamma = strtod(end + 1, &end);
+			bad = *end || !(noise_eta > 0) || !(noise_gamma >= 0) || !isfinite(noise_eta + noise_gamma);
+			break;
+		case 't': thr_arg = optarg; break;
+		case 'P': place_arg = optarg; break;
+		case 'V': over = 1; break;
+		case 'X': strict = 1; break;
+		case 'i': isa_arg = optarg; break;
+		case 'I': impl_arg = optarg; break;
+		case 'T': bad = parse_duration(optarg, &time_budget); break;
+		case 'e': epochs = strtol(optarg, &end, 10); bad = *end || epochs < 1 || epochs > 1000000; break;
+		case 'g': target_arg = optarg; break;
+		case 'v': eval_arg = optarg; break;
+		case 's': seed = strtoull(optarg, &end, 10); bad = *end || errno || optarg[0] == '-'; break;
+		case 'r': repeat = strtol(optarg, &end, 10); bad = *end || repeat < 1 || repeat > 1000; break;
+		case 'o': out_path = optarg; break;
+		case 'F': force = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': fputs(help, stdout); return 0;
+		case ':': return cli_usage("run", "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage("run", "unknown option '%s'", argv[optind - 1]);
+		}
+		if (bad)
+			return cli_usage("run", "--%s '%s': out of range or not a number (see --help)",
+			                 li >= 0 ? opts[li].name : "?", optarg);
+	}
+	if (optind < argc)
+		return cli_usage("run", "unexpected argument '%s'", argv[optind]);
+
+	/* --- everything that can be checked before loading data --- */
+	char err[1024];
+	gd_optspec specs[MAX_OPTS];
+	int nspec;
+	if (gd_optspec_parse_list(*optlist ? optlist : "sgd:lr=0.1", specs, MAX_OPTS, &nspec, err, sizeof(err)))
+		return cli_usage("run", "--opt: %s", err);
+	mode_spec modes[MAX_MODES];
+	int nmode;
+	if (parse_modes(mode_arg, modes, MAX_MODES, &nmode, err, sizeof(err)))
+		return cli_usage("run", "--mode: %s", err);
+	gd_schedule sched;
+	const char *bad;
+	if (gd_schedule_parse(&sched, sched_arg, &bad))
+		return cli_usage("run", "--schedule '%s': problem at '%s' (see --help)", sched_arg, bad);
+	gd_isa cap;
+	if (cli_isa("run", isa_arg, &cap))
+		return GD_EXIT_USAGE;
+	unsigned impls;
+	if (gd_impl_parse(impl_arg, &impls, &bad) || (impls & (1u << GD_IMPL_AUTO)))
+		return cli_usage("run", "--impl: '%s' is not a gradient implementation; expected best, simd, blas, scalar",
+		                 impl_arg);
+	double targets[GD_MAX_TARGETS];
+	int ntarget = 0;
+	if (target_arg) {
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s", target_arg);
+		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+			char *end;
+			double t = strtod(w, &end);
+			if (*end || !isfinite(t) || ntarget >= GD_MAX_TARGETS)
+				return cli_usage("run", "--target '%s': expected up to %d losses separated by commas", target_arg,
+				                 GD_MAX_TARGETS);
+			targets[ntarget++] = t;
+		}
+	}
+	long eval_steps = 0;
+	double eval_secs = 0;
+	if (strcmp(eval_arg, "epoch")) {
+		char *end;
+		double v = strtod(eval_arg, &end);
+		if (!strcmp(end, "steps") && v >= 1 && v == floor(v))
+			eval_steps = (long)v;
+		else if (parse_duration(eval_arg, &eval_secs))
+			return cli_usage("run", "--eval-every '%s': expected epoch, N steps ('100steps') or seconds ('0.5s')",
+			                 eval_arg);
+	}
+	if (!epochs && !(time_budget > 0))
+		epochs = 5;
+	if (out_path && !force && access(out_path, F_OK) == 0)
+		return cli_usage("run", "'%s' exists; use --force to overwrite it", out_path);
+
+	gd_topo *topo = NULL;
+	int rc = gd_topo_open(&topo);
+	if (rc)
+		return cli_fail("run", "could not load the hardware topology: %s", gd_strerror(rc));
+	int npu = gd_topo_npu(topo), threads[MAX_THREADS], nthr;
+	if (cli_int_list(thr_arg, 1, over ? 1024 : npu, threads, MAX_THREADS, &nthr)) {
+		gd_topo_close(topo);
+		return cli_usage("run", "--threads '%s': expected counts from 1 to %d (the PUs this process may use; "
+		                 "--oversubscribe allows more)", thr_arg, npu);
+	}
+	for (int m = 0; m < nmode; m++) {
+		for (int t = 0; t < nthr; t++)
+			if (modes[m].mode == GD_MODE_SAMPLE && threads[t] > 1) {
+				gd_topo_close(topo);
+				return cli_usage("run", "mode sample runs on one thread (asked for %d); for concurrent per-sample "
+				                 "SGD use hogwild:1", threads[t]);
+			}
+		if (modes[m].mode == GD_MODE_HOGWILD) {
+			gd_topo_close(topo);
+			return cli_usage("run", "mode hogwild is not available yet (full, minibatch:B, sample)");
+		}
+		for (int s = 0; s < nspec; s++)
+			if (specs[s].kind != GD_OPT_FIRST_ORDER && modes[m].mode != GD_MODE_FULL) {
+				gd_topo_close(topo);
+				return cli_usage("run", "%s runs in full mode only (got --mode %s)", specs[s].label, modes[m].label);
+			}
+	}
+	int custom_pus[MAX_THREADS], ncustom = 0;
+	gd_place place = GD_PLACE_COMPACT;
+	if (!strcmp(place_arg, "scatter"))
+		place = GD_PLACE_SCATTER;
+	else if (!strcmp(place_arg, "none"))
+		place = GD_PLACE_NONE;
+	else if (strcmp(place_arg, "compact") && cli_int_list(place_arg, 0, 1 << 20, custom_pus, MAX_THREADS, &ncustom)) {
+		gd_topo_close(topo);
+		return cli_usage("run", "--placement '%s': expected compact, scatter, none or a PU list like 0,1", place_arg);
+	}
+
+	/* --- data --- */
+	gd_dataset train = { 0 }, test = { 0 };
+	char train_name[128], test_name[128];
+	int regression = model_arg && !strcmp(model_arg, "lsq");
+	if (!model_arg && !strncmp(data_arg, "synth-regression", 16))
+		regression = 1;
+	rc = load_data(data_arg, dir, regression, &train, train_name, sizeof(train_name), err, sizeof(err));
+	if (rc) {
+		gd_topo_close(topo);
+		return rc == GD_EXIT_USAGE ? cli_usage("run", "%s", err) : cli_fail("run", "%s", err);
+	}
+	int have_test = 0;
+	if (!no_test && (test_arg || !strcmp(data_arg, "fashion-mnist"))) {
+		rc = load_data(test_arg ? test_arg : "fashion-mnist:t10k", dir, regression, &test, test_name,
+		               sizeof(test_name), err, sizeof(err));
+		if (rc) {
+			gd_dataset_free(&train);
+			gd_topo_close(topo);
+			return rc == GD_EXIT_USAGE ? cli_usage("run", "--test-data: %s", err) : cli_fail("run", "%s", err);
+		}
+		have_test = 1;
+		if (test.d != train.d) {
+			gd_dataset_free(&train);
+			gd_dataset_free(&test);
+			gd_topo_close(topo);
+			return cli_fail("run", "test data has %zu features, training data %zu", test.d, train.d);
+		}
+	}
+	int mk = model_arg ? gd_model_from_name(model_arg) : (train.y ? GD_MODEL_LSQ : GD_MODEL_SOFTMAX);
+	const char *why = NULL;
+	gd_model model = { .kind = (gd_model_kind)(mk < 0 ? 0 : mk), .d = train.d, .l1 = l1, .l2 = l2 };
+	if (mk >= 0) {
+		model.c = mk == GD_MODEL_LSQ || mk == GD_MODEL_LOGISTIC ? 1 : train.c;
+		model.h = mk == GD_MODEL_MLP ? (size_t)hidden : 0;
+	}
+	if (mk < 0 || (mk == GD_MODEL_LSQ) != (train.y != NULL) || (mk == GD_MODEL_LOGISTIC && train.c != 2) ||
+	    gd_model_check(&model, &why)) {
+		rc = cli_usage("run", "--model '%s' does not fit the data (%s, %zu classes)%s%s",
+		               model_arg ? model_arg : "?", train.y ? "regression targets" : "class labels", train.c,
+		               why ? ": " : "", why ? why : "");
+		goto done_data;
+	}
+	for (int m = 0; m < nmode; m++)
+		if (modes[m].batch > train.n) {
+			rc = cli_usage("run", "mode %s: batch %zu is larger than the %zu training rows", modes[m].label,
+			               modes[m].batch, train.n);
+			goto done_data;
+		}
+
+	/* --- output and context --- */
+	gd_build_info binfo = cli_build_info();
+	json_t *ctx = gd_context_new(topo, cap, &binfo);
+	char *cmdline = join_args(argc, argv);
+	json_t *doc = gd_results_new(ctx, cmdline);
+	json_decref(ctx);
+	free(cmdline);
+	json_t *runs = json_object_get(doc, "runs");
+	if (out_path) { /* fail now, not after minutes of training; leave no file behind */
+		char probe[4096];
+		snprintf(probe, sizeof(probe), "%s.tmp.%ld", out_path, (long)getpid());
+		FILE *f = fopen(probe, "w");
+		if (!f) {
+			rc = cli_fail("run", "cannot write '%s': %s", out_path, strerror(errno));
+			json_decref(doc);
+			goto done_data;
+		}
+		fclose(f);
+		unlink(probe);
+	}
+	openblas_set_num_threads(1); /* kernels run inside our workers: never oversubscribe */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	int total = nspec * nmode * nthr * (int)repeat, index = 0, failures = 0;
+	typedef struct { char opt[96], mode[32]; int threads; gd_run_out o; } done_run;
+	done_run *done = calloc((size_t)total, sizeof(*done));
+	for (int ti = 0; ti < nthr && !stop_signal; ti++) {
+		int T = threads[ti], pus[1024];
+		if (ncustom) {
+			for (int i = 0; i < T; i++)
+				pus[i] = custom_pus[i % ncustom];
+		} else if (gd_topo_plan(topo, place, T, over, pus)) {
+			rc = cli_fail("run", "cannot place %d threads on %d PUs", T, npu);
+			break;
+		}
+		gd_pool *pool;
+		int badw = -1;
+		/* spin at barriers only when every worker has a PU of its own */
+		if ((rc = gd_pool_create(topo, pus, T, T <= npu, strict, &pool, &badw))) {
+			rc = rc == GD_EBIND ? cli_fail("run", "worker %d: cannot bind to PU %d: %s (--strict-pin)", badw,
+			                               pus[badw], strerror(errno))
+			                    : cli_fail("run", "worker %d: cannot start: %s", badw, gd_strerror(rc));
+			break;
+		}
+		const gd_pin *pins = gd_pool_pins(pool);
+		for (int i = 0; i < T; i++)
+			if (pins[i].bind_err)
+				fprintf(stderr, "gdbench run: warning: worker %d not bound to PU %d (HWLOC_CPUBIND_THREAD): %s\n", i,
+				        pins[i].asked, strerror(pins[i].bind_err));
+		for (int s = 0; s < nspec && !stop_signal; s++)
+			for (int m = 0; m < nmode && !stop_signal; m++)
+				for (int rep = 0; rep < repeat && !stop_signal; rep++) {
+					gd_run_cfg cfg = { 0 };
+					cfg.kind = specs[s].kind;
+					cfg.lbfgs_m = specs[s].lbfgs_m;
+					cfg.model = model;
+					size_t bs = modes[m].mode == GD_MODE_FULL ? train.n : modes[m].batch;
+					cfg.grad = (impls & GD_IMPL_BEST_BIT) ? gd_grad_best(model.kind, cap, (bs + T - 1) / T) : NULL;
+					for (size_t g = 0; !cfg.grad && g < gd_grad_count; g++)
+						if (gd_grad_table[g].model == model.kind && gd_grad_table[g].isa <= cap &&
+						    (impls & (1u << gd_grad_table[g].impl)))
+							cfg.grad = &gd_grad_table[g];
+					cfg.upd = gd_update_best(specs[s].rule, cap);
+					cfg.hp = specs[s].hp;
+					cfg.sched = sched;
+					cfg.mode = modes[m].mode;
+					cfg.batch = modes[m].batch;
+					cfg.seed = seed + (uint64_t)rep;
+					cfg.time_budget = time_budget;
+					cfg.max_epochs = epochs;
+					memcpy(cfg.targets, targets, sizeof(targets));
+					cfg.ntargets = ntarget;
+					cfg.eval_every_steps = eval_steps;
+					cfg.eval_every_seconds = eval_secs;
+					cfg.clip_norm = clip;
+					cfg.noise_eta = noise_eta;
+					cfg.noise_gamma = noise_gamma;
+					progress pr = { quiet, index + 1, total, specs[s].label, modes[m].label, T, &cfg, gd_now() };
+					cfg.progress = show_progress;
+					cfg.progress_user = &pr;
+					done_run *dr = &done[index++];
+					snprintf(dr->opt, sizeof(dr->opt), "%.95s", specs[s].label);
+					snprintf(dr->mode, sizeof(dr->mode), "%.31s", modes[m].label);
+					dr->threads = T;
+					if (!cfg.grad) {
+						rc = cli_usage("run", "--impl %s: no such gradient kernel for %s at ISA %s", impl_arg,
+						               gd_model_name(model.kind), gd_isa_name(cap));
+						goto stop_all;
+					}
+					int trc = gd_train(&cfg, &train, have_test ? &test : NULL, pool, &stop_signal, &dr->o);
+					if (!quiet)
+						fputs("\r\033[K", stderr);
+					if (trc) {
+						fprintf(stderr, "gdbench run: %s %s T=%d: %s\n", dr->opt, dr->mode, T, gd_strerror(trc));
+						failures++;
+						continue;
+					}
+					gd_run_desc d = { .optimizer = specs[s].label, .dataset = train_name,
+						          .test_set = have_test ? test_name : NULL, .rows = train.n, .npu = npu,
+						          .threads = T, .pins = pins, .placement = place_arg, .repeat_index = rep };
+					json_array_append_new(runs, gd_run_json(&d, &cfg, &dr->o));
+					if (stop_signal)
+						json_object_set_new(doc, "interrupted", json_true());
+					if (out_path && gd_results_write(out_path, doc)) {
+						rc = cli_fail("run", "cannot write '%s': %s (the previous file is intact)", out_path,
+						              strerror(errno));
+						goto stop_all;
+					}
+				}
+	stop_all:
+		gd_pool_destroy(pool);
+		if (rc)
+			break;
+	}
+	/* summary table */
+	if (!rc && index > 0) {
+		printf("%-34s %-14s %3s %10s %10s", "optimizer", "mode", "T", "final", "best");
+		for (int k = 0; k < ntarget; k++)
+			printf("   t(<=%-6g)", targets[k]);
+		printf(" %12s %7s  %s\n", "samples/s", "epochs", "stop");
+		for (int i = 0; i < index; i++) {
+			const gd_run_out *o = &done[i].o;
+			if (!o->stop_reason)
+				continue;
+			printf("%-34s %-14s %3d %10.5g %10.5g", done[i].opt, done[i].mode, done[i].threads, o->final_loss,
+			       o->best_loss);
+			for (int k = 0; k < ntarget; k++) {
+				if (o->time_to_target[k] >= 0)
+					printf("   %9.3fs ", o->time_to_target[k]);
+				else
+					printf("   %10s ", "not reached");
+			}
+			printf(" %12.4g %7.2f  %s\n", o->t_train > 0 ? (double)o->samples / o->t_train : 0, o->epochs,
+			       o->stop_reason);
+		}
+		if (out_path)
+			printf("wrote %s (%d run%s)\n", out_path, (int)json_array_size(runs), json_array_size(runs) == 1 ? "" : "s");
+	}
+	for (int i = 0; i < total; i++)
+		gd_run_out_free(&done[i].o);
+	free(done);
+	json_decref(doc);
+	if (!rc && failures)
+		rc = GD_EXIT_FAIL;
+	if (stop_signal)
+		rc = 128 + stop_signal;
+done_data:
+	gd_dataset_free(&train);
+	gd_dataset_free(&test);
+	gd_topo_close(topo);
+	return rc;
+}
