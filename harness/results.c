@@ -70,8 +70,15 @@ json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out 
 	                                            (json_int_t)d->rows, "features",
 	                                            (json_int_t)m->d, "classes", (json_int_t)m->c, "hidden",
 	                                            (json_int_t)m->h, "l1", m->l1, "l2", m->l2));
-	json_object_set_new(r, "optimizer", json_pack("{s:s, s:s, s:o}", "name", d->optimizer, "rule",
-	                                              gd_rule_name(c->upd->rule), "hparams", hparams_json(c->upd, &c->hp)));
+	if (c->kind == GD_OPT_FIRST_ORDER)
+		json_object_set_new(r, "optimizer", json_pack("{s:s, s:s, s:o}", "name", d->optimizer, "rule",
+		                                              gd_rule_name(c->upd->rule), "hparams", hparams_json(c->upd, &c->hp)));
+	else if (c->kind == GD_OPT_LBFGS)
+		json_object_set_new(r, "optimizer", json_pack("{s:s, s:s, s:{s:i}}", "name", d->optimizer, "rule", "lbfgs",
+		                                              "hparams", "m", c->lbfgs_m));
+	else
+		json_object_set_new(r, "optimizer", json_pack("{s:s, s:s, s:{}}", "name", d->optimizer, "rule", "newton",
+		                                              "hparams"));
 	json_t *sch = json_pack("{s:s, s:I}", "kind", gd_schedule_name(c->sched.kind), "warmup", (json_int_t)c->sched.warmup);
 	switch (c->sched.kind) {
 	case GD_SCHED_STEP:
@@ -95,7 +102,10 @@ json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out 
 		json_array_append_new(pins, json_pack("{s:i, s:i, s:i}", "asked", d->pins[t].asked, "observed",
 		                                      d->pins[t].observed, "bind_errno", d->pins[t].bind_err));
 	json_object_set_new(r, "placement", json_pack("{s:s, s:o}", "policy", d->placement, "threads", pins));
-	json_object_set_new(r, "kernels", json_pack("{s:s, s:s}", "gradient", c->grad->name, "update", c->upd->name));
+	json_object_set_new(r, "kernels", json_pack("{s:s, s:s}", "gradient", c->grad->name, "update",
+	                                            c->kind == GD_OPT_LBFGS    ? "lbfgs/liblbfgs"
+	                                            : c->kind == GD_OPT_NEWTON ? "newton/lapack"
+	                                                                       : c->upd->name));
 	json_object_set_new(r, "seed", json_integer((json_int_t)c->seed));
 	json_object_set_new(r, "repeat_index", json_integer(d->repeat_index));
 	json_t *tg = json_array();

@@ -500,9 +500,10 @@ static int run_lbfgs(run *r)
 	r->out->t_eval += gd_now() - e0;
 	if (!record(r)) {
 		int ret = lbfgs((int)r->np, x, &fx, lb_evaluate, lb_progress, r, &param);
+		/* a stop by lb_progress returns its value and has set the reason */
 		if (ret == LBFGS_SUCCESS || ret == LBFGS_ALREADY_MINIMIZED)
 			r->out->stop_reason = "converged";
-		else if (ret != LBFGSERR_CANCELED)
+		else if (!r->out->stop_reason)
 			r->out->stop_reason = "stalled"; /* the line search could not improve further */
 		for (size_t j = 0; j < r->np; j++)
 			r->w[j] = (float)x[j];

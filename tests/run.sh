@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# End-to-end checks of `gdbench run`: result files that validate against results/schema.json,
+# exit codes and one-line messages for bad input with no result file left, and SIGINT/SIGTERM
+# keeping what was measured. Usage: tests/run.sh PATH/TO/gdbench SCHEMA VALIDATOR
+set -u
+GD=${1:?usage: run.sh gdbench schema.json validate_results.py}
+SCHEMA=$2
+VALIDATE=$3
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 n=0
+blobs='--data synth-blobs:n=3000:d=12:c=3 --quiet'
+
+expect() { # expect STATUS 'PATTERN' CMD...
+	local want=$1 pat=$2; shift 2
+	n=$((n + 1))
+	"$@" >"$tmp/out" 2>&1
+	local got=$?
+	if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pat" "$tmp/out"; then
+		echo "not ok $n - $* (exit $got, wanted $want; output must match '$pat')"
+		sed 's/^/    /' "$tmp/out" | head -20
+		fails=$((fails + 1))
+	else
+		echo "ok $n - $*"
+	fi
+}
+check() {
+	local what=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fails=$((fails + 1)); fi
+}
+valid() { $PY "$VALIDATE" "$SCHEMA" "$@" >"$tmp/val" 2>&1 || { cat "$tmp/val"; return 1; }; }
+
+# every optimizer kind and mode, 1 and 2 threads, one file that validates
+expect 0 'wrote .*a.json \(6 runs\)' "$GD" run $blobs --opt sgd:lr=0.2,adam:lr=0.01,rprop \
+	--mode full,minibatch:64 --threads 1 --epochs 2 -o "$tmp/a.json"
+check 'a.json validates against the schema' valid "$tmp/a.json"
+expect 0 'wrote' "$GD" run $blobs --opt lbfgs --mode full --threads 1,2 --epochs 4 --target 0.5 -o "$tmp/b.json"
+check 'b.json validates (L-BFGS on 1 and 2 threads)' valid "$tmp/b.json"
+expect 0 'wrote' "$GD" run $blobs --opt sgd:lr=0.1:momentum=0.9 --mode sample --epochs 1 --eval-every 500steps \
+	--schedule invt:k=0.01:warmup=10 --clip 5 --noise 0.01 -o "$tmp/c.json"
+check 'c.json validates (sample mode, schedule, clipping, noise)' valid "$tmp/c.json"
+check 'the schema catches broken files' $PY "$VALIDATE" "$SCHEMA" "$tmp/a.json" --self-test
+check 'sample mode: exactly N samples per epoch, 500-step cadence' $PY -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert r["summary"]["samples"] == 3000 and r["summary"]["steps"] == 3000, r["summary"]
+steps = [t["step"] for t in r["trace"]]
+assert steps[:3] == [0, 500, 1000], steps
+assert r["optimizer"]["rule"] == "momentum" and r["kernels"]["update"].startswith("momentum/")
+' "$tmp/c.json"
+expect 0 'converged' "$GD" run --data synth-regression:n=2000:d=10 --opt newton --mode full --epochs 5 --quiet
+# a fixed seed gives the same trace
+"$GD" run $blobs --opt adam:lr=0.01 --mode minibatch:32 --epochs 2 --seed 7 -o "$tmp/s1.json" >/dev/null 2>&1
+"$GD" run $blobs --opt adam:lr=0.01 --mode minibatch:32 --epochs 2 --seed 7 -o "$tmp/s2.json" >/dev/null 2>&1
+check 'same seed, same trace' $PY -c '
+import json, sys
+a, b = (json.load(open(p))["runs"][0]["trace"] for p in sys.argv[1:3])
+assert [r["loss"] for r in a] == [r["loss"] for r in b]
+' "$tmp/s1.json" "$tmp/s2.json"
+
+# bad input: exit 2 (usage) or 1 (failure), one line of message, no result file
+bad() { # bad STATUS 'PATTERN' ARGS...
+	local st=$1 pat=$2; shift 2
+	rm -f "$tmp/bad.json"
+	expect "$st" "$pat" "$GD" run $blobs --epochs 1 "$@" -o "$tmp/bad.json"
+	check '  ... and left no result file' test ! -e "$tmp/bad.json"
+}
+bad 2 "unknown optimizer 'adamx'" --opt adamx
+bad 2 "unknown hyperparameter 'mu'" --opt sgd:mu=0.9
+bad 2 "bad lr \\(must be > 0\\)" --opt sgd:lr=0
+bad 2 "bad betas" --opt adam:betas=0.9/1.5
+bad 2 "unknown mode 'turbo'" --mode turbo
+bad 2 "batch 5000 is larger than the 3000 training rows" --mode minibatch:5000
+bad 2 "--threads '64'" --threads 64
+bad 2 "mode sample runs on one thread .* hogwild:1" --mode sample --threads 2
+bad 2 "lbfgs runs in full mode only" --opt lbfgs --mode minibatch:10
+bad 2 "--schedule 'cosine'" --schedule cosine
+bad 2 "--time 'soon'" --time soon
+bad 2 "--model 'lsq' does not fit the data" --model lsq
+expect 1 "cannot open" "$GD" run --data libsvm:/nonexistent.svm --quiet
+expect 1 "cannot write '/nonexistent/dir/r.json'" "$GD" run $blobs --epochs 1 -o /nonexistent/dir/r.json
+expect 2 "exists; use --force" "$GD" run $blobs --epochs 1 -o "$tmp/a.json"
+check 'a refused overwrite left the old file intact' valid "$tmp/a.json"
+
+# SIGINT / SIGTERM: finished runs plus the interrupted one, status interrupted, 130 / 143
+for sig in INT TERM; do
+	"$GD" run --data synth-blobs:n=20000:d=50:c=5 --quiet --opt sgd:lr=0.05 --opt adam:lr=0.01 \
+		--mode minibatch:16 --time 0.4s --epochs 1000 -o "$tmp/int.json" --force >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.3
+	# wait until the first run is written, then interrupt the second
+	for _ in $(seq 50); do [ -e "$tmp/int.json" ] && break; sleep 0.1; done
+	kill -s $sig $pid
+	wait $pid
+	st=$?
+	want=$([ $sig = INT ] && echo 130 || echo 143)
+	check "SIG$sig: exit $want (got $st)" [ "$st" -eq "$want" ]
+	check "SIG$sig: the file validates and ends with an interrupted run" $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d.get("interrupted") is True, d.keys()
+st = [r["status"] for r in d["runs"]]
+assert st[-1] == "interrupted" and all(s == "complete" for s in st[:-1]), st
+assert d["runs"][-1]["summary"]["stop_reason"] == "interrupted"
+' "$tmp/int.json"
+	check "SIG$sig: validates" valid "$tmp/int.json"
+done
+
+echo "1..$n"
+echo "run: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
