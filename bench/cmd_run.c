@@ -43,7 +43,8 @@ static const char help[] =
 	"  --opt LIST        name[:key=value...] separated by commas, may repeat; torch.optim names:\n"
 	"                    --opt sgd:lr=0.1,sgd:lr=0.05:momentum=0.9,adam:lr=1e-3:betas=0.9/0.999\n"
 	"                    plus lbfgs[:m=10] and newton (full mode only). Default: sgd:lr=0.1\n"
-	"  --mode LIST       full, minibatch:B, sample (default minibatch:128)\n"
+	"  --mode LIST       full, minibatch:B, sample, hogwild:B (default minibatch:128); hogwild:\n"
+	"                    T workers each run minibatch SGD on the shared parameters, lock-free\n"
 	"  --schedule SPEC   const, step[:step_size=N:gamma=G], exp[:k=K], invt[:k=K], quad, plateau\n"
 	"                    [:factor=F:patience=P], any with :warmup=W (steps; default const)\n"
 	"  --clip X          clip the gradient to global norm X\n"
@@ -111,7 +112,7 @@ static int parse_modes(const char *list, mode_spec *out, int max, int *n, char *
 			m->mode = !strcmp(w, "hogwild") ? GD_MODE_HOGWILD : GD_MODE_MINIBATCH;
 			m->batch = b;
 		} else {
-			return snprintf(err, errlen, "unknown mode '%s' (expected full, minibatch:B, sample)", m->label), -1;
+			return snprintf(err, errlen, "unknown mode '%s' (expected full, minibatch:B, sample, hogwild:B)", m->label), -1;
 		}
 	}
 	return *n ? 0 : (snprintf(err, errlen, "empty --mode list"), -1);
@@ -390,10 +391,6 @@ int cmd_run(int argc, char **argv)
 				return cli_usage("run", "mode sample runs on one thread (asked for %d); for concurrent per-sample "
 				                 "SGD use hogwild:1", threads[t]);
 			}
-		if (modes[m].mode == GD_MODE_HOGWILD) {
-			gd_topo_close(topo);
-			return cli_usage("run", "mode hogwild is not available yet (full, minibatch:B, sample)");
-		}
 		for (int s = 0; s < nspec; s++)
 			if (specs[s].kind != GD_OPT_FIRST_ORDER && modes[m].mode != GD_MODE_FULL) {
 				gd_topo_close(topo);
@@ -461,6 +458,7 @@ int cmd_run(int argc, char **argv)
 		}
 
 	/* --- output and context --- */
+	openblas_set_num_threads(1); /* kernels run inside our workers: never oversubscribe (recorded below) */
 	gd_build_info binfo = cli_build_info();
 	json_t *ctx = gd_context_new(topo, cap, &binfo);
 	char *cmdline = join_args(argc, argv);
@@ -480,7 +478,6 @@ int cmd_run(int argc, char **argv)
 		fclose(f);
 		unlink(probe);
 	}
-	openblas_set_num_threads(1); /* kernels run inside our workers: never oversubscribe */
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);

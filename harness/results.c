@@ -133,9 +133,10 @@ json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out 
 		json_array_append_new(ttt, json_pack("{s:f, s:o}", "target", c->targets[k], "train_s",
 		                                     o->time_to_target[k] >= 0 ? json_real(o->time_to_target[k]) : json_null()));
 	double other = o->t_total - o->t_train - o->t_eval;
-	json_object_set_new(r, "timing", json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "train_s", o->t_train, "eval_s",
-	                                           o->t_eval, "other_s", other > 0 ? other : 0.0, "total_s", o->t_total,
-	                                           "grad_s", o->t_grad, "reduce_s", o->t_reduce, "update_s", o->t_update));
+	json_object_set_new(r, "timing", json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "train_s", o->t_train,
+	                                           "eval_s", o->t_eval, "other_s", other > 0 ? other : 0.0, "total_s",
+	                                           o->t_total, "sample_s", o->t_sample, "grad_s", o->t_grad, "reduce_s",
+	                                           o->t_reduce, "update_s", o->t_update));
 	json_object_set_new(r, "noise", json_pack("{s:I, s:o, s:o, s:b}", "involuntary_switches", (json_int_t)o->ivcsw,
 	                                          "load_before", num(o->load_before), "load_after", num(o->load_after),
 	                                          "noisy", gd_run_noisy(o, d->threads, d->npu)));

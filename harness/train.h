@@ -53,7 +53,8 @@ typedef struct gd_run_out {
 	gd_trace_row *rows;
 	size_t nrows, caprows;
 	double t_train, t_eval, t_total;      /* train + eval + setup/bookkeeping = total */
-	double t_grad, t_reduce, t_update;    /* per-phase sums (barrier-bracketed) */
+	double t_sample, t_grad, t_reduce, t_update; /* per-phase sums (barrier-bracketed): picking
+	                                      * the rows and the step's scalars, gradient, reduction, update */
 	long steps, samples;
 	double epochs;
 	double final_loss, best_loss;

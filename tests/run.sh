@@ -50,6 +50,13 @@ steps = [t["step"] for t in r["trace"]]
 assert steps[:3] == [0, 500, 1000], steps
 assert r["optimizer"]["rule"] == "momentum" and r["kernels"]["update"].startswith("momentum/")
 ' "$tmp/c.json"
+expect 0 'wrote' "$GD" run $blobs --opt adagrad:lr=0.1 --mode hogwild:16 --threads 2 --epochs 2 -o "$tmp/h.json"
+check 'hogwild on 2 threads validates and records both workers placement' $PY -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert r["mode"] == "hogwild" and r["threads"] == 2 and len(r["placement"]["threads"]) == 2
+assert r["summary"]["samples"] == 6000 and r["summary"]["final_loss"] < r["trace"][0]["loss"]
+' "$tmp/h.json"
 expect 0 'converged' "$GD" run --data synth-regression:n=2000:d=10 --opt newton --mode full --epochs 5 --quiet
 # a fixed seed gives the same trace
 "$GD" run $blobs --opt adam:lr=0.01 --mode minibatch:32 --epochs 2 --seed 7 -o "$tmp/s1.json" >/dev/null 2>&1
