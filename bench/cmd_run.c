@@ -67,6 +67,9 @@ static const char help[] =
 	"Output\n"
 	"  -o, --out PATH    result JSON (results/schema.json); rewritten atomically after each run\n"
 	"  --force           overwrite PATH if it exists\n"
+	"  --append          add the runs to PATH, an existing result file (suites use this)\n"
+	"  --suite FILE      run the groups of a suite file (bench/suites/*.json); other flags apply\n"
+	"                    to every group unless the group sets them\n"
 	"  --quiet           no progress line\n"
 	"  -h, --help        this text\n"
 	"\n"
@@ -74,6 +77,9 @@ static const char help[] =
 	"finished run plus the interrupted one (status \"interrupted\"); exit status 130 / 143.\n";
 
 static volatile sig_atomic_t stop_signal;
+
+int cmd_run(int argc, char **argv);
+static int run_suite(const char *file, int argc, char **argv, const char *out, int force);
 
 static void on_signal(int sig)
 {
@@ -234,6 +240,163 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
+/*
+ * Suites: {"name": ..., "description": ..., "groups": [{key: value, ...}, ...]}
+ * Each group's keys are `gdbench run` long options; a list becomes a comma-
+ * separated value (opt: one --opt per entry), true a bare flag. Every group
+ * runs as one `run` with --append to the same file, after the whole suite
+ * has been checked.
+ */
+static const char *const suite_keys[] = {
+	"model", "problem", "data", "test-data", "no-test", "data-dir", "hidden", "l1", "l2", "opt", "mode",
+	"schedule", "clip", "noise", "threads", "placement", "oversubscribe", "strict-pin", "isa", "impl", "time",
+	"epochs", "target", "eval-every", "seed", "repeat", NULL,
+};
+
+static int scalar_text(json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		return snprintf(buf, len, "%s", json_string_value(v)) >= (int)len;
+	if (json_is_integer(v))
+		return snprintf(buf, len, "%lld", (long long)json_integer_value(v)) >= (int)len;
+	if (json_is_real(v))
+		return snprintf(buf, len, "%.17g", json_real_value(v)) >= (int)len;
+	return 1;
+}
+
+/* Build the argv of one group: ours first (the command line), then the group's. */
+static int group_argv(json_t *g, int gi, const char *file, char **av, int *ac, int max, char *pool, size_t plen)
+{
+	const char *key;
+	json_t *v;
+	size_t used = 0;
+	json_object_foreach(g, key, v) {
+		int known = 0;
+		for (int k = 0; suite_keys[k]; k++)
+			known |= !strcmp(key, suite_keys[k]);
+		if (!known) {
+			fprintf(stderr, "gdbench run: %s: group %d: unknown key '%s' (keys are run's long options: see "
+			        "'gdbench run --help')\n", file, gi, key);
+			return -1;
+		}
+		int isbool = !strcmp(key, "no-test") || !strcmp(key, "oversubscribe") || !strcmp(key, "strict-pin");
+		if (isbool != json_is_boolean(v)) {
+			fprintf(stderr, "gdbench run: %s: group %d: '%s' must be %s\n", file, gi, key,
+			        isbool ? "true or false" : "a string, a number or a list of them");
+			return -1;
+		}
+		if (isbool) {
+			if (json_is_true(v) && *ac < max) {
+				snprintf(pool + used, plen - used, "--%s", key);
+				av[(*ac)++] = pool + used;
+				used += strlen(pool + used) + 1;
+			}
+			continue;
+		}
+		size_t n = json_is_array(v) ? json_array_size(v) : 1;
+		int per_item = !strcmp(key, "opt"); /* one --opt per entry: specs contain no commas */
+		char val[1024] = "";
+		for (size_t i = 0; i < n; i++) {
+			char item[512];
+			json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
+			if (scalar_text(e, item, sizeof(item))) {
+				fprintf(stderr, "gdbench run: %s: group %d: '%s' must be a string, a number or a list of them\n",
+				        file, gi, key);
+				return -1;
+			}
+			if (per_item || i == 0)
+				snprintf(val, sizeof(val), "%s", item);
+			else
+				snprintf(val + strlen(val), sizeof(val) - strlen(val), ",%s", item);
+			if ((per_item || i == n - 1) && *ac + 2 <= max) {
+				int w = snprintf(pool + used, plen - used, "--%s%c%s", key, 0, val);
+				if (w < 0 || used + (size_t)w + 2 >= plen)
+					return -1;
+				av[(*ac)++] = pool + used;
+				av[(*ac)++] = pool + used + strlen(key) + 3;
+				used += (size_t)w + 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int run_suite(const char *file, int argc, char **argv, const char *out, int force)
+{
+	json_error_t e;
+	json_t *s = json_load_file(file, 0, &e);
+	if (!s)
+		return cli_usage("run", "--suite %s:%d:%d: %s", file, e.line, e.column, e.text);
+	json_t *groups = json_object_get(s, "groups");
+	const char *key;
+	json_t *v;
+	json_object_foreach(s, key, v) if (strcmp(key, "name") && strcmp(key, "description") && strcmp(key, "groups")) {
+		json_decref(s);
+		return cli_usage("run", "--suite %s: unknown top-level key '%s' (expected name, description, groups)", file, key);
+	}
+	if (!json_is_array(groups) || !json_array_size(groups)) {
+		json_decref(s);
+		return cli_usage("run", "--suite %s: 'groups' must be a non-empty list of objects", file);
+	}
+	if (!out) {
+		json_decref(s);
+		return cli_usage("run", "--suite needs --out PATH");
+	}
+	if (!force && access(out, F_OK) == 0) {
+		json_decref(s);
+		return cli_usage("run", "'%s' exists; use --force to overwrite it", out);
+	}
+	/* our own flags, less --suite/--out/--force, go in front of every group's */
+	enum { MAXA = 256 };
+	char *base[MAXA];
+	int nb = 0;
+	for (int i = 1; i < argc && nb < MAXA - 1; i++) {
+		if (!strcmp(argv[i], "--suite") || !strcmp(argv[i], "--out") || !strcmp(argv[i], "-o")) {
+			i++;
+			continue;
+		}
+		if (!strncmp(argv[i], "--suite=", 8) || !strncmp(argv[i], "--out=", 6) || !strcmp(argv[i], "--force"))
+			continue;
+		base[nb++] = argv[i];
+	}
+	static char pool[64][8192];
+	char *av[64][MAXA];
+	int ac[64];
+	size_t ng = json_array_size(groups);
+	if (ng > 64) {
+		json_decref(s);
+		return cli_usage("run", "--suite %s: more than 64 groups", file);
+	}
+	for (size_t gi = 0; gi < ng; gi++) { /* check every group before running any */
+		json_t *g = json_array_get(groups, gi);
+		if (!json_is_object(g)) {
+			json_decref(s);
+			return cli_usage("run", "--suite %s: group %zu is not an object", file, gi);
+		}
+		ac[gi] = 0;
+		av[gi][ac[gi]++] = "run";
+		for (int i = 0; i < nb; i++)
+			av[gi][ac[gi]++] = base[i];
+		if (group_argv(g, (int)gi, file, av[gi], &ac[gi], MAXA - 4, pool[gi], sizeof(pool[gi]))) {
+			json_decref(s);
+			return GD_EXIT_USAGE;
+		}
+		av[gi][ac[gi]++] = "--out";
+		av[gi][ac[gi]++] = (char *)out;
+		av[gi][ac[gi]++] = "--append";
+		av[gi][ac[gi]] = NULL;
+	}
+	if (force)
+		unlink(out);
+	int rc = 0;
+	for (size_t gi = 0; gi < ng && !rc; gi++) {
+		fprintf(stderr, "gdbench run: suite %s: group %zu of %zu\n", file, gi + 1, ng);
+		rc = cmd_run(ac[gi], av[gi]);
+	}
+	json_decref(s);
+	return rc;
+}
+
 #define MAX_OPTS 32
 #define MAX_MODES 8
 #define MAX_THREADS 16
@@ -256,13 +419,15 @@ int cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },      { "repeat", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },       { "force", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },           { "help", no_argument, NULL, 'h' },
+		{ "append", no_argument, NULL, 'A' },          { "suite", required_argument, NULL, 'U' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *model_arg = NULL, *data_arg = "fashion-mnist", *test_arg = NULL, *dir = NULL, *sched_arg = "const";
 	const char *mode_arg = "minibatch:128", *thr_arg = "1", *place_arg = "compact", *isa_arg = NULL, *impl_arg = "best";
 	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL;
 	char optlist[1024] = "";
-	int no_test = 0, over = 0, strict = 0, force = 0, quiet = !isatty(2), c, li = -1;
+	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = !isatty(2), c, li = -1;
+	const char *suite = NULL;
 	long hidden = 128, epochs = 0, repeat = 1;
 	double l1 = 0, l2 = 0, time_budget = 0, clip = 0, noise_eta = 0, noise_gamma = 0.55;
 	unsigned long long seed = 1;
@@ -312,6 +477,8 @@ int cmd_run(int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
 		case 'q': quiet = 1; break;
+		case 'A': append = 1; break;
+		case 'U': suite = optarg; break;
 		case 'h': fputs(help, stdout); return 0;
 		case ':': return cli_usage("run", "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage("run", "unknown option '%s'", argv[optind - 1]);
@@ -322,6 +489,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("run", "unexpected argument '%s'", argv[optind]);
+	if (suite)
+		return run_suite(suite, argc, argv, out_path, force);
 
 	/* --- everything that can be checked before loading data --- */
 	char err[1024];
@@ -371,8 +540,10 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!epochs && !(time_budget > 0))
 		epochs = 5;
-	if (out_path && !force && access(out_path, F_OK) == 0)
-		return cli_usage("run", "'%s' exists; use --force to overwrite it", out_path);
+	if (out_path && !force && !append && access(out_path, F_OK) == 0)
+		return cli_usage("run", "'%s' exists; use --force to overwrite it (or --append to add to it)", out_path);
+	if (append && !out_path)
+		return cli_usage("run", "--append needs --out PATH");
 
 	gd_topo *topo = NULL;
 	int rc = gd_topo_open(&topo);
@@ -462,7 +633,20 @@ int cmd_run(int argc, char **argv)
 	gd_build_info binfo = cli_build_info();
 	json_t *ctx = gd_context_new(topo, cap, &binfo);
 	char *cmdline = join_args(argc, argv);
-	json_t *doc = gd_results_new(ctx, cmdline);
+	json_t *doc = NULL;
+	if (append && access(out_path, F_OK) == 0) {
+		json_error_t jerr;
+		doc = json_load_file(out_path, 0, &jerr);
+		if (!doc || !json_is_array(json_object_get(doc, "runs"))) {
+			json_decref(doc);
+			json_decref(ctx);
+			free(cmdline);
+			rc = cli_fail("run", "--append: '%s' is not a gdbench result file (%s)", out_path, doc ? "no runs" : jerr.text);
+			goto done_data;
+		}
+	} else {
+		doc = gd_results_new(ctx, cmdline);
+	}
 	json_decref(ctx);
 	free(cmdline);
 	json_t *runs = json_object_get(doc, "runs");
@@ -574,26 +758,69 @@ int cmd_run(int argc, char **argv)
 		if (rc)
 			break;
 	}
-	/* summary table */
+	/* summary table: one line per configuration; with --repeat, the median
+	 * and [min, max] over its repetitions (which run back to back) */
 	if (!rc && index > 0) {
-		printf("%-34s %-14s %3s %10s %10s", "optimizer", "mode", "T", "final", "best");
+		printf("%-34s %-14s %3s %2s %10s %10s", "optimizer", "mode", "T", "R", "final", "best");
 		for (int k = 0; k < ntarget; k++)
-			printf("   t(<=%-6g)", targets[k]);
+			printf("   %-20s", "t(loss <= target)");
 		printf(" %12s %7s  %s\n", "samples/s", "epochs", "stop");
-		for (int i = 0; i < index; i++) {
-			const gd_run_out *o = &done[i].o;
-			if (!o->stop_reason)
+		for (int i = 0; i < index;) {
+			int j = i;
+			while (j < index && !strcmp(done[j].opt, done[i].opt) && !strcmp(done[j].mode, done[i].mode) &&
+			       done[j].threads == done[i].threads && done[j].o.stop_reason)
+				j++;
+			int nr = j - i;
+			if (nr == 0) {
+				i++;
 				continue;
-			printf("%-34s %-14s %3d %10.5g %10.5g", done[i].opt, done[i].mode, done[i].threads, o->final_loss,
-			       o->best_loss);
-			for (int k = 0; k < ntarget; k++) {
-				if (o->time_to_target[k] >= 0)
-					printf("   %9.3fs ", o->time_to_target[k]);
-				else
-					printf("   %10s ", "not reached");
 			}
-			printf(" %12.4g %7.2f  %s\n", o->t_train > 0 ? (double)o->samples / o->t_train : 0, o->epochs,
-			       o->stop_reason);
+			double v[1000];
+			/* median of a field over the group; min/max alongside */
+#define STAT(expr, med, lo, hi)                                                                   \
+	do {                                                                                      \
+		int cnt_ = 0;                                                                     \
+		for (int q = i; q < j; q++) {                                                     \
+			const gd_run_out *o = &done[q].o;                                         \
+			double x_ = (expr);                                                       \
+			int p_ = cnt_++;                                                          \
+			while (p_ > 0 && v[p_ - 1] > x_) { /* insertion sort */                  \
+				v[p_] = v[p_ - 1];                                                \
+				p_--;                                                             \
+			}                                                                         \
+			v[p_] = x_;                                                               \
+		}                                                                                 \
+		med = cnt_ % 2 ? v[cnt_ / 2] : 0.5 * (v[cnt_ / 2 - 1] + v[cnt_ / 2]);            \
+		lo = v[0];                                                                        \
+		hi = v[cnt_ - 1];                                                                 \
+	} while (0)
+			double fm, fl, fh, bm, bl, bh, sm, sl, sh;
+			STAT(o->final_loss, fm, fl, fh);
+			STAT(o->best_loss, bm, bl, bh);
+			STAT(o->t_train > 0 ? (double)o->samples / o->t_train : 0, sm, sl, sh);
+			(void)fl, (void)fh, (void)bl, (void)bh, (void)sl, (void)sh;
+			printf("%-34s %-14s %3d %2d %10.5g %10.5g", done[i].opt, done[i].mode, done[i].threads, nr, fm, bm);
+			for (int k = 0; k < ntarget; k++) {
+				int reached = 0;
+				for (int q = i; q < j; q++)
+					reached += done[q].o.time_to_target[k] >= 0;
+				double tm, tl, th;
+				/* not reached counts as +inf, so a median can say "not reached" */
+				STAT(o->time_to_target[k] >= 0 ? o->time_to_target[k] : INFINITY, tm, tl, th);
+				char cell[64];
+				if (!isfinite(tm))
+					snprintf(cell, sizeof(cell), "not reached%s", reached ? " (some)" : "");
+				else if (nr == 1)
+					snprintf(cell, sizeof(cell), "%.3fs", tm);
+				else if (isfinite(th))
+					snprintf(cell, sizeof(cell), "%.3fs [%.3f,%.3f]", tm, tl, th);
+				else
+					snprintf(cell, sizeof(cell), "%.3fs [%.3f,-]", tm, tl);
+				printf("   %-20s", cell);
+			}
+			printf(" %12.4g %7.2f  %s\n", sm, done[j - 1].o.epochs, done[j - 1].o.stop_reason);
+#undef STAT
+			i = j;
 		}
 		if (out_path)
 			printf("wrote %s (%d run%s)\n", out_path, (int)json_array_size(runs), json_array_size(runs) == 1 ? "" : "s");

@@ -91,6 +91,25 @@ expect 1 "cannot write '/nonexistent/dir/r.json'" "$GD" run $blobs --epochs 1 -o
 expect 2 "exists; use --force" "$GD" run $blobs --epochs 1 -o "$tmp/a.json"
 check 'a refused overwrite left the old file intact' valid "$tmp/a.json"
 
+# suites: every group appended to one file; bad suites refused before anything runs
+cat >"$tmp/suite.json" <<'JSON'
+{"name": "t", "groups": [
+  {"data": "synth-blobs:n=1000:d=5:c=2", "opt": ["sgd:lr=0.1", "adam:lr=0.01"], "mode": "full", "epochs": 2},
+  {"data": "synth-regression:n=500:d=4", "model": "lsq", "opt": "newton", "mode": "full", "epochs": 3, "no-test": true}
+]}
+JSON
+expect 0 'wrote .*suite-out.json \(3 runs\)' "$GD" run --suite "$tmp/suite.json" --quiet -o "$tmp/suite-out.json"
+check 'the suite file validates' valid "$tmp/suite-out.json"
+echo '{"groups": [{"opt": "sgd", "lerning-rate": 3}]}' >"$tmp/bad1.json"
+expect 2 "group 0: unknown key 'lerning-rate'" "$GD" run --suite "$tmp/bad1.json" -o "$tmp/never.json"
+echo '{"groups": [{"opt": "sgd",}]}' >"$tmp/bad2.json"
+expect 2 "bad2.json:1:" "$GD" run --suite "$tmp/bad2.json" -o "$tmp/never.json"
+echo '{"groups": [{"no-test": 3}]}' >"$tmp/bad3.json"
+expect 2 "'no-test' must be true or false" "$GD" run --suite "$tmp/bad3.json" -o "$tmp/never.json"
+check 'bad suites left no file' test ! -e "$tmp/never.json"
+expect 0 'bench/suites/default.json|groups' "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print("groups", len(d["groups"]))' \
+	"$(dirname "$VALIDATE")/../bench/suites/default.json"
+
 # SIGINT / SIGTERM: finished runs plus the interrupted one, status interrupted, 130 / 143
 for sig in INT TERM; do
 	"$GD" run --data synth-blobs:n=20000:d=50:c=5 --quiet --opt sgd:lr=0.05 --opt adam:lr=0.01 \

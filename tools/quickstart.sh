@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # First run on a new machine: install dependencies, build, measure this machine's roofline,
-# check the gradients, benchmark update rules and gradient kernels, write the results JSON,
-# print a summary.
+# check the gradients, benchmark update rules and gradient kernels, run the default convergence
+# suite on Fashion-MNIST, write the results JSON and print summaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 builddir=${GDBENCH_BUILD:-build}
@@ -28,5 +28,10 @@ echo
 echo "== kernels: update rules (L1, 16M elements) and softmax/MLP gradients on Fashion-MNIST (gdbench kernels --quick)"
 "$gd" kernels --quick --out "$out" --benchmark_format=console | sed -n '/^Summary/,$p'
 echo
-echo "Results (Google Benchmark JSON with gdbench's context): $out"
-echo "Full sweep (all sizes and thread counts, ~10 min): $gd kernels --out results/kernels-full.json"
+conv="results/run-$stamp.json"
+echo "== convergence: the default suite (bench/suites/default.json) on Fashion-MNIST and an ill-conditioned quadratic"
+"$gd" run --suite bench/suites/default.json --out "$conv"
+echo
+echo "Kernel microbenchmarks (Google Benchmark JSON with gdbench's context): $out"
+echo "Convergence runs (results/schema.json): $conv"
+echo "Full kernel sweep (all sizes and thread counts, ~20 min): $gd kernels --out results/kernels-full.json"
