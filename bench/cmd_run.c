@@ -21,6 +21,7 @@
 #include "optspec.h"
 #include "registry.h"
 #include "results.h"
+#include "roofline.h"
 #include "train.h"
 
 void openblas_set_num_threads(int n);
@@ -71,6 +72,7 @@ static const char help[] =
 	"  --suite FILE      run the groups of a suite file (bench/suites/*.json); other flags apply\n"
 	"                    to every group unless the group sets them\n"
 	"  --quiet           no progress line\n"
+	"  --no-roofline     do not measure bandwidth and FMA peak for the context (saves ~2 s)\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"Ctrl-C (SIGINT) or SIGTERM ends the current run at its next step; the file keeps every\n"
@@ -420,13 +422,14 @@ int cmd_run(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },       { "force", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },           { "help", no_argument, NULL, 'h' },
 		{ "append", no_argument, NULL, 'A' },          { "suite", required_argument, NULL, 'U' },
+		{ "no-roofline", no_argument, NULL, 'L' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *model_arg = NULL, *data_arg = "fashion-mnist", *test_arg = NULL, *dir = NULL, *sched_arg = "const";
 	const char *mode_arg = "minibatch:128", *thr_arg = "1", *place_arg = "compact", *isa_arg = NULL, *impl_arg = "best";
 	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL;
 	char optlist[1024] = "";
-	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = !isatty(2), c, li = -1;
+	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = !isatty(2), roofline = 1, c, li = -1;
 	const char *suite = NULL;
 	long hidden = 128, epochs = 0, repeat = 1;
 	double l1 = 0, l2 = 0, time_budget = 0, clip = 0, noise_eta = 0, noise_gamma = 0.55;
@@ -478,6 +481,7 @@ int cmd_run(int argc, char **argv)
 		case 'F': force = 1; break;
 		case 'q': quiet = 1; break;
 		case 'A': append = 1; break;
+		case 'L': roofline = 0; break;
 		case 'U': suite = optarg; break;
 		case 'h': fputs(help, stdout); return 0;
 		case ':': return cli_usage("run", "option '%s' needs a value", argv[optind - 1]);
@@ -632,6 +636,23 @@ int cmd_run(int argc, char **argv)
 	openblas_set_num_threads(1); /* kernels run inside our workers: never oversubscribe (recorded below) */
 	gd_build_info binfo = cli_build_info();
 	json_t *ctx = gd_context_new(topo, cap, &binfo);
+	if (ctx)
+		json_object_set_new(ctx, "openblas_threads_used", json_integer(1));
+	/* the roofline of this machine now, on 1 and on the most threads asked for */
+	for (int k = 0, tmax = 1; roofline && ctx && k < 2 && gd_cpu_get()->max >= GD_ISA_AVX2; k++) {
+		for (int t = 0; t < nthr; t++)
+			tmax = threads[t] > tmax ? threads[t] : tmax;
+		int T = k == 0 ? 1 : tmax, pus[1024];
+		if (k == 1 && tmax == 1)
+			break;
+		gd_roofline rl;
+		if (gd_topo_plan(topo, GD_PLACE_COMPACT, T, over, pus) == 0 &&
+		    gd_roofline_measure(topo, pus, T, GD_ISA_AVX512, (size_t)256 << 20, &rl) == 0) {
+			char key[32];
+			snprintf(key, sizeof(key), "roofline_%dt", T);
+			gd_context_add_roofline(ctx, key, &rl);
+		}
+	}
 	char *cmdline = join_args(argc, argv);
 	json_t *doc = NULL;
 	if (append && access(out_path, F_OK) == 0) {

@@ -137,8 +137,9 @@ json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out 
 	                                           "eval_s", o->t_eval, "other_s", other > 0 ? other : 0.0, "total_s",
 	                                           o->t_total, "sample_s", o->t_sample, "grad_s", o->t_grad, "reduce_s",
 	                                           o->t_reduce, "update_s", o->t_update));
-	json_object_set_new(r, "noise", json_pack("{s:I, s:o, s:o, s:b}", "involuntary_switches", (json_int_t)o->ivcsw,
+	json_object_set_new(r, "noise", json_pack("{s:I, s:o, s:o, s:o, s:b}", "involuntary_switches", (json_int_t)o->ivcsw,
 	                                          "load_before", num(o->load_before), "load_after", num(o->load_after),
+	                                          "foreign_cpu_s", num(o->foreign_cpu_s),
 	                                          "noisy", gd_run_noisy(o, d->threads, d->npu)));
 	json_object_set_new(r, "summary",
 	                    json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:I, s:I, s:s, s:b, s:o}", "final_loss",

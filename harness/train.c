@@ -20,8 +20,11 @@
 #include <lbfgs.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "clip.h"
 #include "clock.h"
@@ -78,6 +81,7 @@ typedef struct run {
 	gd_step st;
 	int quit, evaluate, force_eval;
 	atomic_int hog_stop; /* hogwild: worker 0 tells the others to end the epoch early */
+	size_t sc, vbytes;   /* per-worker scratch floats and parameter-vector bytes */
 	double gscale;
 	long step;
 	/* bookkeeping (worker 0 only) */
@@ -530,6 +534,16 @@ static void hogwild_job(int tid, int T, void *arg)
 	}
 }
 
+/* First touch of each worker's own buffers by that worker, outside any
+ * timed region: on a NUMA machine the pages land on the worker's node. */
+static void touch_job(int tid, int T, void *arg)
+{
+	(void)T;
+	run *r = arg;
+	memset(r->ws[tid].partial, 0, r->vbytes);
+	memset(r->ws[tid].scratch, 0, r->sc * sizeof(float));
+}
+
 /* ---- second-order baselines (full batch) ---- */
 
 static void eval_job(int tid, int T, void *arg)
@@ -692,6 +706,28 @@ static int run_newton(run *r)
 	return 0;
 }
 
+/* Busy CPU seconds of the whole machine (/proc/stat) minus this process's
+ * own (getrusage): the foreign load. NAN where /proc/stat cannot be read. */
+static double foreign_cpu_now(void)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	if (!f)
+		return NAN;
+	unsigned long long v[8] = { 0 };
+	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+	               &v[6], &v[7]);
+	fclose(f);
+	if (n < 8)
+		return NAN;
+	/* user nice system [idle iowait] irq softirq steal */
+	double busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)sysconf(_SC_CLK_TCK);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double self = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec +
+	              1e-6 * (double)ru.ru_stime.tv_usec;
+	return busy - self;
+}
+
 int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *test, gd_pool *pool,
              volatile sig_atomic_t *stop, gd_run_out *out)
 {
@@ -720,6 +756,7 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	double la[1];
 	out->load_before = getloadavg(la, 1) == 1 ? la[0] : NAN;
 	long ivcsw0 = gd_pool_involuntary_switches(pool);
+	double foreign0 = foreign_cpu_now();
 
 	size_t B = cfg->mode == GD_MODE_FULL ? train->n : cfg->mode == GD_MODE_SAMPLE ? 1 : cfg->batch;
 	/* rows one worker handles in one call: a share of the batch, or a whole hogwild batch */
@@ -749,10 +786,10 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 		r.ws[k].scratch = aligned_alloc(64, (sc * sizeof(float) + 63) / 64 * 64);
 		if (!r.ws[k].partial || !r.ws[k].scratch)
 			goto out;
-		/* first touch here, outside the timed region (workers re-touch their own in the job) */
-		memset(r.ws[k].partial, 0, vbytes);
-		memset(r.ws[k].scratch, 0, sc * sizeof(float));
 	}
+	r.sc = sc;
+	r.vbytes = vbytes;
+	gd_pool_run(pool, touch_job, &r); /* each worker first-touches its own buffers */
 	gd_init_params(m, cfg->seed, r.w);
 	rc = 0;
 	if (cfg->kind == GD_OPT_LBFGS)
@@ -775,6 +812,7 @@ out:
 	out->t_total = gd_now() - t0;
 	out->load_after = getloadavg(la, 1) == 1 ? la[0] : NAN;
 	out->ivcsw = gd_pool_involuntary_switches(pool) - ivcsw0;
+	out->foreign_cpu_s = foreign_cpu_now() - foreign0;
 	if (!out->stop_reason)
 		out->stop_reason = "epochs";
 	free(r.w);
@@ -795,7 +833,9 @@ int gd_run_noisy(const gd_run_out *o, int threads, int npu)
 	int busy = isfinite(o->load_before) && o->load_before > (double)(npu - threads) + 0.5;
 	/* switches are counted over the whole run (training and evaluation) */
 	int preempted = o->t_total > 0 && (double)o->ivcsw / o->t_total / threads > 20.0;
-	return busy || preempted;
+	/* /proc/stat ticks are 10 ms: only a run of a second or more can say */
+	int foreign = o->t_total >= 1.0 && o->foreign_cpu_s > 0.1 * o->t_total;
+	return busy || preempted || foreign;
 }
 
 void gd_run_out_free(gd_run_out *out)

@@ -63,6 +63,7 @@ typedef struct gd_run_out {
 	int diverged;
 	long diverged_step;
 	long ivcsw;                           /* involuntary context switches of the workers */
+	double foreign_cpu_s;                 /* CPU time the machine spent outside this process (/proc/stat) */
 	double load_before, load_after;       /* 1-minute load average */
 	float *params;                        /* final parameters (caller frees) */
 } gd_run_out;
@@ -79,8 +80,9 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 void gd_run_out_free(gd_run_out *out);
 
 /* A run is noisy when something else competed for its PUs: the 1-minute load
- * average before it exceeded the PUs it left free (npu - threads) by 0.5, or
- * its workers were preempted more than 20 times per second of the run each. */
+ * average before it exceeded the PUs it left free (npu - threads) by 0.5, its
+ * workers were preempted more than 20 times per second of the run each, or
+ * other processes used more than 10% of one CPU during the run. */
 int gd_run_noisy(const gd_run_out *o, int threads, int npu);
 
 /* Initial parameters: zeros for linear models, He-uniform for the MLP's

@@ -10,7 +10,7 @@ PY=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 n=0
-blobs='--data synth-blobs:n=3000:d=12:c=3 --quiet'
+blobs='--data synth-blobs:n=3000:d=12:c=3 --quiet --no-roofline'
 
 expect() { # expect STATUS 'PATTERN' CMD...
 	local want=$1 pat=$2; shift 2
@@ -36,6 +36,13 @@ valid() { $PY "$VALIDATE" "$SCHEMA" "$@" >"$tmp/val" 2>&1 || { cat "$tmp/val"; r
 expect 0 'wrote .*a.json \(6 runs\)' "$GD" run $blobs --opt sgd:lr=0.2,adam:lr=0.01,rprop \
 	--mode full,minibatch:64 --threads 1 --epochs 2 -o "$tmp/a.json"
 check 'a.json validates against the schema' valid "$tmp/a.json"
+expect 0 'wrote' "$GD" run --data synth-blobs:n=500:d=4:c=2 --quiet --threads 1,2 --epochs 1 -o "$tmp/roof.json"
+check 'the context holds the roofline measured on 1 and 2 threads' $PY -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["context"]
+for k in ("roofline_1t", "roofline_2t"):
+    assert c[k]["triad_GBps"] > 0 and c[k]["fma_GFLOPs"] > 0, c.get(k)
+' "$tmp/roof.json"
 expect 0 'wrote' "$GD" run $blobs --opt lbfgs --mode full --threads 1,2 --epochs 4 --target 0.5 -o "$tmp/b.json"
 check 'b.json validates (L-BFGS on 1 and 2 threads)' valid "$tmp/b.json"
 expect 0 'wrote' "$GD" run $blobs --opt sgd:lr=0.1:momentum=0.9 --mode sample --epochs 1 --eval-every 500steps \
