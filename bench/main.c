@@ -1,6 +1,9 @@
 /* gdbench: the command-line entry point; dispatches subcommands, owns exit codes. */
 #include <stdio.h>
+#include <libgen.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -15,10 +18,33 @@ static const char usage[] =
 	"  kernels   microbenchmarks of update rules and gradient kernels (Google Benchmark)\n"
 	"  run       convergence runs: loss against training time, optimizers x modes x threads\n"
 	"  gradcheck analytic gradients of every model x variant against finite differences\n"
+	"  compare   gdbench-compare: regression gate over two result files (runs the tool)\n"
 	"\n"
 	"Run 'gdbench COMMAND --help' for a command's options.\n"
 	"Environment: GDBENCH_ISA caps the ISA level like --isa (scalar, avx2, avx512, best).\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+/* git-style: `gdbench compare ...` runs gdbench-compare, which reads JSON only
+ * and never links the kernels. Looked for beside this executable (installed),
+ * in ../tools (the build tree), then on PATH. */
+static int exec_tool(const char *cmd, int argc, char **argv)
+{
+	char tool[64], self[PATH_MAX], path[PATH_MAX + 80];
+	snprintf(tool, sizeof(tool), "gdbench-%s", cmd);
+	argv[0] = tool;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = 0;
+		char *dir = dirname(self);
+		snprintf(path, sizeof(path), "%s/%s", dir, tool);
+		execv(path, argv);
+		snprintf(path, sizeof(path), "%s/../tools/%s", dir, tool);
+		execv(path, argv);
+	}
+	execvp(tool, argv);
+	(void)argc;
+	return cli_fail(NULL, "'%s' needs %s, which is not installed beside gdbench or on PATH", cmd, tool);
+}
 
 int main(int argc, char **argv)
 {
@@ -39,9 +65,11 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kernels"))
 		return cmd_kernels(argc - 1, argv + 1);
+	if (!strcmp(cmd, "compare"))
+		return exec_tool(cmd, argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "gradcheck"))
 		return cmd_gradcheck(argc - 1, argv + 1);
-	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, gradcheck", cmd);
+	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, gradcheck, compare", cmd);
 }

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# gdbench-compare verdicts on synthetic result files: identical, 10% slower with clear
+# separation, overlapping noise, too few repetitions, mismatched context, convergence runs,
+# and input errors. Usage: tests/compare.sh PATH/TO/gdbench-compare PATH/TO/gdbench
+set -u
+CMP=${1:?usage: compare.sh gdbench-compare gdbench}
+GD=$2
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 n=0
+expect() {
+	local want=$1 pat=$2; shift 2
+	n=$((n + 1))
+	"$@" >"$tmp/out" 2>&1
+	local got=$?
+	if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pat" "$tmp/out"; then
+		echo "not ok $n - $* (exit $got, wanted $want; output must match '$pat')"
+		sed 's/^/    /' "$tmp/out" | head -20
+		fails=$((fails + 1))
+	else
+		echo "ok $n - $*"
+	fi
+}
+
+# kernels files in Google Benchmark's format: NAME:MEAN:SD:REPS per benchmark (seeded noise)
+$PY - "$tmp" <<'PY'
+import json, random, sys
+d = sys.argv[1]
+def kern(path, specs, cpu="Test CPU", nan=False):
+    rnd = random.Random(path)
+    b = []
+    for name, mean, sd, reps in specs:
+        for r in range(reps):
+            b.append({"name": name, "run_name": name, "run_type": "iteration", "repetitions": reps,
+                      "repetition_index": r, "threads": 1, "real_time": 1.0, "roofline": rnd.gauss(mean, sd)})
+        b.append({"name": name + "_mean", "run_name": name, "run_type": "aggregate", "aggregate_name": "mean",
+                  "threads": 1, "roofline": mean, "x_cv": "NaN"})
+    doc = {"context": {"cpu_model": cpu, "isa": "avx512", "openblas_corename": "Haswell"}, "benchmarks": b}
+    text = json.dumps(doc)
+    if nan:  # Google Benchmark can write a bare NaN
+        text = text.replace('"x_cv": "NaN"', '"x_cv": NaN')
+    open(f"{d}/{path}", "w").write(text)
+base = [("adam/simd/avx512/L1", 1.0, 0.01, 10), ("sgd/simd/avx512/L1", 0.8, 0.01, 10)]
+kern("base.json", base, nan=True)
+kern("same.json", [(n, m, s, r) for n, m, s, r in base])
+kern("slow.json", [("adam/simd/avx512/L1", 0.9, 0.01, 10), ("sgd/simd/avx512/L1", 0.8, 0.01, 10)])
+kern("noisy_a.json", [("adam/simd/avx512/L1", 1.0, 0.10, 10)])
+kern("noisy_b.json", [("adam/simd/avx512/L1", 0.97, 0.10, 10)])
+kern("few_a.json", [("adam/simd/avx512/L1", 1.0, 0.01, 3)])
+kern("few_b.json", [("adam/simd/avx512/L1", 0.5, 0.01, 3)])
+kern("other_cpu.json", base, cpu="Another CPU")
+def runs(path, times):
+    rs = []
+    for t in times:
+        rs.append({"problem": {"model": "softmax", "dataset": "fashion-mnist/train"},
+                   "optimizer": {"name": "adam:lr=5e-3"}, "mode": "minibatch", "batch": 128, "threads": 1,
+                   "kernels": {"gradient": "softmax/simd/avx512", "update": "adam/simd/avx512"},
+                   "noise": {"noisy": False},
+                   "summary": {"time_to_target": [{"target": 0.45, "train_s": t}], "samples_per_s": 1e6}})
+    open(f"{d}/{path}", "w").write(json.dumps({"schema": "gdbench-results", "version": 1, "context": {}, "runs": rs}))
+runs("runs_a.json", [0.030, 0.031, 0.029, 0.030, 0.032, 0.030])
+runs("runs_b.json", [0.040, 0.041, 0.039, None, 0.042, 0.040])
+PY
+
+expect 0 'adam.* same$' "$CMP" "$tmp/base.json" "$tmp/same.json"
+expect 1 'adam/simd/avx512/L1.*\+1[01]\.[0-9]%.*REGRESSION' "$CMP" "$tmp/base.json" "$tmp/slow.json"
+expect 0 'sgd/simd/avx512/L1.* same' "$CMP" "$tmp/base.json" "$tmp/slow.json" --filter sgd
+expect 0 ' same$' "$CMP" "$tmp/noisy_a.json" "$tmp/noisy_b.json"
+expect 0 'not enough repetitions' "$CMP" "$tmp/few_a.json" "$tmp/few_b.json"
+expect 0 "warning: cpu_model differs: 'Test CPU' vs 'Another CPU'" "$CMP" "$tmp/base.json" "$tmp/other_cpu.json"
+expect 1 't\(<=0.45\).*REGRESSION' "$CMP" "$tmp/runs_a.json" "$tmp/runs_b.json"
+expect 1 'REGRESSION' "$CMP" --threshold 0.05 --alpha 0.01 --json "$tmp/v.json" "$tmp/base.json" "$tmp/slow.json"
+n=$((n + 1))
+if $PY -c 'import json,sys; v=json.load(open(sys.argv[1])); assert v["regressions"] == 1 and v["kind"] == "kernels"' "$tmp/v.json"; then
+	echo "ok $n - --json verdict"; else echo "not ok $n - --json verdict"; fails=$((fails + 1)); fi
+expect 2 'compare files of one kind' "$CMP" "$tmp/base.json" "$tmp/runs_a.json"
+echo '{"benchmarks": [' >"$tmp/broken.json"
+expect 2 'broken.json:[0-9]+:[0-9]+:' "$CMP" "$tmp/base.json" "$tmp/broken.json"
+expect 2 'expected two files' "$CMP" "$tmp/base.json"
+expect 2 "--alpha '2'" "$CMP" --alpha 2 "$tmp/base.json" "$tmp/same.json"
+expect 2 'cannot open' "$CMP" "$tmp/base.json" /nonexistent.json
+# git-style from the main executable
+expect 1 'REGRESSION' "$GD" compare "$tmp/base.json" "$tmp/slow.json"
+
+echo "1..$n"
+echo "compare: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]

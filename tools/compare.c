@@ -1,0 +1,395 @@
+/*
+ * gdbench-compare: the CI gate. Two result files of the same kind (kernel
+ * microbenchmarks from `gdbench kernels`, or convergence runs from
+ * `gdbench run`), paired entry by entry; per pair the change of the median
+ * and a two-sided Mann-Whitney U test over the repetitions; Holm-Bonferroni
+ * across all pairs of the comparison. Exit status 0: no significant
+ * regression, 1: at least one, 2: usage or input error.
+ *
+ * Metrics (higher or lower is better, never raw time for kernels):
+ *   update-rule kernels: "roofline", throughput as a fraction of the
+ *     memory-only ceiling timed alongside (immune to bandwidth drift);
+ *   gradient kernels: "xread", against the streaming read timed alongside;
+ *   convergence runs: training time to the first target (not reached = +inf),
+ *     or samples/s when the runs have no target.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonread.h"
+#include "stats.h"
+
+#define VERSION "0.1.0"
+
+typedef struct entry {
+	char key[512];
+	char metric[24];
+	int higher_better;
+	double *v;
+	size_t n, cap;
+	int noisy;
+} entry;
+
+typedef struct set {
+	const char *path;
+	int conv; /* 1: convergence runs, 0: kernel microbenchmarks */
+	json_t *doc, *ctx;
+	entry *e;
+	size_t n, cap;
+} set;
+
+static entry *find_or_add(set *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->e[i].key, key))
+			return &s->e[i];
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		entry *ne = realloc(s->e, s->cap * sizeof(entry));
+		if (!ne)
+			return NULL;
+		s->e = ne;
+	}
+	entry *e = &s->e[s->n++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	return e;
+}
+
+static int push(entry *e, double x)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? 2 * e->cap : 8;
+		double *nv = realloc(e->v, e->cap * sizeof(double));
+		if (!nv)
+			return -1;
+		e->v = nv;
+	}
+	e->v[e->n++] = x;
+	return 0;
+}
+
+static double num(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* Google Benchmark JSON: one value per repetition row; aggregates skipped. */
+static int load_kernels(set *s, char *err, size_t errlen)
+{
+	json_t *b = json_object_get(s->doc, "benchmarks");
+	size_t i;
+	json_t *row;
+	json_array_foreach(b, i, row) {
+		if (!strcmp(str(row, "run_type"), "aggregate") || json_is_true(json_object_get(row, "error_occurred")))
+			continue;
+		const char *name = *str(row, "run_name") ? str(row, "run_name") : str(row, "name");
+		double x;
+		const char *metric;
+		if (isfinite(x = num(row, "roofline")))
+			metric = "roofline";
+		else if (isfinite(x = num(row, "xread")))
+			metric = "xread";
+		else {
+			snprintf(err, errlen, "%s: benchmark '%s' has neither a roofline nor an xread counter "
+			         "(not written by gdbench kernels?)", s->path, name);
+			return -1;
+		}
+		char key[512];
+		snprintf(key, sizeof(key), "%s/threads:%lld", name, (long long)json_integer_value(json_object_get(row, "threads")));
+		entry *e = find_or_add(s, key);
+		if (!e || push(e, x))
+			return snprintf(err, errlen, "out of memory"), -1;
+		snprintf(e->metric, sizeof(e->metric), "%s", metric);
+		e->higher_better = 1;
+	}
+	return 0;
+}
+
+/* gdbench run results: one value per repetition of a configuration. */
+static int load_runs(set *s, char *err, size_t errlen)
+{
+	json_t *runs = json_object_get(s->doc, "runs");
+	size_t i;
+	json_t *r;
+	json_array_foreach(runs, i, r) {
+		json_t *pb = json_object_get(r, "problem"), *op = json_object_get(r, "optimizer");
+		json_t *kn = json_object_get(r, "kernels"), *sm = json_object_get(r, "summary");
+		if (!pb || !op || !kn || !sm) {
+			snprintf(err, errlen, "%s: run %zu lacks problem/optimizer/kernels/summary (see results/schema.json)",
+			         s->path, i);
+			return -1;
+		}
+		char key[512];
+		snprintf(key, sizeof(key), "%s %s %s %s:%lld T=%lld %s %s", str(pb, "model"), str(pb, "dataset"),
+		         str(op, "name"), str(r, "mode"), (long long)json_integer_value(json_object_get(r, "batch")),
+		         (long long)json_integer_value(json_object_get(r, "threads")), str(kn, "gradient"), str(kn, "update"));
+		entry *e = find_or_add(s, key);
+		if (!e)
+			return snprintf(err, errlen, "out of memory"), -1;
+		json_t *ttt = json_array_get(json_object_get(sm, "time_to_target"), 0);
+		double x;
+		if (ttt) {
+			json_t *t = json_object_get(ttt, "train_s");
+			x = json_is_number(t) ? json_number_value(t) : INFINITY;
+			snprintf(e->metric, sizeof(e->metric), "t(<=%g)", num(ttt, "target"));
+			e->higher_better = 0;
+		} else {
+			x = num(sm, "samples_per_s");
+			snprintf(e->metric, sizeof(e->metric), "samples/s");
+			e->higher_better = 1;
+		}
+		if (push(e, x))
+			return snprintf(err, errlen, "out of memory"), -1;
+		e->noisy |= json_is_true(json_object_get(json_object_get(r, "noise"), "noisy"));
+	}
+	return 0;
+}
+
+static int load_set(set *s, const char *path, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->doc = gd_json_load_lenient(path, err, errlen);
+	if (!s->doc)
+		return -1;
+	s->ctx = json_object_get(s->doc, "context");
+	if (!strcmp(str(s->doc, "schema"), "gdbench-results")) {
+		s->conv = 1;
+		return load_runs(s, err, errlen);
+	}
+	if (json_is_array(json_object_get(s->doc, "benchmarks")))
+		return load_kernels(s, err, errlen);
+	snprintf(err, errlen, "%s: neither a gdbench run result (schema gdbench-results) nor a gdbench kernels file "
+	         "(Google Benchmark JSON)", path);
+	return -1;
+}
+
+/* Context keys whose difference makes two files incomparable machines or builds. */
+static int warn_context(const set *a, const set *b)
+{
+	static const char *const keys[] = { "cpu_model", "isa", "openblas_corename", "topology", "compiler",
+		                            "thread_pus", "build_type" };
+	int n = 0;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *x = str(a->ctx, keys[k]), *y = str(b->ctx, keys[k]);
+		if (strcmp(x, y)) {
+			fprintf(stderr, "warning: %s differs: '%s' vs '%s' (not comparable machines or builds)\n", keys[k], x, y);
+			n++;
+		}
+	}
+	return n;
+}
+
+static const char help[] =
+	"Usage: gdbench-compare [OPTIONS] BASE.json NEW.json\n"
+	"Compare two gdbench result files of one kind and gate on significant regressions.\n"
+	"  kernel files (gdbench kernels --out): throughput as a fraction of the ceiling timed\n"
+	"    alongside ('roofline' for update rules, 'xread' for gradient kernels), per benchmark;\n"
+	"  run files (gdbench run --out): time to the first target (or samples/s), per\n"
+	"    configuration (model, data, optimizer, mode, batch, threads, kernels).\n"
+	"Each pair: change of the median and a two-sided Mann-Whitney U test over the\n"
+	"repetitions (exact without ties, normal approximation with tie correction otherwise),\n"
+	"Holm-Bonferroni over all pairs. A regression is a change worse than --threshold with\n"
+	"adjusted p < --alpha; pairs too small for any p < alpha are 'not enough repetitions'.\n"
+	"\n"
+	"  --threshold X   relative change that matters (default 0.05)\n"
+	"  --alpha A       family-wise error rate (default 0.05)\n"
+	"  --filter REGEX  only pairs whose key matches (POSIX extended)\n"
+	"  --json PATH     write the verdict as JSON\n"
+	"  -h, --help      this text;  --version\n"
+	"Exit status: 0 no significant regression, 1 at least one, 2 usage or input error.\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, 't' }, { "alpha", required_argument, NULL, 'a' },
+		{ "json", required_argument, NULL, 'j' },      { "filter", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },            { "version", no_argument, NULL, 'V' },
+		{ 0, 0, 0, 0 },
+	};
+	double threshold = 0.05, alpha = 0.05;
+	const char *json_out = NULL, *filter = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 't':
+			threshold = strtod(optarg, &end);
+			if (*end || !(threshold >= 0 && threshold < 10)) {
+				fprintf(stderr, "gdbench-compare: --threshold '%s': expected a fraction such as 0.05\n", optarg);
+				return 2;
+			}
+			break;
+		case 'a':
+			alpha = strtod(optarg, &end);
+			if (*end || !(alpha > 0 && alpha < 1)) {
+				fprintf(stderr, "gdbench-compare: --alpha '%s': expected a probability in (0, 1)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'j': json_out = optarg; break;
+		case 'f': filter = optarg; break;
+		case 'h': fputs(help, stdout); return 0;
+		case 'V': printf("gdbench-compare %s\n", VERSION); return 0;
+		case ':': fprintf(stderr, "gdbench-compare: option '%s' needs a value\n", argv[optind - 1]); return 2;
+		default: fprintf(stderr, "gdbench-compare: unknown option '%s'\nTry 'gdbench-compare --help'.\n", argv[optind - 1]); return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "gdbench-compare: expected two files, BASE and NEW\nTry 'gdbench-compare --help'.\n");
+		return 2;
+	}
+	regex_t re;
+	if (filter && regcomp(&re, filter, REG_EXTENDED | REG_NOSUB)) {
+		fprintf(stderr, "gdbench-compare: --filter '%s': not a valid regular expression\n", filter);
+		return 2;
+	}
+	char err[1024];
+	set A, B;
+	if (load_set(&A, argv[optind], err, sizeof(err)) || load_set(&B, argv[optind + 1], err, sizeof(err))) {
+		fprintf(stderr, "gdbench-compare: %s\n", err);
+		return 2;
+	}
+	if (A.conv != B.conv) {
+		fprintf(stderr, "gdbench-compare: %s is a %s file and %s a %s file: compare files of one kind\n", A.path,
+		        A.conv ? "run" : "kernels", B.path, B.conv ? "run" : "kernels");
+		return 2;
+	}
+	int mismatched = warn_context(&A, &B);
+
+	/* pair, test, correct */
+	size_t np = 0;
+	typedef struct { entry *a, *b; double ma, mb, worse, p, padj; int decidable, exact; const char *verdict; } pair;
+	pair *P = calloc(A.n + 1, sizeof(pair));
+	double *ps = calloc(A.n + 1, sizeof(double));
+	size_t nd = 0;
+	for (size_t i = 0; i < A.n; i++) {
+		if (filter && regexec(&re, A.e[i].key, 0, NULL, 0))
+			continue;
+		entry *eb = NULL;
+		for (size_t j = 0; j < B.n && !eb; j++)
+			if (!strcmp(B.e[j].key, A.e[i].key))
+				eb = &B.e[j];
+		if (!eb)
+			continue;
+		pair *q = &P[np++];
+		q->a = &A.e[i];
+		q->b = eb;
+		q->ma = gd_median(q->a->v, q->a->n);
+		q->mb = gd_median(eb->v, eb->n);
+		/* > 0: worse in NEW by that fraction (slower, or a smaller fraction of the ceiling) */
+		if (q->a->higher_better)
+			q->worse = q->ma / q->mb - 1;
+		else
+			q->worse = isinf(q->mb) && isinf(q->ma) ? 0 : q->mb / q->ma - 1;
+		q->decidable = gd_mwu_min_p(q->a->n, eb->n) < alpha;
+		if (q->decidable) {
+			gd_mwu t = gd_mann_whitney(q->a->v, q->a->n, eb->v, eb->n);
+			q->p = t.p;
+			q->exact = t.exact;
+			ps[nd++] = t.p;
+		}
+	}
+	gd_holm(ps, nd);
+	int regressions = 0, improvements = 0, undecided = 0;
+	double logsum = 0;
+	size_t nlog = 0;
+	for (size_t i = 0, k = 0; i < np; i++) {
+		pair *q = &P[i];
+		if (q->decidable)
+			q->padj = ps[k++];
+		if (!q->decidable) {
+			q->verdict = "not enough repetitions";
+			undecided++;
+		} else if (q->worse > threshold && q->padj < alpha) {
+			q->verdict = "REGRESSION";
+			regressions++;
+		} else if (q->worse < -threshold / (1 + threshold) && q->padj < alpha) {
+			q->verdict = "improvement";
+			improvements++;
+		} else {
+			q->verdict = "same";
+		}
+		if (isfinite(q->worse) && q->worse > -1) {
+			logsum += log1p(q->worse);
+			nlog++;
+		}
+	}
+	double geo = nlog ? expm1(logsum / (double)nlog) : NAN;
+
+	printf("%s vs %s: %zu pairs (%s), threshold %.1f%%, alpha %g (Holm-Bonferroni over %zu tests)\n", A.path, B.path,
+	       np, A.conv ? "convergence runs" : "kernel benchmarks", 100 * threshold, alpha, nd);
+	printf("%-64s %-10s %5s %12s %12s %9s %9s  %s\n", "entry", "metric", "n", "base", "new", "change", "p(adj)",
+	       "verdict");
+	for (size_t i = 0; i < np; i++) {
+		pair *q = &P[i];
+		char n[16], pv[16];
+		snprintf(n, sizeof(n), "%zu/%zu", q->a->n, q->b->n);
+		if (q->decidable)
+			snprintf(pv, sizeof(pv), "%.3g", q->padj);
+		else
+			snprintf(pv, sizeof(pv), "-");
+		printf("%-64.64s %-10s %5s %12.5g %12.5g %+8.1f%% %9s  %s%s\n", q->a->key, q->a->metric, n, q->ma, q->mb,
+		       100 * q->worse, pv, q->verdict, q->a->noisy || q->b->noisy ? " (noisy)" : "");
+	}
+	size_t only_a = A.n - np, only_b = 0;
+	for (size_t j = 0; j < B.n; j++) {
+		int found = 0;
+		for (size_t i = 0; i < np && !found; i++)
+			found = P[i].b == &B.e[j];
+		if (!found && !(filter && regexec(&re, B.e[j].key, 0, NULL, 0))) {
+			printf("only in %s: %s\n", B.path, B.e[j].key);
+			only_b++;
+		}
+	}
+	for (size_t i = 0; i < A.n; i++) {
+		int found = 0;
+		for (size_t k = 0; k < np && !found; k++)
+			found = P[k].a == &A.e[i];
+		if (!found && !(filter && regexec(&re, A.e[i].key, 0, NULL, 0)))
+			printf("only in %s: %s\n", A.path, A.e[i].key);
+	}
+	printf("geometric-mean change: %+.2f%% (worse if positive); %d regression%s, %d improvement%s, %d undecided%s\n",
+	       100 * geo, regressions, regressions == 1 ? "" : "s", improvements, improvements == 1 ? "" : "s",
+	       undecided, mismatched ? "; files from different machines or builds (see warnings)" : "");
+
+	if (json_out) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < np; i++) {
+			pair *q = &P[i];
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:I, s:I, s:o, s:o, s:o, s:o, s:s}", "entry",
+			                                     q->a->key, "metric", q->a->metric, "higher_is_better",
+			                                     q->a->higher_better, "n_base", (json_int_t)q->a->n, "n_new",
+			                                     (json_int_t)q->b->n, "median_base",
+			                                     isfinite(q->ma) ? json_real(q->ma) : json_null(), "median_new",
+			                                     isfinite(q->mb) ? json_real(q->mb) : json_null(), "change",
+			                                     isfinite(q->worse) ? json_real(q->worse) : json_null(), "p_adjusted",
+			                                     q->decidable ? json_real(q->padj) : json_null(), "verdict", q->verdict));
+		}
+		json_t *v = json_pack("{s:s, s:s, s:s, s:f, s:f, s:o, s:i, s:i, s:i, s:b, s:o}", "base", A.path, "new", B.path,
+		                      "kind", A.conv ? "runs" : "kernels", "threshold", threshold, "alpha", alpha,
+		                      "geomean_change", isfinite(geo) ? json_real(geo) : json_null(), "regressions",
+		                      regressions, "improvements", improvements, "undecided", undecided,
+		                      "comparable_context", !mismatched, "pairs", arr);
+		if (!v || json_dump_file(v, json_out, JSON_INDENT(1)) != 0) {
+			fprintf(stderr, "gdbench-compare: cannot write '%s'\n", json_out);
+			return 2;
+		}
+		json_decref(v);
+	}
+	(void)only_a, (void)only_b;
+	return regressions ? 1 : 0;
+}

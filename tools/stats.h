@@ -1,0 +1,26 @@
+/* Statistics for the comparison gate: medians, the Mann-Whitney U test, Holm-Bonferroni. */
+#ifndef GD_STATS_H
+#define GD_STATS_H
+#include <stddef.h>
+
+double gd_median(const double *x, size_t n);
+
+typedef struct gd_mwu {
+	double u;       /* U of the first sample: pairs (a, b) with a > b, ties counting 1/2 */
+	double p;       /* two-sided p-value */
+	int exact;      /* 1: exact null distribution (no ties, small samples); 0: normal approximation */
+} gd_mwu;
+
+/* Two-sided Mann-Whitney U test of a[0..na) against b[0..nb). Exact for
+ * na, nb <= 50 without ties; otherwise the normal approximation with
+ * continuity and tie corrections. */
+gd_mwu gd_mann_whitney(const double *a, size_t na, const double *b, size_t nb);
+
+/* The smallest two-sided p-value the exact test can give for these sample
+ * sizes: 2 / C(na + nb, na). Below alpha, or the comparison cannot decide. */
+double gd_mwu_min_p(size_t na, size_t nb);
+
+/* Holm-Bonferroni: adjusted p-values (in place, same order), so that
+ * "adjusted p < alpha" controls the family-wise error rate at alpha. */
+void gd_holm(double *p, size_t n);
+#endif
