@@ -89,6 +89,7 @@ typedef struct kbench {
 	const int *pus;
 	gd_stream_fn stream;
 	int zero;      /* read through a volatile: the stream kernel's runtime zero */
+	double slow;   /* GDBENCH_TEST_SLOWDOWN: extra work as a fraction (perf-gate self-test) */
 } kbench;
 
 /* 16-element granules: slices never share a cache line */
@@ -141,6 +142,8 @@ static void run_update(gb_state *gs, void *user)
 			t1 = gd_now();
 			for (long r = 0; r < reps; r++)
 				k->e->fn(&k->hp, &k->st, w, g, state, len);
+			for (long r = 0; k->slow > 0 && r < reps; r++)
+				k->e->fn(&k->hp, &k->st, w, g, state, (size_t)((double)len * k->slow));
 			t2 = gd_now();
 			tm += t1 - t0;
 			tk += t2 - t1;
@@ -148,6 +151,8 @@ static void run_update(gb_state *gs, void *user)
 		} else {
 			for (long r = 0; r < reps; r++)
 				k->e->fn(&k->hp, &k->st, w, g, state, len);
+			for (long r = 0; k->slow > 0 && r < reps; r++)
+				k->e->fn(&k->hp, &k->st, w, g, state, (size_t)((double)len * k->slow));
 			t1 = gd_now();
 			for (long r = 0; r < reps; r++)
 				k->stream(w, g, state, ns, len, zero);
@@ -534,6 +539,12 @@ int cmd_kernels(int argc, char **argv)
 					for (long t = 1; t <= 10; t++)
 						gd_step_prepare((gd_rule)r, &hp, t, hp.lr, 1.0, &carry, &k->st);
 					snprintf(k->name, sizeof(k->name), "%s/%s:%zu", e->name, k->level, n);
+					/* test hook for tools/perf-gate.sh: "NAME=FRACTION" slows the
+					 * kernel NAME by running it again on that fraction of the elements */
+					const char *sd = getenv("GDBENCH_TEST_SLOWDOWN");
+					size_t nl = strlen(e->name);
+					if (sd && !strncmp(sd, e->name, nl) && sd[nl] == '=')
+						k->slow = atof(sd + nl + 1);
 					if (n > max_elems)
 						max_elems = n;
 				}
