@@ -18,7 +18,9 @@ static const char usage[] =
 	"  kernels   microbenchmarks of update rules and gradient kernels (Google Benchmark)\n"
 	"  run       convergence runs: loss against training time, optimizers x modes x threads\n"
 	"  gradcheck analytic gradients of every model x variant against finite differences\n"
+	"  paths     optimizer trajectories on the 2-D test functions, as JSON for the report\n"
 	"  compare   gdbench-compare: regression gate over two result files (runs the tool)\n"
+	"  report    gdbench-report: HTML report with plots from result files (runs the tool)\n"
 	"\n"
 	"Run 'gdbench COMMAND --help' for a command's options.\n"
 	"Environment: GDBENCH_ISA caps the ISA level like --isa (scalar, avx2, avx512, best).\n"
@@ -49,7 +51,7 @@ static int exec_tool(const char *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(NULL, "missing command (info, list, kernels, run, gradcheck)");
+		return cli_usage(NULL, "missing command (info, list, kernels, run, gradcheck, paths, compare, report)");
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
@@ -65,11 +67,13 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kernels"))
 		return cmd_kernels(argc - 1, argv + 1);
-	if (!strcmp(cmd, "compare"))
+	if (!strcmp(cmd, "compare") || !strcmp(cmd, "report"))
 		return exec_tool(cmd, argc - 1, argv + 1);
+	if (!strcmp(cmd, "paths"))
+		return cmd_paths(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "gradcheck"))
 		return cmd_gradcheck(argc - 1, argv + 1);
-	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, gradcheck, compare", cmd);
+	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, gradcheck, paths, compare, report", cmd);
 }

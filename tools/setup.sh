@@ -13,6 +13,7 @@ pkgs=(
   zlib1g-dev
   python3 python3-jsonschema
   dataset-fashion-mnist
+  gnuplot-nox
 )
 
 missing=()
