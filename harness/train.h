@@ -79,10 +79,11 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
              volatile sig_atomic_t *stop, gd_run_out *out);
 void gd_run_out_free(gd_run_out *out);
 
-/* A run is noisy when something else competed for its PUs: the 1-minute load
- * average before it exceeded the PUs it left free (npu - threads) by 0.5, its
- * workers were preempted more than 20 times per second of the run each, or
- * other processes used more than 10% of one CPU during the run. */
+/* A run is noisy when something else competed for its PUs: its workers were
+ * preempted at least 10 times and more than 50 times per second each, or other
+ * processes used more than 10% of one CPU during the run (/proc/stat less
+ * this process). The load average is recorded but not used: it is smoothed
+ * over a minute and counts this process's own earlier runs. */
 int gd_run_noisy(const gd_run_out *o, int threads, int npu);
 
 /* Initial parameters: zeros for linear models, He-uniform for the MLP's

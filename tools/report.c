@@ -206,7 +206,8 @@ static void loss_plot(const char *problem, const char *mode, cfg *cs, int nc, co
 	fclose(dat);
 	char title[300];
 	snprintf(title, sizeof(title), "%s, %s: training loss vs %s", problem, mode, xlabel);
-	fputs("set logscale y\nset title ", gp);
+	/* tight: log autoscaling would stretch to whole decades and flatten the curves */
+	fputs("set logscale y\nset autoscale yfix\nset offsets 0, 0, graph 0.03, graph 0.03\nset title ", gp);
 	gq(gp, title);
 	fprintf(gp, "\nset xlabel '%s'\nset ylabel 'training loss (mean + penalty)'\n", xlabel);
 	fputs("plot ", gp);
@@ -238,7 +239,8 @@ static void ttt_section(const char *problem, cfg *cs, int nc, json_t *targets)
 	fputs("<th>final loss</th><th>test acc.</th><th>samples/s</th><th>stop</th></tr>\n", html);
 	/* bar chart data: first target, median time, per configuration */
 	char svg[512], datp[512];
-	FILE *gp = fig_begin(900, 380, svg, sizeof(svg));
+	/* horizontal bars, one row per configuration: labels stay readable */
+	FILE *gp = fig_begin(900, 120 + 22 * nc, svg, sizeof(svg));
 	snprintf(datp, sizeof(datp), "%s/fig%d.dat", tmpdir, nfig - 1);
 	FILE *dat = fopen(datp, "w");
 	int bars = 0;
@@ -294,7 +296,7 @@ static void ttt_section(const char *problem, cfg *cs, int nc, json_t *targets)
 		fprintf(html, "<td>%.3g</td><td>%s%s%s</td></tr>\n", num(sm, "samples_per_s"), str(sm, "stop_reason"),
 		        div ? " <b class=nr>diverged</b>" : "", noisy ? " <b class=noisy>noisy</b>" : "");
 		if (dat) {
-			fprintf(dat, "%d \"%s %s\" %.9g\n", bars, c->label, c->mode, isfinite(first_med) ? first_med : 0.0);
+			fprintf(dat, "%d \"%s  %s\" %.9g\n", nc - 1 - bars, c->label, c->mode, isfinite(first_med) ? first_med : 0.0);
 			bars++;
 		}
 	}
@@ -313,12 +315,13 @@ static void ttt_section(const char *problem, cfg *cs, int nc, json_t *targets)
 	         json_number_value(json_array_get(targets, 0)));
 	fputs("set title ", gp);
 	gq(gp, title);
-	fprintf(gp, "\nset ylabel 'seconds of training'\nset style fill solid 0.6\nset boxwidth 0.7\n"
-	            "set xtics rotate by -35 font ',9'\nset key off\nset yrange [0:*]\nset bmargin 9\n"
-	            "plot '%s' using 1:($3 > 0 ? $3 : 1/0):xtic(2) with boxes lc rgb '#4472c4' title 'time to target', "
-	            "'' using 1:(0):($3 > 0 ? '' : 'not reached') with labels rotate by 90 left offset 0,0.5 "
-	            "font ',9' textcolor rgb '#c00000' notitle\n",
-	        datp);
+	fprintf(gp, "\nset xlabel 'seconds of training'\nset style fill solid 0.6\nset key off\nset xrange [0:*]\n"
+	            "set yrange [-0.7:%d.7]\nset ytics font ',9'\nset lmargin 44\n"
+	            "plot '%s' using ($3 > 0 ? $3 / 2 : 1/0):1:($3 / 2):(0.35):yticlabels(2) with boxxyerrorbars "
+	            "lc rgb '#4472c4', '' using (0):1:($3 > 0 ? '' : ' not reached') with labels left "
+	            "textcolor rgb '#c00000' font ',9', '' using ($3 > 0 ? $3 : 1/0):1:(sprintf(' %%.3f s', $3)) "
+	            "with labels left font ',9'\n",
+	        nc - 1, datp);
 	fig_end(gp, svg, title);
 }
 
