@@ -316,6 +316,7 @@ static void ttt_section(const char *problem, cfg *cs, int nc, json_t *targets)
 	fputs("set title ", gp);
 	gq(gp, title);
 	fprintf(gp, "\nset xlabel 'seconds of training'\nset style fill solid 0.6\nset key off\nset xrange [0:*]\n"
+	            "set offsets 0, graph 0.12, 0, 0\n"
 	            "set yrange [-0.7:%d.7]\nset ytics font ',9'\nset lmargin 44\n"
 	            "plot '%s' using ($3 > 0 ? $3 / 2 : 1/0):1:($3 / 2):(0.35):yticlabels(2) with boxxyerrorbars "
 	            "lc rgb '#4472c4', '' using (0):1:($3 > 0 ? '' : ' not reached') with labels left "
