@@ -320,6 +320,17 @@ static int should_stop(run *r)
 	return 0;
 }
 
+/* Worker 0, after an evaluation that started at e0 (loss and gradient norm
+ * set): the trace row and its test metrics; everything since e0 is
+ * evaluation time. Returns should_stop(). */
+static int record(run *r, double e0)
+{
+	add_row(r, 0);
+	r->out->t_eval += gd_now() - e0;
+	r->out->rows[r->out->nrows - 1].eval_s = r->out->t_eval;
+	return should_stop(r);
+}
+
 /* Does worker 0 evaluate before this step? */
 static int eval_due(run *r)
 {
@@ -365,12 +376,9 @@ static void sync_job(int tid, int T, void *arg)
 			double e0 = gd_now();
 			eval_phase(r, tid);
 			if (tid == 0) {
-				add_row(r, 0);
-				o->t_eval += gd_now() - e0;
-				o->rows[o->nrows - 1].eval_s = o->t_eval;
+				r->quit = record(r, e0);
 				r->next_eval_s = r->t_train + c->eval_every_seconds;
 				r->force_eval = 0;
-				r->quit = should_stop(r);
 			}
 			gd_pool_barrier(r->pool);
 			if (r->quit)
@@ -479,10 +487,7 @@ static void hogwild_job(int tid, int T, void *arg)
 		double e0 = gd_now();
 		eval_phase(r, tid);
 		if (tid == 0) {
-			add_row(r, 0);
-			o->t_eval += gd_now() - e0;
-			o->rows[o->nrows - 1].eval_s = o->t_eval;
-			r->quit = should_stop(r);
+			r->quit = record(r, e0);
 			if (!r->quit)
 				shuffle(r, r->epoch++);
 			atomic_store_explicit(&r->hog_stop, 0, memory_order_relaxed);
@@ -564,16 +569,6 @@ static double full_eval(run *r)
 	return r->eval_loss;
 }
 
-/* Record an evaluation already computed (loss and gradient norm set): the
- * test metrics and bookkeeping are evaluation time. Returns should_stop(). */
-static int record(run *r)
-{
-	double e0 = gd_now();
-	add_row(r, 0);
-	r->out->t_eval += gd_now() - e0;
-	r->out->rows[r->out->nrows - 1].eval_s = r->out->t_eval;
-	return should_stop(r);
-}
 
 static lbfgsfloatval_t lb_evaluate(void *inst, const lbfgsfloatval_t *x, lbfgsfloatval_t *g, const int n,
                                    const lbfgsfloatval_t step)
@@ -600,7 +595,7 @@ static int lb_progress(void *inst, const lbfgsfloatval_t *x, const lbfgsfloatval
 	r->out->steps = k;
 	r->eval_loss = fx;
 	r->eval_gnorm = gnorm;
-	int stop = record(r);
+	int stop = record(r, gd_now()); /* the loss is the evaluation's: only the test metrics are eval time */
 	if (!stop && r->cfg->max_epochs > 0 && (double)r->out->samples >= (double)r->cfg->max_epochs * (double)r->N) {
 		r->out->stop_reason = "epochs";
 		stop = 1;
@@ -621,8 +616,7 @@ static int run_lbfgs(run *r)
 		x[j] = r->w[j];
 	double e0 = gd_now();
 	gd_pool_run(r->pool, eval_job, r); /* the starting point, as evaluation time */
-	r->out->t_eval += gd_now() - e0;
-	if (!record(r)) {
+	if (!record(r, e0)) {
 		int ret = lbfgs((int)r->np, x, &fx, lb_evaluate, lb_progress, r, &param);
 		/* a stop by lb_progress returns its value and has set the reason */
 		if (ret == LBFGS_SUCCESS || ret == LBFGS_ALREADY_MINIMIZED)
@@ -656,9 +650,8 @@ static int run_newton(run *r)
 	}
 	double e0 = gd_now();
 	gd_pool_run(r->pool, eval_job, r);
-	r->out->t_eval += gd_now() - e0;
 	const double g0 = r->eval_gnorm;
-	for (int stop = record(r); !stop;) {
+	for (int stop = record(r, e0); !stop;) {
 		double t0 = gd_now();
 		memset(H, 0, (size_t)dim * (size_t)dim * sizeof(double));
 		for (size_t i = 0; i < ds->n; i++) {
@@ -689,7 +682,7 @@ static int run_newton(run *r)
 		r->step++;
 		r->out->steps = r->step;
 		full_eval(r);
-		stop = record(r);
+		stop = record(r, gd_now());
 		/* float32 gradients: "zero" is relative to where we started */
 		if (!stop && r->eval_gnorm <= 1e-4 * g0) {
 			r->out->stop_reason = "converged";

@@ -4,29 +4,8 @@
 set -u
 GD=${1:?usage: cli.sh PATH/TO/gdbench}
 PY=/usr/bin/python3   # Debian's, with python3-jsonschema (tools/setup.sh)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0 n=0
+. "$(dirname "$0")/lib.sh"
 
-# expect STATUS 'PATTERN' CMD...: exit status and a regex on stdout+stderr
-expect() {
-	local want=$1 pat=$2; shift 2
-	n=$((n + 1))
-	"$@" >"$tmp/out" 2>&1
-	local got=$?
-	if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pat" "$tmp/out"; then
-		echo "not ok $n - $* (exit $got, wanted $want; output must match '$pat')"
-		sed 's/^/    /' "$tmp/out" | head -20
-		fails=$((fails + 1))
-	else
-		echo "ok $n - $*"
-	fi
-}
-check() { # check 'description' CONDITION...
-	local what=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fails=$((fails + 1)); fi
-}
 
 expect 0 'kernels' "$GD" --help
 expect 0 '^gdbench [0-9]' "$GD" --version
@@ -131,6 +110,4 @@ for k in ("cpu_model", "isa_max", "cache_l1d", "openblas_config", "compiler", "d
 expect 2 "--threads '0'" "$GD" info --threads 0
 expect 2 "--array-mb 'x'" "$GD" info --array-mb x
 
-echo "1..$n"
-echo "cli: $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish cli

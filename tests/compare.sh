@@ -6,22 +6,7 @@ set -u
 CMP=${1:?usage: compare.sh gdbench-compare gdbench}
 GD=$2
 PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0 n=0
-expect() {
-	local want=$1 pat=$2; shift 2
-	n=$((n + 1))
-	"$@" >"$tmp/out" 2>&1
-	local got=$?
-	if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pat" "$tmp/out"; then
-		echo "not ok $n - $* (exit $got, wanted $want; output must match '$pat')"
-		sed 's/^/    /' "$tmp/out" | head -20
-		fails=$((fails + 1))
-	else
-		echo "ok $n - $*"
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # kernels files in Google Benchmark's format: NAME:MEAN:SD:REPS per benchmark (seeded noise)
 $PY - "$tmp" <<'PY'
@@ -75,6 +60,9 @@ n=$((n + 1))
 if $PY -c 'import json,sys; v=json.load(open(sys.argv[1])); assert v["regressions"] == 1 and v["kind"] == "kernels"' "$tmp/v.json"; then
 	echo "ok $n - --json verdict"; else echo "not ok $n - --json verdict"; fails=$((fails + 1)); fi
 expect 2 'compare files of one kind' "$CMP" "$tmp/base.json" "$tmp/runs_a.json"
+# several files on one side pool their repetitions (separate processes)
+expect 1 'adam/simd/avx512/L1/threads:1 +roofline +20/10 .*REGRESSION' "$CMP" "$tmp/base.json,$tmp/same.json" "$tmp/slow.json"
+expect 2 'mixes run and kernels files' "$CMP" "$tmp/base.json,$tmp/runs_a.json" "$tmp/slow.json"
 echo '{"benchmarks": [' >"$tmp/broken.json"
 expect 2 'broken.json:[0-9]+:[0-9]+:' "$CMP" "$tmp/base.json" "$tmp/broken.json"
 expect 2 'expected two files' "$CMP" "$tmp/base.json"
@@ -83,6 +71,4 @@ expect 2 'cannot open' "$CMP" "$tmp/base.json" /nonexistent.json
 # git-style from the main executable
 expect 1 'REGRESSION' "$GD" compare "$tmp/base.json" "$tmp/slow.json"
 
-echo "1..$n"
-echo "compare: $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish compare

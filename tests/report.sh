@@ -5,14 +5,7 @@
 # Usage: tests/report.sh PATH/TO/gdbench
 set -u
 GD=${1:?usage: report.sh gdbench}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0 n=0
-check() {
-	local what=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/lib.sh"
 has() { grep -q -- "$1" "$tmp/rep/index.html"; }
 count() { grep -o -- "$1" "$tmp/rep/index.html" | wc -l; }
 
@@ -53,6 +46,4 @@ echo '{"hello": 1}' >"$tmp/other.json"
 "$GD" report -o "$tmp/rep3" "$tmp/other.json" >"$tmp/out" 2>&1
 check 'not a gdbench file: exit 2 with a message' bash -c "[ $? -eq 2 ] && grep -q 'not a gdbench' '$tmp/out'"
 
-echo "1..$n"
-echo "report: $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish report

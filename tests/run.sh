@@ -7,29 +7,9 @@ GD=${1:?usage: run.sh gdbench schema.json validate_results.py}
 SCHEMA=$2
 VALIDATE=$3
 PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0 n=0
+. "$(dirname "$0")/lib.sh"
 blobs='--data synth-blobs:n=3000:d=12:c=3 --quiet --no-roofline'
 
-expect() { # expect STATUS 'PATTERN' CMD...
-	local want=$1 pat=$2; shift 2
-	n=$((n + 1))
-	"$@" >"$tmp/out" 2>&1
-	local got=$?
-	if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pat" "$tmp/out"; then
-		echo "not ok $n - $* (exit $got, wanted $want; output must match '$pat')"
-		sed 's/^/    /' "$tmp/out" | head -20
-		fails=$((fails + 1))
-	else
-		echo "ok $n - $*"
-	fi
-}
-check() {
-	local what=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fails=$((fails + 1)); fi
-}
 valid() { $PY "$VALIDATE" "$SCHEMA" "$@" >"$tmp/val" 2>&1 || { cat "$tmp/val"; return 1; }; }
 
 # every optimizer kind and mode, 1 and 2 threads, one file that validates
@@ -141,6 +121,4 @@ assert d["runs"][-1]["summary"]["stop_reason"] == "interrupted"
 	check "SIG$sig: validates" valid "$tmp/int.json"
 done
 
-echo "1..$n"
-echo "run: $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish run

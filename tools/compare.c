@@ -157,23 +157,43 @@ static int load_runs(set *s, char *err, size_t errlen)
 	return 0;
 }
 
-static int load_set(set *s, const char *path, char *err, size_t errlen)
+/* One side of the comparison: a file, or several separated by commas whose
+ * repetitions pool (repetitions from separate processes see the variation
+ * between processes, which repetitions inside one process do not). */
+static int load_set(set *s, const char *paths, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
-	s->path = path;
-	s->doc = gd_json_load_lenient(path, err, errlen);
-	if (!s->doc)
-		return -1;
-	s->ctx = json_object_get(s->doc, "context");
-	if (!strcmp(str(s->doc, "schema"), "gdbench-results")) {
-		s->conv = 1;
-		return load_runs(s, err, errlen);
+	s->path = paths;
+	char *list = strdup(paths), *save = NULL;
+	int rc = 0, kind = -1;
+	for (char *path = strtok_r(list, ",", &save); path && !rc; path = strtok_r(NULL, ",", &save)) {
+		json_t *doc = gd_json_load_lenient(path, err, errlen);
+		if (!doc) {
+			rc = -1;
+			break;
+		}
+		json_t *keep = s->doc;
+		s->doc = doc;
+		if (!s->ctx)
+			s->ctx = json_object_get(doc, "context");
+		int conv = !strcmp(str(doc, "schema"), "gdbench-results");
+		if (!conv && !json_is_array(json_object_get(doc, "benchmarks"))) {
+			snprintf(err, errlen, "%s: neither a gdbench run result (schema gdbench-results) nor a gdbench kernels "
+			         "file (Google Benchmark JSON)", path);
+			rc = -1;
+		} else if (kind >= 0 && kind != conv) {
+			snprintf(err, errlen, "%s: mixes run and kernels files on one side", paths);
+			rc = -1;
+		} else {
+			kind = conv;
+			s->conv = conv;
+			rc = conv ? load_runs(s, err, errlen) : load_kernels(s, err, errlen);
+		}
+		if (keep && keep != s->doc)
+			s->doc = keep; /* the first file's document holds the context; keep it alive */
 	}
-	if (json_is_array(json_object_get(s->doc, "benchmarks")))
-		return load_kernels(s, err, errlen);
-	snprintf(err, errlen, "%s: neither a gdbench run result (schema gdbench-results) nor a gdbench kernels file "
-	         "(Google Benchmark JSON)", path);
-	return -1;
+	free(list);
+	return rc;
 }
 
 /* Context keys whose difference makes two files incomparable machines or builds. */
@@ -193,8 +213,10 @@ static int warn_context(const set *a, const set *b)
 }
 
 static const char help[] =
-	"Usage: gdbench-compare [OPTIONS] BASE.json NEW.json\n"
-	"Compare two gdbench result files of one kind and gate on significant regressions.\n"
+	"Usage: gdbench-compare [OPTIONS] BASE.json[,BASE2.json...] NEW.json[,NEW2.json...]\n"
+	"Compare two sets of gdbench result files of one kind and gate on significant regressions.\n"
+	"Several files on one side (comma-separated) pool their repetitions: measure in several\n"
+	"processes, since repetitions inside one process miss the variation between processes.\n"
 	"  kernel files (gdbench kernels --out): throughput as a fraction of the ceiling timed\n"
 	"    alongside ('roofline' for update rules, 'xread' for gradient kernels), per benchmark;\n"
 	"  run files (gdbench run --out): time to the first target (or samples/s), per\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # First run on a new machine: install dependencies, build, measure this machine's roofline,
 # check the gradients, benchmark update rules and gradient kernels, run the default convergence
-# suite on Fashion-MNIST, write the results JSON and print summaries.
+# suite on Fashion-MNIST, write the results JSON and an HTML report, print summaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 builddir=${GDBENCH_BUILD:-build}
@@ -32,6 +32,10 @@ conv="results/run-$stamp.json"
 echo "== convergence: the default suite (bench/suites/default.json) on Fashion-MNIST and an ill-conditioned quadratic"
 "$gd" run --suite bench/suites/default.json --out "$conv"
 echo
+report="results/report-$stamp"
+"$builddir/tools/gdbench-report" --title "gdbench quickstart $stamp" -o "$report" "$conv" "$out" \
+	<("$gd" paths) >/dev/null
 echo "Kernel microbenchmarks (Google Benchmark JSON with gdbench's context): $out"
 echo "Convergence runs (results/schema.json): $conv"
+echo "Report: $report/index.html"
 echo "Full kernel sweep (all sizes and thread counts, ~20 min): $gd kernels --out results/kernels-full.json"

@@ -62,15 +62,24 @@ static void gq(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-/* Start a figure: returns the gnuplot script to write into. */
-static FILE *fig_begin(int w, int h, char *svg, size_t len)
+/* Start a figure: returns the gnuplot script to write into, and opens its
+ * data file (*dat, path in datp); NULL with nothing left open on failure. */
+static FILE *fig_begin(int w, int h, char *svg, size_t len, char *datp, size_t dlen, FILE **dat)
 {
 	char path[512];
 	snprintf(svg, len, "%s/fig%d.svg", tmpdir, nfig);
+	snprintf(datp, dlen, "%s/fig%d.dat", tmpdir, nfig);
 	snprintf(path, sizeof(path), "%s/fig%d.gp", tmpdir, nfig++);
 	FILE *gp = fopen(path, "w");
-	if (!gp)
+	*dat = fopen(datp, "w");
+	if (!gp || !*dat) {
+		if (gp)
+			fclose(gp);
+		if (*dat)
+			fclose(*dat);
+		*dat = NULL;
 		return NULL;
+	}
 	fprintf(gp, "set terminal svg size %d,%d dynamic enhanced font 'sans,11' background '#ffffff'\n", w, h);
 	fprintf(gp, "set output '%s'\nset grid lc rgb '#dddddd'\nset key outside right top\n", svg);
 	return gp;
@@ -189,16 +198,9 @@ static int write_series(FILE *dat, const cfg *c, const char *xkey)
 static void loss_plot(const char *problem, const char *mode, cfg *cs, int nc, const char *xkey, const char *xlabel)
 {
 	char svg[512], datp[512];
-	FILE *gp = fig_begin(900, 420, svg, sizeof(svg));
-	snprintf(datp, sizeof(datp), "%s/fig%d.dat", tmpdir, nfig - 1);
-	FILE *dat = fopen(datp, "w");
-	if (!gp || !dat) {
-		if (gp)
-			fclose(gp);
-		if (dat)
-			fclose(dat);
+	FILE *dat, *gp = fig_begin(900, 420, svg, sizeof(svg), datp, sizeof(datp), &dat);
+	if (!gp)
 		return;
-	}
 	int idx[64], ni = 0;
 	for (int i = 0; i < nc && ni < 64; i++)
 		if (!strcmp(cs[i].mode, mode) && write_series(dat, &cs[i], xkey) > 0)
@@ -240,9 +242,7 @@ static void ttt_section(const char *problem, cfg *cs, int nc, json_t *targets)
 	/* bar chart data: first target, median time, per configuration */
 	char svg[512], datp[512];
 	/* horizontal bars, one row per configuration: labels stay readable */
-	FILE *gp = fig_begin(900, 120 + 22 * nc, svg, sizeof(svg));
-	snprintf(datp, sizeof(datp), "%s/fig%d.dat", tmpdir, nfig - 1);
-	FILE *dat = fopen(datp, "w");
+	FILE *dat, *gp = fig_begin(900, 120 + 22 * nc, svg, sizeof(svg), datp, sizeof(datp), &dat);
 	int bars = 0;
 	for (int i = 0; i < nc; i++) {
 		cfg *c = &cs[i];
@@ -426,16 +426,9 @@ static void kernels_section(json_t *doc)
 	for (int s = 0; s < ns; s++) {
 		for (int which = 0; which < 2; which++) { /* roofline fraction, then speedup over scalar */
 			char svg[512], datp[512];
-			FILE *gp = fig_begin(900, 380, svg, sizeof(svg));
-			snprintf(datp, sizeof(datp), "%s/fig%d.dat", tmpdir, nfig - 1);
-			FILE *dat = fopen(datp, "w");
-			if (!gp || !dat) {
-				if (gp)
-					fclose(gp);
-				if (dat)
-					fclose(dat);
+			FILE *dat, *gp = fig_begin(900, 380, svg, sizeof(svg), datp, sizeof(datp), &dat);
+			if (!gp)
 				return;
-			}
 			int any = 0;
 			for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
 				double val[5] = { NAN, NAN, NAN, NAN, NAN }, ips[5] = { NAN, NAN, NAN, NAN, NAN };
@@ -487,10 +480,8 @@ static void kernels_section(json_t *doc)
 	json_array_foreach(b, i, row) have2 |= num(row, "threads") == 2 && json_object_get(row, "roofline");
 	if (have2) {
 		char svg[512], datp[512];
-		FILE *gp = fig_begin(900, 360, svg, sizeof(svg));
-		snprintf(datp, sizeof(datp), "%s/fig%d.dat", tmpdir, nfig - 1);
-		FILE *dat = fopen(datp, "w");
-		if (gp && dat) {
+		FILE *dat, *gp = fig_begin(900, 360, svg, sizeof(svg), datp, sizeof(datp), &dat);
+		if (gp) {
 			for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
 				fprintf(dat, "%s", rules[r]);
 				for (int s = 0; s < ns; s++) {
@@ -521,11 +512,6 @@ static void kernels_section(json_t *doc)
 			for (int s = 0; s < ns; s++)
 				fprintf(gp, "'%s' using %d:xtic(1) title '%s'%s", datp, s + 2, sizes[s], s + 1 < ns ? ", " : "\n");
 			fig_end(gp, svg, title);
-		} else {
-			if (gp)
-				fclose(gp);
-			if (dat)
-				fclose(dat);
 		}
 	}
 	/* gradient kernels: fraction of FMA peak by batch, per kernel */
@@ -571,17 +557,10 @@ static void paths_section(json_t *doc)
 		else
 			continue;
 		char svg[512], datp[512], contp[512];
-		FILE *gp = fig_begin(760, 560, svg, sizeof(svg));
-		snprintf(datp, sizeof(datp), "%s/fig%d.dat", tmpdir, nfig - 1);
-		snprintf(contp, sizeof(contp), "%s/fig%d.cont", tmpdir, nfig - 1);
-		FILE *dat = fopen(datp, "w");
-		if (!gp || !dat) {
-			if (gp)
-				fclose(gp);
-			if (dat)
-				fclose(dat);
+		FILE *dat, *gp = fig_begin(760, 560, svg, sizeof(svg), datp, sizeof(datp), &dat);
+		if (!gp)
 			return;
-		}
+		snprintf(contp, sizeof(contp), "%s/fig%d.cont", tmpdir, nfig - 1);
 		size_t j;
 		json_t *p;
 		json_array_foreach(json_object_get(fn, "paths"), j, p) {
