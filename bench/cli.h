@@ -13,6 +13,7 @@ int cmd_kernels(int argc, char **argv);
 int cmd_gradcheck(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_paths(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 /* "gdbench CMD: <message>" plus a hint to --help on stderr; returns GD_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

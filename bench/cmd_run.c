@@ -44,6 +44,8 @@ static const char help[] =
 	"  --opt LIST        name[:key=value...] separated by commas, may repeat; torch.optim names:\n"
 	"                    --opt sgd:lr=0.1,sgd:lr=0.05:momentum=0.9,adam:lr=1e-3:betas=0.9/0.999\n"
 	"                    plus lbfgs[:m=10] and newton (full mode only). Default: sgd:lr=0.1\n"
+	"                    Sweeps: a value may be a list lr=0.01|0.03|0.1 or a grid\n"
+	"                    lr=1e-4..1e-1:log8 (or :linN); several give their cross product\n"
 	"  --mode LIST       full, minibatch:B, sample, hogwild:B (default minibatch:128); hogwild:\n"
 	"                    T workers each run minibatch SGD on the shared parameters, lock-free\n"
 	"  --schedule SPEC   const, step[:step_size=N:gamma=G], exp[:k=K], invt[:k=K], quad, plateau\n"

@@ -17,6 +17,7 @@ static const char usage[] =
 	"  list      the registry: update rules, gradient kernels, test functions, datasets\n"
 	"  kernels   microbenchmarks of update rules and gradient kernels (Google Benchmark)\n"
 	"  run       convergence runs: loss against training time, optimizers x modes x threads\n"
+	"  tune      learning-rate grids, the best setting per optimizer and mode, reruns over seeds\n"
 	"  gradcheck analytic gradients of every model x variant against finite differences\n"
 	"  paths     optimizer trajectories on the 2-D test functions, as JSON for the report\n"
 	"  compare   gdbench-compare: regression gate over two result files (runs the tool)\n"
@@ -51,7 +52,7 @@ static int exec_tool(const char *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(NULL, "missing command (info, list, kernels, run, gradcheck, paths, compare, report)");
+		return cli_usage(NULL, "missing command (info, list, kernels, run, tune, gradcheck, paths, compare, report)");
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
@@ -69,11 +70,13 @@ int main(int argc, char **argv)
 		return cmd_kernels(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compare") || !strcmp(cmd, "report"))
 		return exec_tool(cmd, argc - 1, argv + 1);
+	if (!strcmp(cmd, "tune"))
+		return cmd_tune(argc - 1, argv + 1);
 	if (!strcmp(cmd, "paths"))
 		return cmd_paths(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "gradcheck"))
 		return cmd_gradcheck(argc - 1, argv + 1);
-	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, gradcheck, paths, compare, report", cmd);
+	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, tune, gradcheck, paths, compare, report", cmd);
 }

@@ -163,6 +163,121 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 	return 0;
 }
 
+#define MAX_SWEPT 8
+#define MAX_POINTS 64
+
+int gd_optspec_expand(const char *spec, char (*out)[96], int max, int *n, char *err, size_t errlen)
+{
+	char buf[256];
+	*n = 0;
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "optimizer specification too long");
+		return GD_EINVAL;
+	}
+	strcpy(buf, spec);
+	/* split into tokens; a ":logN"/":linN" token belongs to the range before it */
+	char *tok[64];
+	int nt = 0;
+	for (char *save, *t = strtok_r(buf, ":", &save); t && nt < 64; t = strtok_r(NULL, ":", &save))
+		tok[nt++] = t;
+	if (!nt) {
+		snprintf(err, errlen, "empty optimizer");
+		return GD_EINVAL;
+	}
+	char keys[MAX_SWEPT][48], vals[MAX_SWEPT][MAX_POINTS][32];
+	int npts[MAX_SWEPT], nsw = 0;
+	char fixed[256];
+	snprintf(fixed, sizeof(fixed), "%s", tok[0]);
+	for (int i = 1; i < nt; i++) {
+		char *eq = strchr(tok[i], '=');
+		if (!eq) {
+			snprintf(err, errlen, "'%s' in '%s': expected key=value (a log/lin count follows a range A..B)", tok[i], spec);
+			return GD_EINVAL;
+		}
+		const char *v = eq + 1;
+		const char *dots = strstr(v, "..");
+		int is_list = strchr(v, '|') != NULL;
+		if (!dots && !is_list) {
+			snprintf(fixed + strlen(fixed), sizeof(fixed) - strlen(fixed), ":%s", tok[i]);
+			continue;
+		}
+		if (nsw == MAX_SWEPT) {
+			snprintf(err, errlen, "'%s': more than %d swept hyperparameters", spec, MAX_SWEPT);
+			return GD_ERANGE;
+		}
+		snprintf(keys[nsw], sizeof(keys[nsw]), "%.*s", (int)(eq - tok[i]), tok[i]);
+		int k = 0;
+		if (is_list) {
+			char lb[128];
+			snprintf(lb, sizeof(lb), "%s", v);
+			for (char *s2, *w = strtok_r(lb, "|", &s2); w; w = strtok_r(NULL, "|", &s2)) {
+				if (k == MAX_POINTS) {
+					snprintf(err, errlen, "'%s': more than %d values", tok[i], MAX_POINTS);
+					return GD_ERANGE;
+				}
+				snprintf(vals[nsw][k++], sizeof(vals[0][0]), "%s", w);
+			}
+			if (!k) {
+				snprintf(err, errlen, "'%s': empty list", tok[i]);
+				return GD_EINVAL;
+			}
+		} else {
+			char a[32], *end;
+			snprintf(a, sizeof(a), "%.*s", (int)(dots - v), v);
+			double lo = strtod(a, &end), hi;
+			int bad = end == a || *end;
+			hi = strtod(dots + 2, &end);
+			bad |= end == dots + 2 || *end || !isfinite(lo) || !isfinite(hi);
+			const char *mod = i + 1 < nt ? tok[i + 1] : "";
+			int logsp = !strncmp(mod, "log", 3), linsp = !strncmp(mod, "lin", 3);
+			long cnt = (logsp || linsp) ? strtol(mod + 3, &end, 10) : 0;
+			if (bad || !(logsp || linsp) || *end || cnt < 1) {
+				snprintf(err, errlen, "'%s%s%s' in '%s': expected A..B:logN or A..B:linN with numbers A, B and N >= 1",
+				         tok[i], *mod ? ":" : "", mod, spec);
+				return GD_EINVAL;
+			}
+			if (cnt > MAX_POINTS || (logsp && !(lo > 0 && hi > 0)) || lo > hi) {
+				snprintf(err, errlen, "'%s:%s': %s", tok[i], mod,
+				         cnt > MAX_POINTS ? "more than 64 points"
+				         : lo > hi      ? "the range must go from low to high"
+				                        : "a log range needs A, B > 0");
+				return GD_ERANGE;
+			}
+			for (k = 0; k < cnt; k++) {
+				double f = cnt == 1 ? 0 : (double)k / (double)(cnt - 1);
+				double x = logsp ? lo * pow(hi / lo, f) : lo + (hi - lo) * f;
+				snprintf(vals[nsw][k], sizeof(vals[0][0]), "%.6g", x);
+			}
+			i++; /* the modifier token */
+		}
+		npts[nsw++] = k;
+	}
+	long total = 1;
+	for (int j = 0; j < nsw; j++)
+		total *= npts[j];
+	if (total > max) {
+		snprintf(err, errlen, "'%s' expands to %ld settings, more than %d", spec, total, max);
+		return GD_ERANGE;
+	}
+	for (long c = 0; c < total; c++) {
+		int w = snprintf(out[*n], 96, "%s", fixed);
+		long rem = c;
+		int idx[MAX_SWEPT];
+		for (int j = nsw - 1; j >= 0; j--) { /* the last key varies fastest */
+			idx[j] = (int)(rem % npts[j]);
+			rem /= npts[j];
+		}
+		for (int j = 0; j < nsw; j++)
+			w += snprintf(out[*n] + w, w < 96 ? 96 - (size_t)w : 0, ":%s=%s", keys[j], vals[j][idx[j]]);
+		if (w >= 96) {
+			snprintf(err, errlen, "'%s': an expanded specification is longer than 95 characters", spec);
+			return GD_ERANGE;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
 int gd_optspec_parse_list(const char *list, gd_optspec *out, int max, int *n, char *err, size_t errlen)
 {
 	char buf[1024];
@@ -173,14 +288,19 @@ int gd_optspec_parse_list(const char *list, gd_optspec *out, int max, int *n, ch
 	strcpy(buf, list);
 	*n = 0;
 	for (char *save, *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
-		if (*n >= max) {
-			snprintf(err, errlen, "more than %d optimizers", max);
-			return GD_ERANGE;
-		}
-		int rc = gd_optspec_parse(s, &out[*n], err, errlen);
+		char ex[64][96];
+		int ne, rc = gd_optspec_expand(s, ex, 64, &ne, err, errlen);
 		if (rc)
 			return rc;
-		(*n)++;
+		for (int k = 0; k < ne; k++) {
+			if (*n >= max) {
+				snprintf(err, errlen, "more than %d optimizer settings", max);
+				return GD_ERANGE;
+			}
+			if ((rc = gd_optspec_parse(ex[k], &out[*n], err, errlen)))
+				return rc;
+			(*n)++;
+		}
 	}
 	if (!*n) {
 		snprintf(err, errlen, "empty --opt list");

@@ -24,6 +24,17 @@ typedef struct gd_optspec {
  * message in err (what was wrong and what was expected).
  */
 int gd_optspec_parse(const char *spec, gd_optspec *out, char *err, size_t errlen);
-/* A comma-separated list of specifications (the --opt flag). */
+/*
+ * Expand sweeps in one specification into concrete ones: a value may be a
+ * list "0.01|0.03|0.1", or a range "A..B" followed by ":logN" (N points
+ * log-spaced, A and B > 0) or ":linN" (N points evenly spaced), for any
+ * hyperparameter; several swept keys give their cross product, in order
+ * (the last key varies fastest). "adam:lr=1e-4..1e-1:log4" ->
+ * adam:lr=0.0001, adam:lr=0.001, adam:lr=0.01, adam:lr=0.1. Writes at most
+ * max specifications of 96 bytes into out; returns 0 or GD_EINVAL / GD_ERANGE
+ * with a message in err (bad range, zero points, too many).
+ */
+int gd_optspec_expand(const char *spec, char (*out)[96], int max, int *n, char *err, size_t errlen);
+/* A comma-separated list of specifications (the --opt flag), sweeps expanded. */
 int gd_optspec_parse_list(const char *list, gd_optspec *out, int max, int *n, char *err, size_t errlen);
 #endif

@@ -83,12 +83,36 @@ static void test_holm(void **unused)
 	assert_true(tu_close(gd_median((double[]){ 3, 1, 2, 10 }, 4), 2.5, 0, 0));
 }
 
+/* Two solvers on three problems: A = {1, 2, 4} s, B = {2, 1, not solved}.
+ * Fastest per problem: 1, 1, 4, so the ratios are A = {1, 2, 1}, B = {2, 1, inf}:
+ * rho_A(1) = 2/3, rho_A(2) = 1; rho_B(1) = 1/3, rho_B(2) = 2/3 and it never
+ * reaches 1. */
+static void test_performance_profile(void **unused)
+{
+	(void)unused;
+	const double t[6] = { 1, 2, 4, 2, 1, INFINITY };
+	double r[6];
+	gd_perf_ratios(t, 2, 3, r);
+	const double want[6] = { 1, 2, 1, 2, 1, INFINITY };
+	for (int i = 0; i < 6; i++)
+		assert_true(r[i] == want[i]);
+	assert_true(tu_close(gd_perf_profile(r, 2, 3, 0, 1.0), 2.0 / 3, 1e-15, 0));
+	assert_true(gd_perf_profile(r, 2, 3, 0, 2.0) == 1.0);
+	assert_true(tu_close(gd_perf_profile(r, 2, 3, 1, 1.0), 1.0 / 3, 1e-15, 0));
+	assert_true(tu_close(gd_perf_profile(r, 2, 3, 1, 1e9), 2.0 / 3, 1e-15, 0));
+	/* nobody solves a problem: every ratio there is infinite */
+	const double u[2] = { INFINITY, INFINITY };
+	gd_perf_ratios(u, 2, 1, r);
+	assert_true(isinf(r[0]) && isinf(r[1]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand_worked),
 		cmocka_unit_test(test_critical_values),
 		cmocka_unit_test(test_holm),
+		cmocka_unit_test(test_performance_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

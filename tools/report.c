@@ -394,6 +394,226 @@ static void runs_section(json_t **docs, int nd)
 	}
 }
 
+/* ---------------- tuning: sensitivity and performance profiles ---------------- */
+
+/* Learning-rate sensitivity per mode: the grid's score against lr (log x),
+ * one line per optimizer family; diverged settings drawn as red crosses at the
+ * top, settings that missed the target as open circles at the top. */
+static void sensitivity_section(json_t *doc)
+{
+	json_t *tune = json_object_get(doc, "tune");
+	json_t *groups = json_object_get(tune, "groups");
+	int by_time = !strcmp(str(tune, "criterion"), "time");
+	char modes[16][48];
+	int nm = 0;
+	size_t i;
+	json_t *g;
+	json_array_foreach(groups, i, g) {
+		int seen = 0;
+		for (int k = 0; k < nm; k++)
+			seen |= !strcmp(modes[k], str(g, "mode"));
+		if (!seen && nm < 16)
+			snprintf(modes[nm++], sizeof(modes[0]), "%s", str(g, "mode"));
+	}
+	fputs("<h2>Tuning</h2>\n<p>Criterion: ", html);
+	esc(by_time ? "time to the first target" : "final training loss at the grid budget");
+	fputs(". Winners (rerun over several seeds, shown in the plots and tables above): ", html);
+	json_array_foreach(groups, i, g) {
+		fputs(i ? "; " : "", html);
+		esc(str(g, "winner"));
+		fputs(" (", html);
+		esc(str(g, "mode"));
+		fputs(")", html);
+	}
+	fputs(".</p>\n", html);
+	for (int m = 0; m < nm; m++) {
+		char svg[512], datp[512];
+		FILE *dat, *gp = fig_begin(900, 420, svg, sizeof(svg), datp, sizeof(datp), &dat);
+		if (!gp)
+			return;
+		int nser = 0;
+		char titles[32][256];
+		double top = 0;
+		json_array_foreach(groups, i, g) {
+			if (strcmp(str(g, "mode"), modes[m]) || nser == 32)
+				continue;
+			size_t j;
+			json_t *e;
+			json_array_foreach(json_object_get(g, "grid"), j, e) {
+				double y = num(e, by_time ? "time_to_target" : "final_loss");
+				if (isfinite(y) && y > top)
+					top = y;
+			}
+		}
+		top = top > 0 ? top * 1.3 : 1;
+		/* one block per family: lr, score (nan = gap), diverged marker, not-reached marker */
+		json_array_foreach(groups, i, g) {
+			if (strcmp(str(g, "mode"), modes[m]) || nser == 32)
+				continue;
+			size_t j;
+			json_t *e;
+			json_array_foreach(json_object_get(g, "grid"), j, e) {
+				const char *lr = strstr(str(e, "optimizer"), "lr=");
+				if (!lr)
+					continue;
+				double x = atof(lr + 3), y = num(e, by_time ? "time_to_target" : "final_loss");
+				int div = json_is_true(json_object_get(e, "diverged"));
+				fprintf(dat, "%.9g %.9g %.9g %.9g\n", x, isfinite(y) && !div ? y : NAN, div ? top : NAN,
+				        !div && !isfinite(y) ? top : NAN);
+			}
+			fprintf(dat, "\n\n");
+			snprintf(titles[nser++], sizeof(titles[0]), "%s", str(g, "family"));
+		}
+		fclose(dat);
+		char title[300];
+		snprintf(title, sizeof(title), "Learning-rate sensitivity, %.47s: %s against lr (grid budget)", modes[m],
+		         by_time ? "time to target" : "final training loss");
+		fputs("set title ", gp);
+		gq(gp, title);
+		fprintf(gp, "\nset logscale x\nset xlabel 'learning rate'\nset ylabel '%s'\nset datafile missing 'nan'\n",
+		        by_time ? "seconds of training to target" : "final training loss");
+		fputs("plot ", gp);
+		for (int k = 0; k < nser; k++) {
+			fprintf(gp, "'%s' index %d using 1:2 with linespoints pt 7 lc %d title ", datp, k, k + 1);
+			gq(gp, titles[k]);
+			fprintf(gp, ", '' index %d using 1:3 with points pt 2 ps 1.5 lc rgb '#c00000' %s, "
+			            "'' index %d using 1:4 with points pt 6 ps 1.2 lc %d notitle%s",
+			        k, k == 0 ? "title 'diverged'" : "notitle", k, k + 1, k + 1 < nser ? ", " : "\n");
+		}
+		if (!nser)
+			fputs("1/0 notitle\n", gp);
+		fig_end(gp, svg, title);
+	}
+}
+
+/* Performance profile over problems (model, dataset, mode) of the reruns:
+ * per optimizer family, the median time to the first target over seeds. */
+static void profile_section(json_t **docs, int nd)
+{
+	char solvers[32][128], problems[64][200];
+	int ns = 0, np = 0;
+	double t[32][64];
+	for (int a = 0; a < 32; a++)
+		for (int b = 0; b < 64; b++)
+			t[a][b] = NAN;
+	for (int d = 0; d < nd; d++) {
+		json_t *groups = json_object_get(json_object_get(docs[d], "tune"), "groups");
+		size_t i;
+		json_t *g;
+		json_array_foreach(groups, i, g) {
+			const char *fam = str(g, "family"), *winner = str(g, "winner"), *mode = str(g, "mode");
+			/* solver: the family's rule and fixed keys, i.e. the text before any sweep */
+			char solver[128];
+			snprintf(solver, sizeof(solver), "%.*s", (int)strcspn(fam, ":"), fam);
+			double v[100];
+			int nv = 0;
+			char problem[200] = "";
+			size_t j;
+			json_t *r;
+			json_array_foreach(json_object_get(docs[d], "runs"), j, r) {
+				if (strcmp(str(r, "tune_role"), "rerun") ||
+				    strcmp(str(json_object_get(r, "optimizer"), "name"), winner) || nv == 100)
+					continue;
+				char rm[48];
+				long bt = (long)num(r, "batch");
+				if (!strcmp(str(r, "mode"), "full") || !strcmp(str(r, "mode"), "sample"))
+					snprintf(rm, sizeof(rm), "%s", str(r, "mode"));
+				else
+					snprintf(rm, sizeof(rm), "%s:%ld", str(r, "mode"), bt);
+				if (strcmp(rm, mode))
+					continue;
+				json_t *pb = json_object_get(r, "problem");
+				snprintf(problem, sizeof(problem), "%s on %s, %s", str(pb, "model"), str(pb, "dataset"), mode);
+				json_t *tt = json_object_get(json_array_get(json_object_get(json_object_get(r, "summary"),
+				                                                            "time_to_target"), 0), "train_s");
+				v[nv++] = json_is_number(tt) ? json_number_value(tt) : INFINITY;
+			}
+			if (!nv || !*problem)
+				continue;
+			int s = -1, p = -1;
+			for (int k = 0; k < ns; k++)
+				if (!strcmp(solvers[k], solver))
+					s = k;
+			for (int k = 0; k < np; k++)
+				if (!strcmp(problems[k], problem))
+					p = k;
+			if (s < 0 && ns < 32)
+				snprintf(solvers[s = ns++], sizeof(solvers[0]), "%s", solver);
+			if (p < 0 && np < 64)
+				snprintf(problems[p = np++], sizeof(problems[0]), "%s", problem);
+			if (s >= 0 && p >= 0)
+				t[s][p] = gd_median(v, (size_t)nv);
+		}
+	}
+	if (!ns || !np)
+		return;
+	double *flat = malloc((size_t)ns * (size_t)np * sizeof(double)), *ratio = malloc((size_t)ns * (size_t)np * sizeof(double));
+	for (int s = 0; s < ns; s++)
+		for (int p = 0; p < np; p++)
+			flat[s * np + p] = isnan(t[s][p]) ? INFINITY : t[s][p];
+	gd_perf_ratios(flat, (size_t)ns, (size_t)np, ratio);
+	fputs("<h2>Across problems</h2>\n<table><tr><th>optimizer</th>", html);
+	for (int p = 0; p < np; p++) {
+		fputs("<th>", html);
+		esc(problems[p]);
+		fputs(" (time / fastest)</th>", html);
+	}
+	int sgd = -1;
+	for (int s = 0; s < ns; s++)
+		if (!strcmp(solvers[s], "sgd"))
+			sgd = s;
+	fputs(sgd >= 0 ? "<th>geomean speedup over sgd</th></tr>\n" : "</tr>\n", html);
+	double rmax = 1;
+	for (int s = 0; s < ns; s++) {
+		fputs("<tr><td>", html);
+		esc(solvers[s]);
+		fputs("</td>", html);
+		double lg = 0;
+		int nl = 0;
+		for (int p = 0; p < np; p++) {
+			double x = ratio[s * np + p];
+			if (isfinite(x)) {
+				fprintf(html, "<td>%.2f</td>", x);
+				rmax = x > rmax ? x : rmax;
+			} else
+				fputs("<td class=nr>not reached</td>", html);
+			if (sgd >= 0 && isfinite(flat[sgd * np + p]) && isfinite(flat[s * np + p])) {
+				lg += log(flat[sgd * np + p] / flat[s * np + p]);
+				nl++;
+			}
+		}
+		if (sgd >= 0)
+			fprintf(html, nl ? "<td>%.2fx</td>" : "<td>-</td>", exp(lg / (nl ? nl : 1)));
+		fputs("</tr>\n", html);
+	}
+	fputs("</table>\n", html);
+	char svg[512], datp[512];
+	FILE *dat, *gp = fig_begin(900, 400, svg, sizeof(svg), datp, sizeof(datp), &dat);
+	if (gp) {
+		/* rho_s(tau) sampled on a log grid of tau in [1, 1.2 * the largest finite ratio] */
+		for (int s = 0; s < ns; s++) {
+			for (int k = 0; k <= 200; k++) {
+				double tau = exp(log(rmax * 1.2) * k / 200.0);
+				fprintf(dat, "%.6g %.6g\n", tau, gd_perf_profile(ratio, (size_t)ns, (size_t)np, (size_t)s, tau));
+			}
+			fprintf(dat, "\n\n");
+		}
+		fclose(dat);
+		const char *title = "Performance profile: fraction of problems solved within tau times the fastest";
+		fputs("set title ", gp);
+		gq(gp, title);
+		fputs("\nset logscale x 2\nset xlabel 'tau'\nset ylabel 'rho(tau)'\nset yrange [0:1.05]\nplot ", gp);
+		for (int s = 0; s < ns; s++) {
+			fprintf(gp, "'%s' index %d using 1:2 with steps lw 2 lc %d title ", datp, s, s + 1);
+			gq(gp, solvers[s]);
+			fputs(s + 1 < ns ? ", " : "\n", gp);
+		}
+		fig_end(gp, svg, title);
+	}
+	free(flat);
+	free(ratio);
+}
+
 /* ---------------- kernel microbenchmarks ---------------- */
 
 static void kernels_section(json_t *doc)
@@ -746,6 +966,14 @@ int main(int argc, char **argv)
 			rdocs[nr++] = docs[d];
 	if (nr)
 		runs_section(rdocs, nr);
+	int ntuned = 0;
+	for (int d = 0; d < nr; d++)
+		if (json_object_get(rdocs[d], "tune")) {
+			sensitivity_section(rdocs[d]);
+			ntuned++;
+		}
+	if (ntuned)
+		profile_section(rdocs, nr);
 	for (int d = 0; d < nd; d++)
 		if (kinds[d] == 1)
 			kernels_section(docs[d]);

@@ -167,3 +167,28 @@ void gd_holm(double *p, size_t n)
 	free(idx);
 	free(adj);
 }
+
+void gd_perf_ratios(const double *t, size_t ns, size_t np, double *ratio)
+{
+	for (size_t p = 0; p < np; p++) {
+		double best = INFINITY;
+		for (size_t s = 0; s < ns; s++)
+			if (t[s * np + p] < best)
+				best = t[s * np + p];
+		for (size_t s = 0; s < ns; s++) {
+			double x = t[s * np + p];
+			ratio[s * np + p] = isfinite(x) && isfinite(best) && best > 0 ? x / best : INFINITY;
+		}
+	}
+}
+
+double gd_perf_profile(const double *ratio, size_t ns, size_t np, size_t s, double tau)
+{
+	(void)ns;
+	if (np == 0)
+		return NAN;
+	size_t k = 0;
+	for (size_t p = 0; p < np; p++)
+		k += ratio[s * np + p] <= tau;
+	return (double)k / (double)np;
+}

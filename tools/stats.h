@@ -23,4 +23,13 @@ double gd_mwu_min_p(size_t na, size_t nb);
 /* Holm-Bonferroni: adjusted p-values (in place, same order), so that
  * "adjusted p < alpha" controls the family-wise error rate at alpha. */
 void gd_holm(double *p, size_t n);
+/*
+ * Performance profiles (Dolan and More; AlgoPerf scores submissions this
+ * way). t[s * np + p] is solver s's time on problem p (INFINITY: not solved).
+ * gd_perf_ratios writes ratio[s * np + p] = t / (fastest time on p), INFINITY
+ * where s failed or nobody solved p; gd_perf_profile gives rho_s(tau), the
+ * fraction of problems s solves within tau times the fastest.
+ */
+void gd_perf_ratios(const double *t, size_t ns, size_t np, double *ratio);
+double gd_perf_profile(const double *ratio, size_t ns, size_t np, size_t s, double tau);
 #endif
