@@ -239,6 +239,10 @@ static int parse_rules(const char *list, int *on)
 	return 0;
 }
 
+/* The triad measured at the start of this run (1 and the most threads). */
+static gd_roofline triad_m[2];
+static int triad_n;
+
 /* Flatten the context object into Google Benchmark's string context. */
 static void add_context(json_t *ctx)
 {
@@ -279,6 +283,26 @@ static void print_summary(FILE *out, kbench *kb, size_t nkb)
 			}
 		}
 	}
+	/* a memory-only ceiling below the same run's triad is not a ceiling: say so */
+	for (size_t i = 0; i < nres; i++) {
+		gb_result r;
+		double ceil;
+		if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")) ||
+		    gb_result_counter(i, "ceiling_GBps", &ceil))
+			continue;
+		if (!strstr(r.name, "/DRAM:") && !strstr(r.name, "/n:16777216") && !strstr(r.name, "/L3:"))
+			continue;
+		for (int k = 0; k < triad_n; k++)
+			if (triad_m[k].threads == r.threads && ceil < triad_m[k].triad_gbs)
+				fprintf(out, "warning: %s: memory-only ceiling %.1f GB/s is below this run's triad %.1f GB/s "
+				        "(%d thread%s): its roofline fraction overstates\n", r.name, ceil, triad_m[k].triad_gbs,
+				        r.threads, r.threads > 1 ? "s" : "");
+	}
+	if (triad_n)
+		fprintf(out, "\nTriad measured at the start of this run: %.1f GB/s on 1 thread%s", triad_m[0].triad_gbs,
+		        triad_n > 1 ? "" : "\n");
+	if (triad_n > 1)
+		fprintf(out, ", %.1f GB/s on %d\n", triad_m[1].triad_gbs, triad_m[1].threads);
 	fprintf(out, "\nSummary: Gelem/s (fraction of the memory-only ceiling timed alongside)\n");
 	fprintf(out, "%-9s %-16s %3s", "rule", "size", "thr");
 	static const char *cols[] = { "scalar", "auto/avx2", "simd/avx2", "auto/avx512", "simd/avx512" };
@@ -568,6 +592,25 @@ int cmd_kernels(int argc, char **argv)
 		}
 		grad_peak = peak;
 	}
+	/* DESIGN: a memory-only ceiling is valid only if it moves at least the STREAM triad bandwidth
+	 * measured in the same run; triad on 1 and on the most threads, for the context and the check */
+	int list_only_u = 0;
+	for (int i = 0; i < ntheirs; i++)
+		list_only_u |= !strncmp(theirs[i], "--benchmark_list_tests", 22);
+	gd_roofline triad[2];
+	int ntriad = 0;
+	for (int k = 0; nkb && !list_only_u && k < 2 && gd_cpu_get()->max >= GD_ISA_AVX2; k++) {
+		int tmax = 1;
+		for (int t = 0; t < nthr; t++)
+			tmax = threads[t] > tmax ? threads[t] : tmax;
+		int T = k == 0 ? 1 : tmax;
+		if (k == 1 && tmax == 1)
+			break;
+		if (gd_roofline_measure(topo, pus, T, GD_ISA_AVX512, (size_t)256 << 20, &triad[ntriad]) == 0)
+			ntriad++;
+	}
+	triad_n = ntriad;
+	memcpy(triad_m, triad, sizeof(triad));
 	if (!nkb && !kgrad_count()) {
 		rc = cli_usage("kernels", "nothing to run: no registered kernel matches --what/--rules/--models/--impl/--isa");
 		goto done;
@@ -611,6 +654,11 @@ int cmd_kernels(int argc, char **argv)
 		json_object_set_new(ctx, "placement", json_string("compact"));
 		json_object_set_new(ctx, "thread_pus", json_string(place));
 		json_object_set_new(ctx, "ceiling_kernel", json_string(gd_isa_name(gd_cpu_get()->max)));
+		for (int k = 0; k < triad_n; k++) {
+			char key[32];
+			snprintf(key, sizeof(key), "roofline_%dt", triad_m[k].threads);
+			gd_context_add_roofline(ctx, key, &triad_m[k]);
+		}
 		if (kgrad_count()) {
 			json_object_set_new(ctx, "fma_peak_GFLOPs_1core", json_real(grad_peak));
 			json_object_set_new(ctx, "gradient_data",
