@@ -401,7 +401,7 @@ static int run_suite(const char *file, int argc, char **argv, const char *out, i
 	return rc;
 }
 
-#define MAX_OPTS 32
+#define MAX_OPTS 256 /* settings after sweep expansion */
 #define MAX_MODES 8
 #define MAX_THREADS 16
 
@@ -430,7 +430,7 @@ int cmd_run(int argc, char **argv)
 	const char *model_arg = NULL, *data_arg = "fashion-mnist", *test_arg = NULL, *dir = NULL, *sched_arg = "const";
 	const char *mode_arg = "minibatch:128", *thr_arg = "1", *place_arg = "compact", *isa_arg = NULL, *impl_arg = "best";
 	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL;
-	char optlist[1024] = "";
+	char optlist[8192] = "";
 	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = !isatty(2), roofline = 1, c, li = -1;
 	const char *suite = NULL;
 	long hidden = 128, epochs = 0, repeat = 1;

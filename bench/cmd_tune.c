@@ -174,11 +174,10 @@ int cmd_tune(int argc, char **argv)
 		av[ac++] = "run";
 		for (int i = 0; i < np; i++)
 			av[ac++] = pass[i];
-		for (int f = 0; f < nfam; f++)
-			for (int k = 0; k < fam[f].ngrid && ac < 280; k++) {
-				av[ac++] = "--opt";
-				av[ac++] = fam[f].grid[k];
-			}
+		for (int f = 0; f < nfam && ac < 280; f++) { /* run expands the sweeps itself */
+			av[ac++] = "--opt";
+			av[ac++] = fam[f].spec;
+		}
 		av[ac++] = "--mode";
 		av[ac++] = (char *)modes;
 		if (grid_time) {

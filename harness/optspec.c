@@ -280,7 +280,7 @@ int gd_optspec_expand(const char *spec, char (*out)[96], int max, int *n, char *
 
 int gd_optspec_parse_list(const char *list, gd_optspec *out, int max, int *n, char *err, size_t errlen)
 {
-	char buf[1024];
+	char buf[8192];
 	if (strlen(list) >= sizeof(buf)) {
 		snprintf(err, errlen, "--opt list too long");
 		return GD_EINVAL;
