@@ -33,8 +33,9 @@ echo "== convergence: the default suite (bench/suites/default.json) on Fashion-M
 "$gd" run --suite bench/suites/default.json --out "$conv"
 echo
 report="results/report-$stamp"
-"$builddir/tools/gdbench-report" --title "gdbench quickstart $stamp" -o "$report" "$conv" "$out" \
-	<("$gd" paths) >/dev/null
+paths="results/paths-$stamp.json"
+"$gd" paths -o "$paths"
+"$builddir/tools/gdbench-report" --title "gdbench quickstart $stamp" -o "$report" "$conv" "$out" "$paths" >/dev/null
 echo "Kernel microbenchmarks (Google Benchmark JSON with gdbench's context): $out"
 echo "Convergence runs (results/schema.json): $conv"
 echo "Report: $report/index.html"

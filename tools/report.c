@@ -168,6 +168,9 @@ static double loss_at(json_t *trace, const char *xkey, double t)
 	return v;
 }
 
+/* Range of the losses written (for the axis ticks) */
+static double series_lo, series_hi;
+
 /* One data block per configuration: x, median, min, max over repetitions. */
 static int write_series(FILE *dat, const cfg *c, const char *xkey)
 {
@@ -189,6 +192,8 @@ static int write_series(FILE *dat, const cfg *c, const char *xkey)
 		for (int k = 1; k < nv; k++)
 			lo = v[k] < lo ? v[k] : lo, hi = v[k] > hi ? v[k] : hi;
 		fprintf(dat, "%.9g %.9g %.9g %.9g\n", x, gd_median(v, (size_t)nv), lo, hi);
+		series_lo = lo < series_lo ? lo : series_lo;
+		series_hi = hi > series_hi ? hi : series_hi;
 		pts++;
 	}
 	fprintf(dat, "\n\n");
@@ -202,6 +207,8 @@ static void loss_plot(const char *problem, const char *mode, cfg *cs, int nc, co
 	if (!gp)
 		return;
 	int idx[64], ni = 0;
+	series_lo = INFINITY;
+	series_hi = 0;
 	for (int i = 0; i < nc && ni < 64; i++)
 		if (!strcmp(cs[i].mode, mode) && write_series(dat, &cs[i], xkey) > 0)
 			idx[ni++] = i;
@@ -212,6 +219,21 @@ static void loss_plot(const char *problem, const char *mode, cfg *cs, int nc, co
 	fputs("set logscale y\nset autoscale yfix\nset offsets 0, 0, graph 0.03, graph 0.03\nset title ", gp);
 	gq(gp, title);
 	fprintf(gp, "\nset xlabel '%s'\nset ylabel 'training loss (mean + penalty)'\n", xlabel);
+	/* under two decades a log axis labels only its powers of ten: label 1-2-3-5 steps instead */
+	if (series_hi > 0 && series_lo > 0 && series_hi / series_lo < 100) {
+		fputs("set ytics (", gp);
+		int first = 1;
+		for (double dec = pow(10, floor(log10(series_lo))); dec <= series_hi; dec *= 10)
+			for (int k = 0; k < 7; k++) {
+				static const double steps[7] = { 1, 1.5, 2, 3, 4, 5, 7 };
+				double v = steps[k] * dec;
+				if (v >= series_lo * 0.97 && v <= series_hi * 1.03) {
+					fprintf(gp, "%s%g", first ? "" : ", ", v);
+					first = 0;
+				}
+			}
+		fputs(first ? "1)\n" : ")\n", gp);
+	}
 	fputs("plot ", gp);
 	for (int k = 0; k < ni; k++) {
 		const cfg *c = &cs[idx[k]];
