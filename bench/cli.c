@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "gd_error.h"
+#include "grad.h"
 
 static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
@@ -71,4 +72,21 @@ gd_build_info cli_build_info(void)
 {
 	return (gd_build_info){ GD_VERSION, GD_GIT_REVISION, GD_COMPILER, GD_BUILD_TYPE,
 		                GD_CFLAGS_SCALAR, GD_CFLAGS_AVX2, GD_CFLAGS_AVX512 };
+}
+
+int cli_models(const char *cmd, const char *list, int *on)
+{
+	for (int k = 0; k < GD_NMODELS; k++)
+		on[k] = !list;
+	if (!list)
+		return 0;
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+		int k = gd_model_from_name(w);
+		if (k < 0)
+			return cli_usage(cmd, "--models: '%s' is not a model; expected lsq, logistic, softmax, svm, mlp", w);
+		on[k] = 1;
+	}
+	return 0;
 }

@@ -25,4 +25,7 @@ int cli_isa(const char *cmd, const char *request, gd_isa *out);
 /* Parse "1,2,4" into out[0..*n-1] (each in [lo, hi]). Returns 0 or -1. */
 int cli_int_list(const char *s, int lo, int hi, int *out, int max, int *n);
 gd_build_info cli_build_info(void);
+/* Parse "softmax,mlp" into on[GD_NMODELS] (NULL list: all on). Returns 0, or
+ * GD_EXIT_USAGE after a message naming the bad model. */
+int cli_models(const char *cmd, const char *list, int *on);
 #endif

@@ -101,18 +101,8 @@ int cmd_gradcheck(int argc, char **argv)
 	if (gd_impl_parse(impl_arg, &impls, &bad))
 		return cli_usage("gradcheck", "--impl: '%s' is not an implementation; expected scalar, simd, blas, best or all", bad);
 	int on[GD_NMODELS];
-	for (int k = 0; k < GD_NMODELS; k++)
-		on[k] = !models;
-	if (models) {
-		char buf[256];
-		snprintf(buf, sizeof(buf), "%s", models);
-		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
-			int k = gd_model_from_name(w);
-			if (k < 0)
-				return cli_usage("gradcheck", "--models: '%s' is not a model; expected lsq, logistic, softmax, svm, mlp", w);
-			on[k] = 1;
-		}
-	}
+	if (cli_models("gradcheck", models, on))
+		return GD_EXIT_USAGE;
 
 	int failures = 0, checked = 0;
 	printf("%-22s %12s %12s  %s\n", "kernel", "grad relerr", "loss relerr", "verdict");

@@ -440,20 +440,11 @@ int cmd_kernels(int argc, char **argv)
 		}
 	}
 	int model_on[GD_NMODELS];
-	for (int k = 0; k < GD_NMODELS; k++)
-		model_on[k] = !models_arg && (!quick || k == GD_MODEL_SOFTMAX || k == GD_MODEL_MLP);
-	if (models_arg) {
-		char buf[256];
-		snprintf(buf, sizeof(buf), "%s", models_arg);
-		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
-			int k = gd_model_from_name(w);
-			if (k < 0) {
-				rc = cli_usage("kernels", "--models: '%s' is not a model; expected lsq, logistic, softmax, svm, mlp", w);
-				goto done;
-			}
-			model_on[k] = 1;
-		}
-	}
+	if (cli_models("kernels", models_arg, model_on))
+		goto done;
+	if (!models_arg && quick) /* the quick tour: softmax and the MLP */
+		for (int k = 0; k < GD_NMODELS; k++)
+			model_on[k] = k == GD_MODEL_SOFTMAX || k == GD_MODEL_MLP;
 	size_t batches[32];
 	int nbatch = 0;
 	{

@@ -145,13 +145,20 @@ static void run_label(json_t *r, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%d", threads);
 }
 
+/* The mode as --mode spells it: full, sample, minibatch:B, hogwild:B */
 static void mode_label(json_t *r, char *buf, size_t len)
 {
-	long b = (long)num(r, "batch");
-	if (b > 0)
-		snprintf(buf, len, "%s:%ld", str(r, "mode"), b);
+	const char *m = str(r, "mode");
+	if (!strcmp(m, "full") || !strcmp(m, "sample"))
+		snprintf(buf, len, "%s", m);
 	else
-		snprintf(buf, len, "%s", str(r, "mode"));
+		snprintf(buf, len, "%s:%ld", m, (long)num(r, "batch"));
+}
+
+static void problem_key(json_t *r, char *buf, size_t len)
+{
+	json_t *pb = json_object_get(r, "problem");
+	snprintf(buf, len, "%s on %s", str(pb, "model"), str(pb, "dataset"));
 }
 
 /* Loss of a trace at training time t: the last evaluation at or before t. */
@@ -357,9 +364,8 @@ static void runs_section(json_t **docs, int nd)
 		size_t i;
 		json_t *r;
 		json_array_foreach(json_object_get(docs[d], "runs"), i, r) {
-			json_t *pb = json_object_get(r, "problem");
 			char key[200];
-			snprintf(key, sizeof(key), "%s on %s", str(pb, "model"), str(pb, "dataset"));
+			problem_key(r, key, sizeof(key));
 			int found = 0;
 			for (int p = 0; p < np; p++)
 				found |= !strcmp(problems[p], key);
@@ -377,9 +383,8 @@ static void runs_section(json_t **docs, int nd)
 			size_t i;
 			json_t *r;
 			json_array_foreach(json_object_get(docs[d], "runs"), i, r) {
-				json_t *pb = json_object_get(r, "problem");
 				char key[200], label[200], mode[48];
-				snprintf(key, sizeof(key), "%s on %s", str(pb, "model"), str(pb, "dataset"));
+				problem_key(r, key, sizeof(key));
 				if (strcmp(key, problems[p]))
 					continue;
 				run_label(r, label, sizeof(label));
@@ -536,16 +541,12 @@ static void profile_section(json_t **docs, int nd)
 				if (strcmp(str(r, "tune_role"), "rerun") ||
 				    strcmp(str(json_object_get(r, "optimizer"), "name"), winner) || nv == 100)
 					continue;
-				char rm[48];
-				long bt = (long)num(r, "batch");
-				if (!strcmp(str(r, "mode"), "full") || !strcmp(str(r, "mode"), "sample"))
-					snprintf(rm, sizeof(rm), "%s", str(r, "mode"));
-				else
-					snprintf(rm, sizeof(rm), "%s:%ld", str(r, "mode"), bt);
+				char rm[48], key[200];
+				mode_label(r, rm, sizeof(rm));
 				if (strcmp(rm, mode))
 					continue;
-				json_t *pb = json_object_get(r, "problem");
-				snprintf(problem, sizeof(problem), "%s on %s, %s", str(pb, "model"), str(pb, "dataset"), mode);
+				problem_key(r, key, sizeof(key));
+				snprintf(problem, sizeof(problem), "%.150s, %.40s", key, mode);
 				json_t *tt = json_object_get(json_array_get(json_object_get(json_object_get(r, "summary"),
 				                                                            "time_to_target"), 0), "train_s");
 				v[nv++] = json_is_number(tt) ? json_number_value(tt) : INFINITY;
