@@ -189,8 +189,10 @@ static int load_set(set *s, const char *paths, char *err, size_t errlen)
 			s->conv = conv;
 			rc = conv ? load_runs(s, err, errlen) : load_kernels(s, err, errlen);
 		}
-		if (keep && keep != s->doc)
-			s->doc = keep; /* the first file's document holds the context; keep it alive */
+		if (keep) { /* entries copied what they need; the first document keeps the context */
+			json_decref(doc);
+			s->doc = keep;
+		}
 	}
 	free(list);
 	return rc;
@@ -210,6 +212,14 @@ static int warn_context(const set *a, const set *b)
 		}
 	}
 	return n;
+}
+
+static void set_free(set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->e[i].v);
+	free(s->e);
+	json_decref(s->doc);
 }
 
 static const char help[] =
@@ -280,14 +290,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char err[1024];
-	set A, B;
-	if (load_set(&A, argv[optind], err, sizeof(err)) || load_set(&B, argv[optind + 1], err, sizeof(err))) {
-		fprintf(stderr, "gdbench-compare: %s\n", err);
-		return 2;
-	}
-	if (A.conv != B.conv) {
-		fprintf(stderr, "gdbench-compare: %s is a %s file and %s a %s file: compare files of one kind\n", A.path,
-		        A.conv ? "run" : "kernels", B.path, B.conv ? "run" : "kernels");
+	set A = { 0 }, B = { 0 };
+	int bad_kind = 0;
+	if (load_set(&A, argv[optind], err, sizeof(err)) || load_set(&B, argv[optind + 1], err, sizeof(err)) ||
+	    (bad_kind = A.conv != B.conv)) {
+		if (bad_kind)
+			fprintf(stderr, "gdbench-compare: %s is a %s file and %s a %s file: compare files of one kind\n", A.path,
+			        A.conv ? "run" : "kernels", B.path, B.conv ? "run" : "kernels");
+		else
+			fprintf(stderr, "gdbench-compare: %s\n", err);
+		set_free(&A);
+		set_free(&B);
+		if (filter)
+			regfree(&re);
 		return 2;
 	}
 	int mismatched = warn_context(&A, &B);
@@ -413,5 +428,11 @@ int main(int argc, char **argv)
 		json_decref(v);
 	}
 	(void)only_a, (void)only_b;
+	free(P);
+	free(ps);
+	set_free(&A);
+	set_free(&B);
+	if (filter)
+		regfree(&re);
 	return regressions ? 1 : 0;
 }

@@ -922,15 +922,17 @@ int main(int argc, char **argv)
 	for (int d = 0; d < nd; d++) {
 		char err[1024];
 		docs[d] = gd_json_load_lenient(argv[optind + d], err, sizeof(err));
-		if (!docs[d]) {
+		if (!docs[d])
 			fprintf(stderr, "gdbench-report: %s\n", err);
-			return 2;
-		}
-		const char *schema = str(docs[d], "schema");
-		kinds[d] = !strcmp(schema, "gdbench-results") ? 0 : !strcmp(schema, "gdbench-paths") ? 2
+		const char *schema = docs[d] ? str(docs[d], "schema") : "";
+		kinds[d] = !docs[d] ? -1 : !strcmp(schema, "gdbench-results") ? 0 : !strcmp(schema, "gdbench-paths") ? 2
 		           : json_is_array(json_object_get(docs[d], "benchmarks")) ? 1 : -1;
-		if (kinds[d] < 0) {
+		if (docs[d] && kinds[d] < 0)
 			fprintf(stderr, "gdbench-report: %s: not a gdbench result, kernels or paths file\n", argv[optind + d]);
+		if (kinds[d] < 0) {
+			for (int k = 0; k <= d; k++)
+				json_decref(docs[k]);
+			free(docs);
 			return 2;
 		}
 	}
@@ -1015,6 +1017,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gdbench-report: cannot write '%s'\n", final);
 		return 1;
 	}
+	for (int d = 0; d < nd; d++)
+		json_decref(docs[d]);
+	free(docs);
 	if (gnuplot_failed) {
 		fprintf(stderr, "gdbench-report: %d figure%s failed (is gnuplot installed? tools/setup.sh installs gnuplot-nox)\n",
 		        gnuplot_failed, gnuplot_failed == 1 ? "" : "s");
