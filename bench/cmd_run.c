@@ -105,6 +105,7 @@ static int parse_modes(const char *list, mode_spec *out, int max, int *n, char *
 		if (*n >= max)
 			return snprintf(err, errlen, "too many modes"), -1;
 		mode_spec *m = &out[(*n)++];
+		*m = (mode_spec){ .mode = GD_MODE_FULL, .batch = 0 }; /* full has no batch: 0, never garbage */
 		snprintf(m->label, sizeof(m->label), "%s", w);
 		char *colon = strchr(w, ':');
 		if (colon)
