@@ -58,6 +58,7 @@ static const char help[] =
 	"  --min-time S      seconds per benchmark (default: Google Benchmark's 0.5)\n"
 	"  -o, --out PATH    write Google Benchmark JSON with gdbench's context to PATH\n"
 	"                    (atomically: a temporary file renamed at the end)\n"
+	"  --force           overwrite PATH if it exists\n"
 	"  -h, --help        this text\n"
 	"Google Benchmark's own flags pass through: --benchmark_filter=REGEX,\n"
 	"--benchmark_repetitions=N, --benchmark_list_tests, --benchmark_format=json, ...\n";
@@ -370,10 +371,10 @@ int cmd_kernels(int argc, char **argv)
 		{ "min-time", required_argument, NULL, 'T' }, { "out", required_argument, NULL, 'o' },
 		{ "what", required_argument, NULL, 'w' },    { "models", required_argument, NULL, 'M' },
 		{ "batches", required_argument, NULL, 'B' }, { "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
+		{ "force", no_argument, NULL, 'F' },         { 0, 0, 0, 0 },
 	};
 	const char *what_arg = "update,grad", *models_arg = NULL, *batches_arg = NULL;
-	int impl_given = 0;
+	int impl_given = 0, force = 0;
 	const char *rules_arg = NULL, *impl_arg = "all", *isa_arg = NULL, *sizes_arg = NULL, *thr_arg = NULL;
 	int quick = 0, c;
 	double min_time = 0;
@@ -386,6 +387,7 @@ int cmd_kernels(int argc, char **argv)
 		case 'w': what_arg = optarg; break;
 		case 'M': models_arg = optarg; break;
 		case 'B': batches_arg = optarg; break;
+		case 'F': force = 1; break;
 		case 'i': isa_arg = optarg; break;
 		case 's': sizes_arg = optarg; break;
 		case 't': thr_arg = optarg; break;
@@ -408,6 +410,10 @@ int cmd_kernels(int argc, char **argv)
 	}
 	if (optind < nours) {
 		rc = cli_usage("kernels", "unexpected argument '%s'", ours[optind]);
+		goto done;
+	}
+	if (out_path && !force && access(out_path, F_OK) == 0) {
+		rc = cli_usage("kernels", "'%s' exists; use --force to overwrite it", out_path);
 		goto done;
 	}
 	gd_isa cap;

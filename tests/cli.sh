@@ -88,6 +88,8 @@ assert len(names) == 10, names
 for b in d["benchmarks"]:
     assert b["items_per_second"] > 0 and b["GFLOPs"] > 0 and 0 < b["peak"] < 1.5 and b["xread"] > 0, b
 ' "$tmp/g.json"
+expect 2 "exists; use --force" "$GD" kernels --what update --rules sgd --sizes 64 -o "$tmp/k.json"
+expect 0 'Summary' "$GD" kernels --what update --rules sgd --sizes 64 --threads 1 --min-time 0.01 --force -o "$tmp/k.json"
 check 'no temporary file left behind' bash -c "! ls '$tmp'/k.json.tmp.* 2>/dev/null"
 expect 1 "cannot write '/nonexistent/dir/k.json'" "$GD" kernels --rules sgd --sizes 64 --min-time 0.01 -o /nonexistent/dir/k.json
 

@@ -37,7 +37,7 @@ KARGS=(kernels --what update --rules adam,sgd,momentum --impl simd --sizes 16M -
 measure() {
 	local files="" p
 	for p in $(seq "$PROCS"); do
-		"$GD" "${KARGS[@]}" --out "$1.$p" >/dev/null 2>"$1.log" || { cat "$1.log" >&2; return 2; }
+		"$GD" "${KARGS[@]}" --force --out "$1.$p" >/dev/null 2>"$1.log" || { cat "$1.log" >&2; return 2; }
 		files="$files${files:+,}$1.$p"
 	done
 	echo "$files" >"$1.list"
