@@ -44,7 +44,8 @@ for g in t["groups"]:
     assert sorted(r["seed"] for r in reruns) == [1, 2, 3], [r["seed"] for r in reruns]
 ' "$tmp/t.json"
 "$GD" report -o "$tmp/rep" "$tmp/t.json" >/dev/null 2>&1
-check 'report: learning-rate sensitivity and performance profile' bash -c "grep -q 'Learning-rate sensitivity, minibatch:32' '$tmp/rep/index.html' && grep -q 'Performance profile' '$tmp/rep/index.html' && grep -q '<title>adam:lr=1e-4..1e-1:log4</title>' '$tmp/rep/index.html'"
+check 'report: learning-rate sensitivity and performance profile' bash -c "grep -q 'Learning-rate sensitivity, minibatch:32' '$tmp/rep/index.html' && grep -q 'Performance profile' '$tmp/rep/index.html' && grep -q '<title>adam:lr=1e-4..1e-1:log4</title>' '$tmp/rep/index.html' && grep -q '<title>sgd:lr=1e-3..1:log4</title>' '$tmp/rep/index.html' && grep -q '<title>diverged</title>' '$tmp/rep/index.html'"
+check 'report: the profile names solvers by rule (sgd and adam)' bash -c "grep -q '<td>sgd</td>' '$tmp/rep/index.html' && grep -q '<td>adam</td>' '$tmp/rep/index.html'"
 expect 2 'needs --target' "$GD" tune "${blobs[@]}" --opt 'sgd:lr=0.1|0.2' --criterion time -o "$tmp/x.json"
 expect 2 "'--repeat' is not available in tune" "$GD" tune "${blobs[@]}" --opt 'sgd:lr=0.1|0.2' --repeat 2 -o "$tmp/x.json"
 expect 2 'at least one optimizer family' "$GD" tune "${blobs[@]}" -o "$tmp/x.json"

@@ -499,16 +499,19 @@ static void sensitivity_section(json_t *doc)
 		gq(gp, title);
 		fprintf(gp, "\nset logscale x\nset xlabel 'learning rate'\nset ylabel '%s'\nset datafile missing 'nan'\n",
 		        by_time ? "seconds of training to target" : "final training loss");
-		fputs("plot ", gp);
+		/* key entries come from empty functions, so a family whose every
+		 * setting missed the target still appears, and so do the markers */
+		fputs("plot 1/0 with points pt 6 ps 1.2 lc rgb '#777777' title 'did not reach the target (drawn at the top)', "
+		      "1/0 with points pt 2 ps 1.5 lc rgb '#c00000' title 'diverged'", gp);
 		for (int k = 0; k < nser; k++) {
-			fprintf(gp, "'%s' index %d using 1:2 with linespoints pt 7 lc %d title ", datp, k, k + 1);
+			fprintf(gp, ", 1/0 with linespoints pt 7 lc %d title ", k + 1);
 			gq(gp, titles[k]);
-			fprintf(gp, ", '' index %d using 1:3 with points pt 2 ps 1.5 lc rgb '#c00000' %s, "
-			            "'' index %d using 1:4 with points pt 6 ps 1.2 lc %d notitle%s",
-			        k, k == 0 ? "title 'diverged'" : "notitle", k, k + 1, k + 1 < nser ? ", " : "\n");
+			fprintf(gp, ", '%s' index %d using 1:2 with linespoints pt 7 lc %d notitle, "
+			            "'' index %d using 1:3 with points pt 2 ps 1.5 lc rgb '#c00000' notitle, "
+			            "'' index %d using 1:4 with points pt 6 ps 1.2 lc %d notitle",
+			        datp, k, k + 1, k, k, k + 1);
 		}
-		if (!nser)
-			fputs("1/0 notitle\n", gp);
+		fputc('\n', gp);
 		fig_end(gp, svg, title);
 	}
 }
@@ -528,10 +531,9 @@ static void profile_section(json_t **docs, int nd)
 		size_t i;
 		json_t *g;
 		json_array_foreach(groups, i, g) {
-			const char *fam = str(g, "family"), *winner = str(g, "winner"), *mode = str(g, "mode");
-			/* solver: the family's rule and fixed keys, i.e. the text before any sweep */
-			char solver[128];
-			snprintf(solver, sizeof(solver), "%.*s", (int)strcspn(fam, ":"), fam);
+			const char *winner = str(g, "winner"), *mode = str(g, "mode");
+			/* solver: the update rule of the family's winner (sgd:momentum=0.9 is momentum) */
+			char solver[128] = "";
 			double v[100];
 			int nv = 0;
 			char problem[200] = "";
@@ -547,6 +549,7 @@ static void profile_section(json_t **docs, int nd)
 					continue;
 				problem_key(r, key, sizeof(key));
 				snprintf(problem, sizeof(problem), "%.150s, %.40s", key, mode);
+				snprintf(solver, sizeof(solver), "%s", str(json_object_get(r, "optimizer"), "rule"));
 				json_t *tt = json_object_get(json_array_get(json_object_get(json_object_get(r, "summary"),
 				                                                            "time_to_target"), 0), "train_s");
 				v[nv++] = json_is_number(tt) ? json_number_value(tt) : INFINITY;
