@@ -66,7 +66,9 @@ double gd_ref_loss(const gd_model *m, const double *p, const gd_batch *b)
 		for (size_t i = 0; i < d; i++)
 			x[i] = xr[i];
 		if (m->kind == GD_MODEL_MLP) {
-			const double *W1 = p, *b1 = W1 + h * d, *W2 = b1 + h, *b2 = W2 + c * h;
+			size_t lay[4];
+			gd_mlp_offsets(m, lay);
+			const double *W1 = p, *b1 = p + lay[1], *W2 = p + lay[2], *b2 = p + lay[3];
 			affine_d(W1, b1, h, d, x, a);
 			for (size_t j = 0; j < h; j++)
 				a[j] = fmax(a[j], 0.0);

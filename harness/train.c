@@ -219,14 +219,16 @@ static void test_metrics(run *r, double *loss, double *acc)
 		size_t nin = m->d;
 		float *out = z;
 		if (m->kind == GD_MODEL_MLP) {
-			const float *W1 = r->w, *b1 = W1 + m->h * m->d;
+			size_t lay[4];
+			gd_mlp_offsets(m, lay);
+			const float *W1 = r->w, *b1 = r->w + lay[1];
 			for (size_t o = 0; o < m->h; o++) {
 				float s = b1[o];
 				for (size_t k = 0; k < m->d; k++)
 					s += W1[o * m->d + k] * x[k];
 				z[o] = s > 0 ? s : 0.0f;
 			}
-			W = b1 + m->h;
+			W = r->w + lay[2];
 			in = z;
 			nin = m->h;
 			out = z + m->h;

@@ -50,6 +50,16 @@ typedef struct gd_batch {
 	size_t i0, n;
 } gd_batch;
 
+/* Offsets of the MLP's W1 (h x d), b1 (h), W2 (c x h), b2 (c) in the parameter
+ * vector: the one place that spells the layout out. */
+static inline void gd_mlp_offsets(const gd_model *m, size_t off[4])
+{
+	off[0] = 0;
+	off[1] = m->h * m->d;
+	off[2] = off[1] + m->h;
+	off[3] = off[2] + m->c * m->h;
+}
+
 static inline size_t gd_batch_row(const gd_batch *b, size_t k)
 {
 	return b->idx ? b->idx[k] : b->i0 + k;

@@ -101,8 +101,10 @@ double BLAS_NAME(mlp)(const gd_model *m, const float *p, const gd_batch *b, floa
                       float *restrict scratch)
 {
 	const size_t d = m->d, h = m->h, c = m->c, n = b->n;
-	const float *W1 = p, *b1 = W1 + h * d, *W2 = b1 + h, *b2 = W2 + c * h;
-	float *G1 = grad, *gb1 = G1 + h * d, *G2 = gb1 + h, *gb2 = G2 + c * h;
+	size_t lay[4];
+	gd_mlp_offsets(m, lay);
+	const float *W1 = p, *b1 = p + lay[1], *W2 = p + lay[2], *b2 = p + lay[3];
+	float *G1 = grad, *gb1 = grad + lay[1], *G2 = grad + lay[2], *gb2 = grad + lay[3];
 	if (n == 0) {
 		memset(grad, 0, gd_model_nparams(m) * sizeof(float));
 		return 0;

@@ -93,9 +93,7 @@ static int segments(const gd_model *m, size_t off[5])
 		off[2] = off[1] + m->c;
 		return 2;
 	}
-	off[1] = m->h * m->d;
-	off[2] = off[1] + m->h;
-	off[3] = off[2] + m->c * m->h;
+	gd_mlp_offsets(m, off);
 	off[4] = off[3] + m->c;
 	return 4;
 }

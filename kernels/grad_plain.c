@@ -78,8 +78,10 @@ double gd_mlp_grad_f32_scalar(const gd_model *m, const float *p, const gd_batch 
                               float *restrict scratch)
 {
 	const size_t d = m->d, h = m->h, c = m->c;
-	const float *W1 = p, *b1 = W1 + h * d, *W2 = b1 + h, *b2 = W2 + c * h;
-	float *G1 = grad, *gb1 = G1 + h * d, *G2 = gb1 + h, *gb2 = G2 + c * h;
+	size_t lay[4];
+	gd_mlp_offsets(m, lay);
+	const float *W1 = p, *b1 = p + lay[1], *W2 = p + lay[2], *b2 = p + lay[3];
+	float *G1 = grad, *gb1 = grad + lay[1], *G2 = grad + lay[2], *gb2 = grad + lay[3];
 	float *hid = scratch, *z = hid + h, *dh = z + c;
 	memset(grad, 0, gd_model_nparams(m) * sizeof(float));
 	double loss = 0;
