@@ -1,9 +1,11 @@
 /* Helpers shared by the subcommands: the one place that words errors and picks exit codes. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -89,4 +91,33 @@ int cli_models(const char *cmd, const char *list, int *on)
 		on[k] = 1;
 	}
 	return 0;
+}
+
+int cli_can_write(const char *path)
+{
+	char probe[4096];
+	snprintf(probe, sizeof(probe), "%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(probe, "w");
+	if (!f)
+		return errno ? errno : EIO;
+	fclose(f);
+	unlink(probe);
+	return 0;
+}
+
+int cli_duration(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || !(v > 0))
+		return -1;
+	if (!strcmp(end, "ms"))
+		v *= 1e-3;
+	else if (!strcmp(end, "m") || !strcmp(end, "min"))
+		v *= 60;
+	else if (*end && strcmp(end, "s"))
+		return -1;
+	*out = v;
+	return isfinite(v) ? 0 : -1;
 }

@@ -692,6 +692,16 @@ int cmd_kernels(int argc, char **argv)
 			print_summary(console ? stdout : stderr, kb, nkb);
 		kgrad_summary(console ? stdout : stderr);
 	}
+	if (out_path) { /* Google Benchmark does not report a failed write: check that the file is whole */
+		json_error_t je;
+		json_t *whole = json_load_file(tmp_out, 0, &je);
+		if (!whole) {
+			rc = cli_fail("kernels", "cannot write '%s': the results did not reach the disk whole (%s at line %d); "
+			              "the previous file is intact", out_path, je.text, je.line);
+			goto done;
+		}
+		json_decref(whole);
+	}
 	if (out_path && rename(tmp_out, out_path) != 0) {
 		rc = cli_fail("kernels", "cannot move results into '%s': %s", out_path, strerror(errno));
 		goto done;

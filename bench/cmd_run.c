@@ -22,6 +22,7 @@
 #include "registry.h"
 #include "results.h"
 #include "roofline.h"
+#include "suite.h"
 #include "train.h"
 
 void openblas_set_num_threads(int n);
@@ -81,6 +82,12 @@ static const char help[] =
 	"finished run plus the interrupted one (status \"interrupted\"); exit status 130 / 143.\n";
 
 static volatile sig_atomic_t stop_signal;
+static const char *me = "run";
+
+void cmd_run_as(const char *name)
+{
+	me = name;
+}
 
 int cmd_run(int argc, char **argv);
 static int run_suite(const char *file, int argc, char **argv, const char *out, int force);
@@ -127,24 +134,6 @@ static int parse_modes(const char *list, mode_spec *out, int max, int *n, char *
 		}
 	}
 	return *n ? 0 : (snprintf(err, errlen, "empty --mode list"), -1);
-}
-
-/* "5s", "500ms", "2m", "1.5" (seconds) */
-static int parse_duration(const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || errno || !(v > 0))
-		return -1;
-	if (!strcmp(end, "ms"))
-		v *= 1e-3;
-	else if (!strcmp(end, "m") || !strcmp(end, "min"))
-		v *= 60;
-	else if (*end && strcmp(end, "s"))
-		return -1;
-	*out = v;
-	return isfinite(v) ? 0 : -1;
 }
 
 /* key=value options of a synthetic dataset spec */
@@ -245,117 +234,28 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-/*
- * Suites: {"name": ..., "description": ..., "groups": [{key: value, ...}, ...]}
- * Each group's keys are `gdbench run` long options; a list becomes a comma-
- * separated value (opt: one --opt per entry), true a bare flag. Every group
- * runs as one `run` with --append to the same file, after the whole suite
- * has been checked.
- */
-static const char *const suite_keys[] = {
-	"model", "problem", "data", "test-data", "no-test", "data-dir", "hidden", "l1", "l2", "opt", "mode",
-	"schedule", "clip", "noise", "threads", "placement", "oversubscribe", "strict-pin", "isa", "impl", "time",
-	"epochs", "target", "eval-every", "seed", "repeat", NULL,
-};
-
-static int scalar_text(json_t *v, char *buf, size_t len)
-{
-	if (json_is_string(v))
-		return snprintf(buf, len, "%s", json_string_value(v)) >= (int)len;
-	if (json_is_integer(v))
-		return snprintf(buf, len, "%lld", (long long)json_integer_value(v)) >= (int)len;
-	if (json_is_real(v))
-		return snprintf(buf, len, "%.17g", json_real_value(v)) >= (int)len;
-	return 1;
-}
-
-/* Build the argv of one group: ours first (the command line), then the group's. */
-static int group_argv(json_t *g, int gi, const char *file, char **av, int *ac, int max, char *pool, size_t plen)
-{
-	const char *key;
-	json_t *v;
-	size_t used = 0;
-	json_object_foreach(g, key, v) {
-		int known = 0;
-		for (int k = 0; suite_keys[k]; k++)
-			known |= !strcmp(key, suite_keys[k]);
-		if (!known) {
-			fprintf(stderr, "gdbench run: %s: group %d: unknown key '%s' (keys are run's long options: see "
-			        "'gdbench run --help')\n", file, gi, key);
-			return -1;
-		}
-		int isbool = !strcmp(key, "no-test") || !strcmp(key, "oversubscribe") || !strcmp(key, "strict-pin");
-		if (isbool != json_is_boolean(v)) {
-			fprintf(stderr, "gdbench run: %s: group %d: '%s' must be %s\n", file, gi, key,
-			        isbool ? "true or false" : "a string, a number or a list of them");
-			return -1;
-		}
-		if (isbool) {
-			if (json_is_true(v) && *ac < max) {
-				snprintf(pool + used, plen - used, "--%s", key);
-				av[(*ac)++] = pool + used;
-				used += strlen(pool + used) + 1;
-			}
-			continue;
-		}
-		size_t n = json_is_array(v) ? json_array_size(v) : 1;
-		int per_item = !strcmp(key, "opt"); /* one --opt per entry: specs contain no commas */
-		char val[1024] = "";
-		for (size_t i = 0; i < n; i++) {
-			char item[512];
-			json_t *e = json_is_array(v) ? json_array_get(v, i) : v;
-			if (scalar_text(e, item, sizeof(item))) {
-				fprintf(stderr, "gdbench run: %s: group %d: '%s' must be a string, a number or a list of them\n",
-				        file, gi, key);
-				return -1;
-			}
-			if (per_item || i == 0)
-				snprintf(val, sizeof(val), "%s", item);
-			else
-				snprintf(val + strlen(val), sizeof(val) - strlen(val), ",%s", item);
-			if ((per_item || i == n - 1) && *ac + 2 <= max) {
-				int w = snprintf(pool + used, plen - used, "--%s%c%s", key, 0, val);
-				if (w < 0 || used + (size_t)w + 2 >= plen)
-					return -1;
-				av[(*ac)++] = pool + used;
-				av[(*ac)++] = pool + used + strlen(key) + 3;
-				used += (size_t)w + 1;
-			}
-		}
-	}
-	return 0;
-}
-
+/* Suites (suite.h): every group runs as one `run` with --append to the same
+ * file, after the whole suite has been checked. */
 static int run_suite(const char *file, int argc, char **argv, const char *out, int force)
 {
 	json_error_t e;
 	json_t *s = json_load_file(file, 0, &e);
+	if (!s && e.line < 0)
+		return cli_usage(me, "--suite: %s", e.text);
 	if (!s)
-		return cli_usage("run", "--suite %s:%d:%d: %s", file, e.line, e.column, e.text);
-	json_t *groups = json_object_get(s, "groups");
-	const char *key;
-	json_t *v;
-	json_object_foreach(s, key, v) if (strcmp(key, "name") && strcmp(key, "description") && strcmp(key, "groups")) {
-		json_decref(s);
-		return cli_usage("run", "--suite %s: unknown top-level key '%s' (expected name, description, groups)", file, key);
-	}
-	if (!json_is_array(groups) || !json_array_size(groups)) {
-		json_decref(s);
-		return cli_usage("run", "--suite %s: 'groups' must be a non-empty list of objects", file);
-	}
+		return cli_usage(me, "--suite %s:%d:%d: %s", file, e.line, e.column, e.text);
 	if (!out) {
 		json_decref(s);
-		return cli_usage("run", "--suite needs --out PATH");
+		return cli_usage(me, "--suite needs --out PATH");
 	}
 	if (!force && access(out, F_OK) == 0) {
 		json_decref(s);
-		return cli_usage("run", "'%s' exists; use --force to overwrite it", out);
+		return cli_usage(me, "'%s' exists; use --force to overwrite it", out);
 	}
 	/* our own flags, less --suite/--out/--force, go in front of every group's */
-	enum { MAXA = 256 };
-	char *base[MAXA];
+	char *base[SUITE_MAX_ARGS];
 	int nb = 0;
-	for (int i = 1; i < argc && nb < MAXA - 1; i++) {
+	for (int i = 1; i < argc && nb < SUITE_MAX_ARGS; i++) {
 		if (!strcmp(argv[i], "--suite") || !strcmp(argv[i], "--out") || !strcmp(argv[i], "-o")) {
 			i++;
 			continue;
@@ -364,41 +264,25 @@ static int run_suite(const char *file, int argc, char **argv, const char *out, i
 			continue;
 		base[nb++] = argv[i];
 	}
-	static char pool[64][8192];
-	char *av[64][MAXA];
-	int ac[64];
-	size_t ng = json_array_size(groups);
-	if (ng > 64) {
-		json_decref(s);
-		return cli_usage("run", "--suite %s: more than 64 groups", file);
-	}
-	for (size_t gi = 0; gi < ng; gi++) { /* check every group before running any */
-		json_t *g = json_array_get(groups, gi);
-		if (!json_is_object(g)) {
-			json_decref(s);
-			return cli_usage("run", "--suite %s: group %zu is not an object", file, gi);
-		}
-		ac[gi] = 0;
-		av[gi][ac[gi]++] = "run";
-		for (int i = 0; i < nb; i++)
-			av[gi][ac[gi]++] = base[i];
-		if (group_argv(g, (int)gi, file, av[gi], &ac[gi], MAXA - 4, pool[gi], sizeof(pool[gi]))) {
-			json_decref(s);
-			return GD_EXIT_USAGE;
-		}
-		av[gi][ac[gi]++] = "--out";
-		av[gi][ac[gi]++] = (char *)out;
-		av[gi][ac[gi]++] = "--append";
-		av[gi][ac[gi]] = NULL;
-	}
-	if (force)
-		unlink(out);
-	int rc = 0;
-	for (size_t gi = 0; gi < ng && !rc; gi++) {
-		fprintf(stderr, "gdbench run: suite %s: group %zu of %zu\n", file, gi + 1, ng);
-		rc = cmd_run(ac[gi], av[gi]);
-	}
+	suite_plan *plan = malloc(sizeof(*plan));
+	char err[512];
+	int rc = !plan ? cli_fail(me, "out of memory") : 0;
+	if (!rc && suite_expand(s, base, nb, plan, err, sizeof(err)))
+		rc = cli_usage(me, "--suite %s: %s", file, err);
 	json_decref(s);
+	if (!rc && force)
+		unlink(out);
+	for (int gi = 0; !rc && gi < plan->ngroups; gi++) {
+		char **av = plan->argv[gi];
+		int ac = plan->argc[gi];
+		av[ac++] = "--out"; /* suite_expand leaves room for these */
+		av[ac++] = (char *)out;
+		av[ac++] = "--append";
+		av[ac] = NULL;
+		fprintf(stderr, "gdbench run: suite %s: group %d of %d\n", file, gi + 1, plan->ngroups);
+		rc = cmd_run(ac, av);
+	}
+	free(plan);
 	return rc;
 }
 
@@ -454,7 +338,7 @@ int cmd_run(int argc, char **argv)
 		case '2': l2 = strtod(optarg, &end); bad = *end || !(l2 >= 0) || !isfinite(l2); break;
 		case 'O':
 			if (strlen(optlist) + strlen(optarg) + 2 >= sizeof(optlist))
-				return cli_usage("run", "--opt: too many optimizers");
+				return cli_usage(me, "--opt: too many optimizers");
 			if (*optlist)
 				strcat(optlist, ",");
 			strcat(optlist, optarg);
@@ -474,7 +358,7 @@ int cmd_run(int argc, char **argv)
 		case 'X': strict = 1; break;
 		case 'i': isa_arg = optarg; break;
 		case 'I': impl_arg = optarg; break;
-		case 'T': bad = parse_duration(optarg, &time_budget); break;
+		case 'T': bad = cli_duration(optarg, &time_budget); break;
 		case 'e': epochs = strtol(optarg, &end, 10); bad = *end || epochs < 1 || epochs > 1000000; break;
 		case 'g': target_arg = optarg; break;
 		case 'v': eval_arg = optarg; break;
@@ -487,15 +371,15 @@ int cmd_run(int argc, char **argv)
 		case 'L': roofline = 0; break;
 		case 'U': suite = optarg; break;
 		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage("run", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage("run", "unknown option '%s'", argv[optind - 1]);
+		case ':': return cli_usage(me, "option '%s' needs a value", argv[optind - 1]);
+		default: return cli_usage(me, "unknown option '%s'", argv[optind - 1]);
 		}
 		if (bad)
-			return cli_usage("run", "--%s '%s': out of range or not a number (see --help)",
+			return cli_usage(me, "--%s '%s': out of range or not a number (see --help)",
 			                 li >= 0 ? opts[li].name : "?", optarg);
 	}
 	if (optind < argc)
-		return cli_usage("run", "unexpected argument '%s'", argv[optind]);
+		return cli_usage(me, "unexpected argument '%s'", argv[optind]);
 	if (suite)
 		return run_suite(suite, argc, argv, out_path, force);
 
@@ -504,21 +388,21 @@ int cmd_run(int argc, char **argv)
 	gd_optspec specs[MAX_OPTS];
 	int nspec;
 	if (gd_optspec_parse_list(*optlist ? optlist : "sgd:lr=0.1", specs, MAX_OPTS, &nspec, err, sizeof(err)))
-		return cli_usage("run", "--opt: %s", err);
+		return cli_usage(me, "--opt: %s", err);
 	mode_spec modes[MAX_MODES];
 	int nmode;
 	if (parse_modes(mode_arg, modes, MAX_MODES, &nmode, err, sizeof(err)))
-		return cli_usage("run", "--mode: %s", err);
+		return cli_usage(me, "--mode: %s", err);
 	gd_schedule sched;
 	const char *bad;
 	if (gd_schedule_parse(&sched, sched_arg, &bad))
-		return cli_usage("run", "--schedule '%s': problem at '%s' (see --help)", sched_arg, bad);
+		return cli_usage(me, "--schedule '%s': problem at '%s' (see --help)", sched_arg, bad);
 	gd_isa cap;
-	if (cli_isa("run", isa_arg, &cap))
+	if (cli_isa(me, isa_arg, &cap))
 		return GD_EXIT_USAGE;
 	unsigned impls;
 	if (gd_impl_parse(impl_arg, &impls, &bad) || (impls & (1u << GD_IMPL_AUTO)))
-		return cli_usage("run", "--impl: '%s' is not a gradient implementation; expected best, simd, blas, scalar",
+		return cli_usage(me, "--impl: '%s' is not a gradient implementation; expected best, simd, blas, scalar",
 		                 impl_arg);
 	double targets[GD_MAX_TARGETS];
 	int ntarget = 0;
@@ -528,8 +412,8 @@ int cmd_run(int argc, char **argv)
 		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
 			char *end;
 			double t = strtod(w, &end);
-			if (*end || !isfinite(t) || ntarget >= GD_MAX_TARGETS)
-				return cli_usage("run", "--target '%s': expected up to %d losses separated by commas", target_arg,
+			if (*end || !(t >= 0 && t < INFINITY) || ntarget >= GD_MAX_TARGETS)
+				return cli_usage(me, "--target '%s': expected up to %d losses >= 0 separated by commas", target_arg,
 				                 GD_MAX_TARGETS);
 			targets[ntarget++] = t;
 		}
@@ -541,38 +425,38 @@ int cmd_run(int argc, char **argv)
 		double v = strtod(eval_arg, &end);
 		if (!strcmp(end, "steps") && v >= 1 && v == floor(v))
 			eval_steps = (long)v;
-		else if (parse_duration(eval_arg, &eval_secs))
-			return cli_usage("run", "--eval-every '%s': expected epoch, N steps ('100steps') or seconds ('0.5s')",
+		else if (cli_duration(eval_arg, &eval_secs))
+			return cli_usage(me, "--eval-every '%s': expected epoch, N steps ('100steps') or seconds ('0.5s')",
 			                 eval_arg);
 	}
 	if (!epochs && !(time_budget > 0))
 		epochs = 5;
 	if (out_path && !force && !append && access(out_path, F_OK) == 0)
-		return cli_usage("run", "'%s' exists; use --force to overwrite it (or --append to add to it)", out_path);
+		return cli_usage(me, "'%s' exists; use --force to overwrite it (or --append to add to it)", out_path);
 	if (append && !out_path)
-		return cli_usage("run", "--append needs --out PATH");
+		return cli_usage(me, "--append needs --out PATH");
 
 	gd_topo *topo = NULL;
 	int rc = gd_topo_open(&topo);
 	if (rc)
-		return cli_fail("run", "could not load the hardware topology: %s", gd_strerror(rc));
+		return cli_fail(me, "could not load the hardware topology: %s", gd_strerror(rc));
 	int npu = gd_topo_npu(topo), threads[MAX_THREADS], nthr;
 	if (cli_int_list(thr_arg, 1, over ? 1024 : npu, threads, MAX_THREADS, &nthr)) {
 		gd_topo_close(topo);
-		return cli_usage("run", "--threads '%s': expected counts from 1 to %d (the PUs this process may use; "
+		return cli_usage(me, "--threads '%s': expected counts from 1 to %d (the PUs this process may use; "
 		                 "--oversubscribe allows more)", thr_arg, npu);
 	}
 	for (int m = 0; m < nmode; m++) {
 		for (int t = 0; t < nthr; t++)
 			if (modes[m].mode == GD_MODE_SAMPLE && threads[t] > 1) {
 				gd_topo_close(topo);
-				return cli_usage("run", "mode sample runs on one thread (asked for %d); for concurrent per-sample "
+				return cli_usage(me, "mode sample runs on one thread (asked for %d); for concurrent per-sample "
 				                 "SGD use hogwild:1", threads[t]);
 			}
 		for (int s = 0; s < nspec; s++)
 			if (specs[s].kind != GD_OPT_FIRST_ORDER && modes[m].mode != GD_MODE_FULL) {
 				gd_topo_close(topo);
-				return cli_usage("run", "%s runs in full mode only (got --mode %s)", specs[s].label, modes[m].label);
+				return cli_usage(me, "%s runs in full mode only (got --mode %s)", specs[s].label, modes[m].label);
 			}
 	}
 	int custom_pus[MAX_THREADS], ncustom = 0;
@@ -583,8 +467,21 @@ int cmd_run(int argc, char **argv)
 		place = GD_PLACE_NONE;
 	else if (strcmp(place_arg, "compact") && cli_int_list(place_arg, 0, 1 << 20, custom_pus, MAX_THREADS, &ncustom)) {
 		gd_topo_close(topo);
-		return cli_usage("run", "--placement '%s': expected compact, scatter, none or a PU list like 0,1", place_arg);
+		return cli_usage(me, "--placement '%s': expected compact, scatter, none or a PU list like 0,1", place_arg);
 	}
+	for (int i = 0; i < ncustom; i++)
+		if (!gd_topo_has_pu(topo, custom_pus[i])) {
+			gd_topo_close(topo);
+			return cli_usage(me, "--placement: PU %d is not one this process may use (%d allowed; see 'gdbench info')",
+			                 custom_pus[i], npu);
+		}
+
+	/* from here on a signal ends the work at the next step, or before the first
+	 * run (a background job from a script starts with SIGINT ignored) */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 
 	/* --- data --- */
 	gd_dataset train = { 0 }, test = { 0 };
@@ -595,7 +492,7 @@ int cmd_run(int argc, char **argv)
 	rc = load_data(data_arg, dir, regression, &train, train_name, sizeof(train_name), err, sizeof(err));
 	if (rc) {
 		gd_topo_close(topo);
-		return rc == GD_EXIT_USAGE ? cli_usage("run", "%s", err) : cli_fail("run", "%s", err);
+		return rc == GD_EXIT_USAGE ? cli_usage(me, "%s", err) : cli_fail(me, "%s", err);
 	}
 	int have_test = 0;
 	if (!no_test && (test_arg || !strcmp(data_arg, "fashion-mnist"))) {
@@ -604,14 +501,14 @@ int cmd_run(int argc, char **argv)
 		if (rc) {
 			gd_dataset_free(&train);
 			gd_topo_close(topo);
-			return rc == GD_EXIT_USAGE ? cli_usage("run", "--test-data: %s", err) : cli_fail("run", "%s", err);
+			return rc == GD_EXIT_USAGE ? cli_usage(me, "--test-data: %s", err) : cli_fail(me, "%s", err);
 		}
 		have_test = 1;
 		if (test.d != train.d) {
 			gd_dataset_free(&train);
 			gd_dataset_free(&test);
 			gd_topo_close(topo);
-			return cli_fail("run", "test data has %zu features, training data %zu", test.d, train.d);
+			return cli_fail(me, "test data has %zu features, training data %zu", test.d, train.d);
 		}
 	}
 	int mk = model_arg ? gd_model_from_name(model_arg) : (train.y ? GD_MODEL_LSQ : GD_MODEL_SOFTMAX);
@@ -623,14 +520,14 @@ int cmd_run(int argc, char **argv)
 	}
 	if (mk < 0 || (mk == GD_MODEL_LSQ) != (train.y != NULL) || (mk == GD_MODEL_LOGISTIC && train.c != 2) ||
 	    gd_model_check(&model, &why)) {
-		rc = cli_usage("run", "--model '%s' does not fit the data (%s, %zu classes)%s%s",
+		rc = cli_usage(me, "--model '%s' does not fit the data (%s, %zu classes)%s%s",
 		               model_arg ? model_arg : "?", train.y ? "regression targets" : "class labels", train.c,
 		               why ? ": " : "", why ? why : "");
 		goto done_data;
 	}
 	for (int m = 0; m < nmode; m++)
 		if (modes[m].batch > train.n) {
-			rc = cli_usage("run", "mode %s: batch %zu is larger than the %zu training rows", modes[m].label,
+			rc = cli_usage(me, "mode %s: batch %zu is larger than the %zu training rows", modes[m].label,
 			               modes[m].batch, train.n);
 			goto done_data;
 		}
@@ -665,7 +562,7 @@ int cmd_run(int argc, char **argv)
 			json_decref(doc);
 			json_decref(ctx);
 			free(cmdline);
-			rc = cli_fail("run", "--append: '%s' is not a gdbench result file (%s)", out_path, doc ? "no runs" : jerr.text);
+			rc = cli_fail(me, "--append: '%s' is not a gdbench result file (%s)", out_path, doc ? "no runs" : jerr.text);
 			goto done_data;
 		}
 	} else {
@@ -675,21 +572,13 @@ int cmd_run(int argc, char **argv)
 	free(cmdline);
 	json_t *runs = json_object_get(doc, "runs");
 	if (out_path) { /* fail now, not after minutes of training; leave no file behind */
-		char probe[4096];
-		snprintf(probe, sizeof(probe), "%s.tmp.%ld", out_path, (long)getpid());
-		FILE *f = fopen(probe, "w");
-		if (!f) {
-			rc = cli_fail("run", "cannot write '%s': %s", out_path, strerror(errno));
+		int e = cli_can_write(out_path);
+		if (e) {
+			rc = cli_fail(me, "cannot write '%s': %s", out_path, strerror(e));
 			json_decref(doc);
 			goto done_data;
 		}
-		fclose(f);
-		unlink(probe);
 	}
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
 	int total = nspec * nmode * nthr * (int)repeat, index = 0, failures = 0;
 	typedef struct { char opt[96], mode[32]; int threads; gd_run_out o; } done_run;
@@ -700,16 +589,18 @@ int cmd_run(int argc, char **argv)
 			for (int i = 0; i < T; i++)
 				pus[i] = custom_pus[i % ncustom];
 		} else if (gd_topo_plan(topo, place, T, over, pus)) {
-			rc = cli_fail("run", "cannot place %d threads on %d PUs", T, npu);
+			rc = cli_fail(me, "cannot place %d threads on %d PUs", T, npu);
 			break;
 		}
 		gd_pool *pool;
 		int badw = -1;
 		/* spin at barriers only when every worker has a PU of its own */
 		if ((rc = gd_pool_create(topo, pus, T, T <= npu, strict, &pool, &badw))) {
-			rc = rc == GD_EBIND ? cli_fail("run", "worker %d: cannot bind to PU %d: %s (--strict-pin)", badw,
+			rc = rc == GD_EBIND ? cli_fail(me, "worker %d: cannot bind to PU %d: %s (--strict-pin)", badw,
 			                               pus[badw], strerror(errno))
-			                    : cli_fail("run", "worker %d: cannot start: %s", badw, gd_strerror(rc));
+			                    : rc == GD_ETHREAD ? cli_fail(me, "worker %d of %d: cannot create its thread: %s "
+			                                                  "(pthread_create)", badw, T, strerror(errno))
+			                                       : cli_fail(me, "worker pool of %d: %s", T, gd_strerror(rc));
 			break;
 		}
 		const gd_pin *pins = gd_pool_pins(pool);
@@ -753,7 +644,7 @@ int cmd_run(int argc, char **argv)
 					snprintf(dr->mode, sizeof(dr->mode), "%.31s", modes[m].label);
 					dr->threads = T;
 					if (!cfg.grad) {
-						rc = cli_usage("run", "--impl %s: no such gradient kernel for %s at ISA %s", impl_arg,
+						rc = cli_usage(me, "--impl %s: no such gradient kernel for %s at ISA %s", impl_arg,
 						               gd_model_name(model.kind), gd_isa_name(cap));
 						goto stop_all;
 					}
@@ -772,7 +663,7 @@ int cmd_run(int argc, char **argv)
 					if (stop_signal)
 						json_object_set_new(doc, "interrupted", json_true());
 					if (out_path && gd_results_write(out_path, doc)) {
-						rc = cli_fail("run", "cannot write '%s': %s (the previous file is intact)", out_path,
+						rc = cli_fail(me, "cannot write '%s': %s (the previous file is intact)", out_path,
 						              strerror(errno));
 						goto stop_all;
 					}

@@ -59,7 +59,7 @@ int cmd_tune(int argc, char **argv)
 	int nfam = 0, seeds = 5, force = 0, have_target = 0, rc = GD_EXIT_USAGE;
 	const char *modes = "minibatch:128", *grid_epochs = "1", *grid_time = NULL, *out = NULL, *crit = NULL;
 	char *pass[256];
-	int np = 0;
+	int np = 0, quiet = 0;
 	char err[1024], tmpgrid[4200] = "";
 	json_t *doc = NULL;
 	if (!fam)
@@ -116,6 +116,11 @@ int cmd_tune(int argc, char **argv)
 			}
 		} else if (is_tune_flag(a, "--grid-time")) {
 			TAKE(grid_time);
+			double secs;
+			if (cli_duration(grid_time, &secs)) {
+				rc = cli_usage("tune", "--grid-time '%s': expected a duration such as 5s, 500ms, 2m", grid_time);
+				goto done;
+			}
 		} else if (is_tune_flag(a, "--seeds")) {
 			const char *s;
 			TAKE(s);
@@ -142,6 +147,7 @@ int cmd_tune(int argc, char **argv)
 				rc = cli_usage("tune", "'%s' is not available in tune", a);
 				goto done;
 			}
+			quiet |= !strcmp(a, "--quiet");
 			if (np < 200)
 				pass[np++] = argv[i];
 		}
@@ -157,6 +163,11 @@ int cmd_tune(int argc, char **argv)
 	}
 	if (!force && access(out, F_OK) == 0) {
 		rc = cli_usage("tune", "'%s' exists; use --force to overwrite it", out);
+		goto done;
+	}
+	int werr = cli_can_write(out);
+	if (werr) {
+		rc = cli_fail("tune", "cannot write '%s': %s", out, strerror(werr));
 		goto done;
 	}
 	if (!crit)
@@ -193,8 +204,11 @@ int cmd_tune(int argc, char **argv)
 		av[ac++] = tmpgrid;
 		av[ac++] = "--force";
 		av[ac] = NULL;
-		fprintf(stderr, "gdbench tune: grid: %d families x modes %s\n", nfam, modes);
+		if (!quiet)
+			fprintf(stderr, "gdbench tune: grid: %d families x modes %s\n", nfam, modes);
+		cmd_run_as("tune");
 		rc = cmd_run(ac, av);
+		cmd_run_as("run");
 		if (rc) {
 			/* an interrupted grid is still a result: keep what it measured */
 			if (rc >= 128 && access(tmpgrid, F_OK) == 0 && rename(tmpgrid, out) == 0)
@@ -268,7 +282,8 @@ int cmd_tune(int argc, char **argv)
 			                                        "grid", grid, "winner", labels[w]));
 			snprintf(winners[nw], sizeof(winners[nw]), "%s", labels[w]);
 			snprintf(wmode[nw], sizeof(wmode[nw]), "%s", m);
-			fprintf(stderr, "gdbench tune: %s %s -> %s\n", fam[f].spec, m, labels[w]);
+			if (!quiet)
+				fprintf(stderr, "gdbench tune: %s %s -> %s\n", fam[f].spec, m, labels[w]);
 			nw++;
 		}
 	}
@@ -300,8 +315,12 @@ int cmd_tune(int argc, char **argv)
 		av[ac++] = (char *)out;
 		av[ac++] = "--append";
 		av[ac] = NULL;
-		fprintf(stderr, "gdbench tune: reruns of %s %s over %d seeds\n", winners[k], wmode[k], seeds);
-		if ((rc = cmd_run(ac, av)))
+		if (!quiet)
+			fprintf(stderr, "gdbench tune: reruns of %s %s over %d seeds\n", winners[k], wmode[k], seeds);
+		cmd_run_as("tune");
+		rc = cmd_run(ac, av);
+		cmd_run_as("run");
+		if (rc)
 			goto done;
 	}
 	/* mark the reruns (the runs after the grid) */

@@ -1,7 +1,9 @@
 /* Dataset loaders and generators: validate everything before trusting a size, leave nothing half-loaded. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,16 +42,19 @@ void gd_dataset_free(gd_dataset *ds)
 	memset(ds, 0, sizeof(*ds));
 }
 
-/* Refuse sizes this machine cannot hold before allocating anything. */
-static int check_size(size_t n, size_t d, gd_dataerr *e, const char *file)
+/* Refuse sizes this machine cannot hold before allocating anything:
+ * extra bytes per row on top of the float32 matrix and the labels. */
+static int check_size(size_t n, size_t d, size_t extra, gd_dataerr *e, const char *file)
 {
-	size_t phys = gd_phys_mem();
 	if (n == 0 || d == 0)
 		return fail(e, file, -1, -1, -1, GD_EFORMAT, "no data (%zu rows x %zu features)", n, d);
-	if (d > SIZE_MAX / sizeof(float) / n || (phys && n * d * sizeof(float) > phys / 2))
+	size_t budget = gd_mem_budget();
+	double need = (double)n * ((double)d * sizeof(float) + (double)extra + sizeof(float));
+	if (d > SIZE_MAX / sizeof(float) / n || (budget && need > (double)budget))
 		return fail(e, file, -1, -1, -1, GD_ENOMEM,
-		            "%zu rows x %zu features need %.1f GiB as float32, more than half of this machine's %.1f GiB",
-		            n, d, (double)n * (double)d * 4.0 / 1073741824.0, (double)phys / 1073741824.0);
+		            "%zu rows x %zu features need %.2f GiB as float32, more than the %.2f GiB available "
+		            "(MemAvailable%s)", n, d, need / 1073741824.0, (double)budget / 1073741824.0,
+		            getenv("GDBENCH_MEM_LIMIT_MB") ? " or GDBENCH_MEM_LIMIT_MB" : "");
 	return 0;
 }
 
@@ -145,22 +150,40 @@ int gd_idx_load(const char *images, const char *labels, int nclasses, gd_dataset
 		goto out;
 	}
 	size_t n = di[0], d = (size_t)di[1] * di[2];
-	if ((rc = check_size(n, d, err, images)))
+	if ((rc = check_size(n, d, d, err, images)))
 		goto out;
-	buf = malloc(n * d > n ? n * d : n);
-	if (!buf || alloc_ds(out, n, d, 0)) {
-		rc = fail(err, images, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", n, d);
-		goto out;
+	/* read before allocating the matrix, growing the buffer as bytes arrive:
+	 * a header that promises more than the file holds costs no more memory
+	 * than the file (gzip hides the true size until the end) */
+	size_t want = n * d, cap = 0;
+	long got = 0;
+	for (;;) {
+		size_t next = cap ? 2 * cap : (size_t)1 << 20;
+		next = next > want ? want : next;
+		unsigned char *nb = realloc(buf, next); /* ends at want >= n: the labels fit too */
+		if (!nb) {
+			rc = fail(err, images, -1, -1, -1, GD_ENOMEM, "out of memory reading %zu x %zu", n, d);
+			goto out;
+		}
+		buf = nb;
+		long r = read_all(fi, buf + cap, next - cap);
+		if (r < 0) {
+			rc = gz_error(fi, images, 16, err);
+			goto out;
+		}
+		got = (long)cap + r;
+		cap = next;
+		if ((size_t)got < cap || cap == want)
+			break;
 	}
-	long got = read_all(fi, buf, n * d);
-	if (got < 0) {
-		rc = gz_error(fi, images, 16, err);
-		goto out;
-	}
-	if ((size_t)got < n * d) {
+	if ((size_t)got < want) {
 		rc = fail(err, images, -1, -1, 16 + got, GD_EFORMAT,
-		          "truncated: %ld of %zu pixel bytes (%zu images of %ux%u) after the 16-byte header", got, n * d, n,
+		          "truncated: %ld of %zu pixel bytes (%zu images of %ux%u) after the 16-byte header", got, want, n,
 		          di[1], di[2]);
+		goto out;
+	}
+	if (alloc_ds(out, n, d, 0)) {
+		rc = fail(err, images, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", n, d);
 		goto out;
 	}
 	for (size_t i = 0; i < n * d; i++)
@@ -270,8 +293,8 @@ static int lsv_line(lsv *s, char *line, long lineno, float *x, double *label, in
 		p = end + 1;
 		errno = 0;
 		double v = strtod(p, &end);
-		if (end == p || errno || !isfinite(v) || (*end && !strchr(" \t\r\n", *end)))
-			return fail(e, s->path, lineno, tok - line + 1, -1, GD_EFORMAT, "bad value in '%.*s' (expected a finite number)",
+		if (end == p || errno || !(fabs(v) <= FLT_MAX) || (*end && !strchr(" \t\r\n", *end)))
+			return fail(e, s->path, lineno, tok - line + 1, -1, GD_EFORMAT, "bad value in '%.*s' (expected a finite float32 number)",
 			            (int)strcspn(tok, " \t\r\n"), tok);
 		p = end;
 		size_t j = (size_t)idx - 1;
@@ -294,7 +317,8 @@ static int lsv_line(lsv *s, char *line, long lineno, float *x, double *label, in
 			x[j] = (float)v;
 	}
 	/* clear the duplicate marks this line set (tokens again, cheaply: the range) */
-	memset(s->seen, 0, touched_max);
+	if (touched_max) /* a label-only line may come before any index was seen */
+		memset(s->seen, 0, touched_max);
 	*is_row = 1;
 	return 0;
 }
@@ -342,7 +366,7 @@ int gd_libsvm_load(const char *path, int regression, size_t nfeatures, gd_datase
 		rc = fail(err, path, -1, -1, -1, GD_EFORMAT, "no features on any line (give the feature count)");
 		goto out;
 	}
-	if ((rc = check_size(s.n, d, err, path)))
+	if ((rc = check_size(s.n, d, 0, err, path)))
 		goto out;
 	if (alloc_ds(out, s.n, d, regression)) {
 		rc = fail(err, path, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", s.n, d);
@@ -388,7 +412,7 @@ int gd_synth_regression(size_t n, size_t d, double kappa, double noise, uint64_t
 	memset(out, 0, sizeof(*out));
 	if (!(kappa >= 1) || !(noise >= 0) || n == 0 || d == 0)
 		return GD_EINVAL;
-	if (check_size(n, d, NULL, NULL))
+	if (check_size(n, d, 0, NULL, NULL))
 		return GD_ENOMEM;
 	if (alloc_ds(out, n, d, 1))
 		return GD_ENOMEM;
@@ -426,7 +450,7 @@ int gd_synth_blobs(size_t n, size_t d, size_t c, double spread, uint64_t seed, g
 	memset(out, 0, sizeof(*out));
 	if (n == 0 || d == 0 || c < 2 || !(spread >= 0))
 		return GD_EINVAL;
-	if (check_size(n, d, NULL, NULL))
+	if (check_size(n, d, 0, NULL, NULL))
 		return GD_ENOMEM;
 	if (alloc_ds(out, n, d, 0))
 		return GD_ENOMEM;

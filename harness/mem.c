@@ -1,4 +1,6 @@
 /* Large measurement buffers: mmap + MADV_HUGEPAGE + first touch (64 MiB: ~5 ms instead of ~180 ms here). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -37,4 +39,25 @@ size_t gd_phys_mem(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
 	return pages > 0 && psz > 0 ? (size_t)pages * (size_t)psz : 0;
+}
+
+size_t gd_mem_budget(void)
+{
+	size_t avail = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	unsigned long long kb;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			avail = (size_t)kb * 1024;
+	if (f)
+		fclose(f);
+	if (!avail)
+		avail = gd_phys_mem() / 2;
+	const char *lim = getenv("GDBENCH_MEM_LIMIT_MB");
+	char *end;
+	unsigned long long mb = lim ? strtoull(lim, &end, 10) : 0;
+	if (lim && *lim && !*end && mb > 0 && (!avail || mb * 1048576ull < avail))
+		avail = (size_t)(mb * 1048576ull);
+	return avail;
 }

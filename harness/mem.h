@@ -10,4 +10,7 @@ void *gd_alloc_big(size_t bytes);
 void gd_free_big(void *p, size_t bytes);
 /* Physical memory in bytes (0 if unknown), to refuse absurd sizes up front. */
 size_t gd_phys_mem(void);
+/* What a loader may allocate: MemAvailable from /proc/meminfo (half the
+ * physical memory if unreadable), lowered by GDBENCH_MEM_LIMIT_MB when set. */
+size_t gd_mem_budget(void);
 #endif

@@ -267,9 +267,9 @@ int gd_optspec_expand(const char *spec, char (*out)[96], int max, int *n, char *
 			idx[j] = (int)(rem % npts[j]);
 			rem /= npts[j];
 		}
-		for (int j = 0; j < nsw; j++)
-			w += snprintf(out[*n] + w, w < 96 ? 96 - (size_t)w : 0, ":%s=%s", keys[j], vals[j][idx[j]]);
-		if (w >= 96) {
+		for (int j = 0; j < nsw && w >= 0 && w < 96; j++)
+			w += snprintf(out[*n] + w, 96 - (size_t)w, ":%s=%s", keys[j], vals[j][idx[j]]);
+		if (w < 0 || w >= 96) {
 			snprintf(err, errlen, "'%s': an expanded specification is longer than 95 characters", spec);
 			return GD_ERANGE;
 		}

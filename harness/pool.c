@@ -155,12 +155,14 @@ int gd_pool_create(const gd_topo *t, const int *pus, int n, int spin, int strict
 	int started = 1;
 	for (int i = 1; i < n; i++, started++) {
 		start_arg *sa = malloc(sizeof(*sa));
-		if (!sa || pthread_create(&p->th[i], NULL, worker_main, sa ? (*sa = (start_arg){ p, i }, sa) : NULL)) {
+		int perr = sa ? pthread_create(&p->th[i], NULL, worker_main, (*sa = (start_arg){ p, i }, sa)) : ENOMEM;
+		if (perr) {
 			free(sa);
 			if (bad)
 				*bad = i;
 			p->n = started; /* shut down only what started */
 			gd_pool_destroy(p);
+			errno = perr;
 			return GD_ETHREAD;
 		}
 	}

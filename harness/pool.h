@@ -19,7 +19,8 @@ typedef struct gd_pin {
  * n <= free PUs: ~0.2 us here) instead of blocking (a pthread barrier costs
  * ~69 us on this VM). strict: a failed bind is an error (GD_EBIND, *bad set
  * to the worker) instead of being recorded in the pin report.
- * Returns 0, GD_ENOMEM, GD_ETHREAD (*bad = worker that could not start) or GD_EBIND.
+ * Returns 0, GD_ENOMEM, GD_ETHREAD (*bad = worker that could not start, errno =
+ * pthread_create's error) or GD_EBIND (errno = the bind error).
  */
 int gd_pool_create(const gd_topo *t, const int *pus, int n, int spin, int strict, gd_pool **out, int *bad);
 void gd_pool_destroy(gd_pool *p);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "gd_error.h"
+#include "jsonfile.h"
 #include "results.h"
 
 /* JSON has no NaN or infinity: those become null. */
@@ -161,33 +162,5 @@ json_t *gd_results_new(json_t *context, const char *command_line)
 
 int gd_results_write(const char *path, const json_t *doc)
 {
-	size_t len = strlen(path) + 32;
-	char *tmp = malloc(len);
-	if (!tmp)
-		return GD_ENOMEM;
-	snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int rc = 0, saved = 0;
-	if (!f) {
-		saved = errno;
-		rc = GD_EIO;
-		goto out;
-	}
-	if (json_dumpf(doc, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) != 0 || fputc('\n', f) == EOF ||
-	    fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		saved = errno ? errno : EIO;
-		fclose(f);
-		unlink(tmp);
-		rc = GD_EIO;
-		goto out;
-	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		saved = errno;
-		unlink(tmp);
-		rc = GD_EIO;
-	}
-out:
-	free(tmp);
-	errno = saved;
-	return rc;
+	return gd_json_write_atomic(path, doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ? GD_EIO : 0;
 }

@@ -1,4 +1,5 @@
 /* The roofline probes: each thread streams its own slice; best of several repetitions, as STREAM reports. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "gd_error.h"
@@ -15,7 +16,7 @@ typedef struct {
 	int triad;
 	gd_isa isa;
 	long fma_iters;
-	volatile float sink;
+	_Atomic float sink; /* keeps the chains live; every worker stores its result */
 } probe_arg;
 
 static void slice(size_t n, int tid, int nt, size_t *lo, size_t *hi)
@@ -45,7 +46,7 @@ static void fma_worker(int tid, int nt, void *p)
 	(void)nt;
 	probe_arg *a = p;
 	gd_fma_fn f = a->isa == GD_ISA_AVX512 ? gd_fma_peak_avx512 : gd_fma_peak_avx2;
-	a->sink = f(a->fma_iters, (float)tid);
+	atomic_store_explicit(&a->sink, f(a->fma_iters, (float)tid), memory_order_relaxed);
 }
 
 int gd_fma_peak(const gd_topo *t, const int *pus, int nthreads, gd_isa isa, double *gflops)

@@ -68,20 +68,22 @@ int gd_schedule_parse(gd_schedule *s, const char *spec, const char **bad)
 			*bad = key;
 			return GD_EINVAL;
 		}
+/* a whole number in [lo, 1e15]: checked before the cast, which is undefined out of range */
+#define WHOLE(x, lo) ((x) >= (lo) && (x) <= 1e15 && (x) == floor(x))
 #define KEY(name) (klen == strlen(name) && !strncmp(key, name, klen))
 		int ok = 1;
 		if (KEY("k"))
 			ok = (s->k = x) >= 0;
 		else if (KEY("step_size"))
-			ok = (s->step_size = (long)x) >= 1 && x == floor(x);
+			ok = WHOLE(x, 1) && (s->step_size = (long)x);
 		else if (KEY("gamma"))
 			ok = (s->gamma = x) > 0 && x <= 1;
 		else if (KEY("warmup"))
-			ok = (s->warmup = (long)x) >= 0 && x == floor(x);
+			ok = WHOLE(x, 0) && ((s->warmup = (long)x), 1);
 		else if (KEY("factor"))
 			ok = (s->factor = x) > 0 && x < 1;
 		else if (KEY("patience"))
-			ok = (s->patience = (long)x) >= 0 && x == floor(x);
+			ok = WHOLE(x, 0) && ((s->patience = (long)x), 1);
 		else if (KEY("threshold"))
 			ok = (s->threshold = x) >= 0;
 		else if (KEY("min_lr"))

@@ -168,3 +168,8 @@ int gd_topo_bind_self(const gd_topo *t, int os_index, int *observed)
 	errno = saved;
 	return rc == 0 ? 0 : GD_EBIND;
 }
+
+int gd_topo_has_pu(const gd_topo *t, int os_index)
+{
+	return os_index >= 0 && hwloc_get_pu_obj_by_os_index(t->h, (unsigned)os_index) != NULL;
+}

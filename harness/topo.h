@@ -16,7 +16,9 @@ int gd_topo_open_synthetic(const char *desc, gd_topo **out);
 void gd_topo_close(gd_topo *t);
 
 int gd_topo_npu(const gd_topo *t);    /* allowed processing units */
-int gd_topo_ncore(const gd_topo *t);  /* cores with at least one allowed PU */
+int gd_topo_ncore(const gd_topo *t);
+/* 1 if PU os_index exists and this process may run on it. */
+int gd_topo_has_pu(const gd_topo *t, int os_index);  /* cores with at least one allowed PU */
 /* Data cache sizes in bytes per level 1..3 (0 where hwloc reports none). */
 void gd_topo_caches(const gd_topo *t, size_t *l1d, size_t *l2, size_t *l3);
 /* hwloc's synthetic description of the allowed topology, e.g. "Package:1 Core:2 PU:1". */

@@ -99,12 +99,13 @@ expect 0 'bench/suites/default.json|groups' "$PY" -c 'import json,sys; d=json.lo
 
 # SIGINT / SIGTERM: finished runs plus the interrupted one, status interrupted, 130 / 143
 for sig in INT TERM; do
+	rm -f "$tmp/int.json"
 	"$GD" run --data synth-blobs:n=20000:d=50:c=5 --quiet --opt sgd:lr=0.05 --opt adam:lr=0.01 \
-		--mode minibatch:16 --time 0.4s --epochs 1000 -o "$tmp/int.json" --force >/dev/null 2>&1 &
+		--mode minibatch:16 --time 1.5s --epochs 1000 --no-roofline -o "$tmp/int.json" --force >/dev/null 2>&1 &
 	pid=$!
 	sleep 0.3
 	# wait until the first run is written, then interrupt the second
-	for _ in $(seq 50); do [ -e "$tmp/int.json" ] && break; sleep 0.1; done
+	for _ in $(seq 600); do [ -e "$tmp/int.json" ] && break; sleep 0.1; done
 	kill -s $sig $pid
 	wait $pid
 	st=$?

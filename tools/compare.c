@@ -4,7 +4,7 @@
  * `gdbench run`), paired entry by entry; per pair the change of the median
  * and a two-sided Mann-Whitney U test over the repetitions; Holm-Bonferroni
  * across all pairs of the comparison. Exit status 0: no significant
- * regression, 1: at least one, 2: usage or input error.
+ * regression, 1: at least one, 2: usage, input or output error.
  *
  * Metrics (higher or lower is better, never raw time for kernels):
  *   update-rule kernels: "roofline", throughput as a fraction of the
@@ -13,213 +13,36 @@
  *   convergence runs: training time to the first target (not reached = +inf),
  *     or samples/s when the runs have no target.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "jsonfile.h"
 #include "jsonread.h"
+#include "resultset.h"
 #include "stats.h"
 
 #define VERSION "0.1.0"
 
-typedef struct entry {
-	char key[512];
-	char metric[24];
-	int higher_better;
-	double *v;
-	size_t n, cap;
-	int noisy;
-} entry;
-
-typedef struct set {
-	const char *path;
-	int conv; /* 1: convergence runs, 0: kernel microbenchmarks */
-	json_t *doc, *ctx;
-	entry *e;
-	size_t n, cap;
-} set;
-
-static entry *find_or_add(set *s, const char *key)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->e[i].key, key))
-			return &s->e[i];
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 64;
-		entry *ne = realloc(s->e, s->cap * sizeof(entry));
-		if (!ne)
-			return NULL;
-		s->e = ne;
-	}
-	entry *e = &s->e[s->n++];
-	memset(e, 0, sizeof(*e));
-	snprintf(e->key, sizeof(e->key), "%s", key);
-	return e;
-}
-
-static int push(entry *e, double x)
-{
-	if (e->n == e->cap) {
-		e->cap = e->cap ? 2 * e->cap : 8;
-		double *nv = realloc(e->v, e->cap * sizeof(double));
-		if (!nv)
-			return -1;
-		e->v = nv;
-	}
-	e->v[e->n++] = x;
-	return 0;
-}
-
-static double num(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static const char *str(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
-/* Google Benchmark JSON: one value per repetition row; aggregates skipped. */
-static int load_kernels(set *s, char *err, size_t errlen)
-{
-	json_t *b = json_object_get(s->doc, "benchmarks");
-	size_t i;
-	json_t *row;
-	json_array_foreach(b, i, row) {
-		if (!strcmp(str(row, "run_type"), "aggregate") || json_is_true(json_object_get(row, "error_occurred")))
-			continue;
-		const char *name = *str(row, "run_name") ? str(row, "run_name") : str(row, "name");
-		double x;
-		const char *metric;
-		if (isfinite(x = num(row, "roofline")))
-			metric = "roofline";
-		else if (isfinite(x = num(row, "xread")))
-			metric = "xread";
-		else {
-			snprintf(err, errlen, "%s: benchmark '%s' has neither a roofline nor an xread counter "
-			         "(not written by gdbench kernels?)", s->path, name);
-			return -1;
-		}
-		char key[512];
-		snprintf(key, sizeof(key), "%s/threads:%lld", name, (long long)json_integer_value(json_object_get(row, "threads")));
-		entry *e = find_or_add(s, key);
-		if (!e || push(e, x))
-			return snprintf(err, errlen, "out of memory"), -1;
-		snprintf(e->metric, sizeof(e->metric), "%s", metric);
-		e->higher_better = 1;
-	}
-	return 0;
-}
-
-/* gdbench run results: one value per repetition of a configuration. */
-static int load_runs(set *s, char *err, size_t errlen)
-{
-	json_t *runs = json_object_get(s->doc, "runs");
-	size_t i;
-	json_t *r;
-	json_array_foreach(runs, i, r) {
-		json_t *pb = json_object_get(r, "problem"), *op = json_object_get(r, "optimizer");
-		json_t *kn = json_object_get(r, "kernels"), *sm = json_object_get(r, "summary");
-		if (!pb || !op || !kn || !sm) {
-			snprintf(err, errlen, "%s: run %zu lacks problem/optimizer/kernels/summary (see results/schema.json)",
-			         s->path, i);
-			return -1;
-		}
-		char key[512];
-		snprintf(key, sizeof(key), "%s %s %s %s:%lld T=%lld %s %s", str(pb, "model"), str(pb, "dataset"),
-		         str(op, "name"), str(r, "mode"), (long long)json_integer_value(json_object_get(r, "batch")),
-		         (long long)json_integer_value(json_object_get(r, "threads")), str(kn, "gradient"), str(kn, "update"));
-		entry *e = find_or_add(s, key);
-		if (!e)
-			return snprintf(err, errlen, "out of memory"), -1;
-		json_t *ttt = json_array_get(json_object_get(sm, "time_to_target"), 0);
-		double x;
-		if (ttt) {
-			json_t *t = json_object_get(ttt, "train_s");
-			x = json_is_number(t) ? json_number_value(t) : INFINITY;
-			snprintf(e->metric, sizeof(e->metric), "t(<=%g)", num(ttt, "target"));
-			e->higher_better = 0;
-		} else {
-			x = num(sm, "samples_per_s");
-			snprintf(e->metric, sizeof(e->metric), "samples/s");
-			e->higher_better = 1;
-		}
-		if (push(e, x))
-			return snprintf(err, errlen, "out of memory"), -1;
-		e->noisy |= json_is_true(json_object_get(json_object_get(r, "noise"), "noisy"));
-	}
-	return 0;
-}
-
-/* One side of the comparison: a file, or several separated by commas whose
- * repetitions pool (repetitions from separate processes see the variation
- * between processes, which repetitions inside one process do not). */
-static int load_set(set *s, const char *paths, char *err, size_t errlen)
-{
-	memset(s, 0, sizeof(*s));
-	s->path = paths;
-	char *list = strdup(paths), *save = NULL;
-	int rc = 0, kind = -1;
-	for (char *path = strtok_r(list, ",", &save); path && !rc; path = strtok_r(NULL, ",", &save)) {
-		json_t *doc = gd_json_load_lenient(path, err, errlen);
-		if (!doc) {
-			rc = -1;
-			break;
-		}
-		json_t *keep = s->doc;
-		s->doc = doc;
-		if (!s->ctx)
-			s->ctx = json_object_get(doc, "context");
-		int conv = !strcmp(str(doc, "schema"), "gdbench-results");
-		if (!conv && !json_is_array(json_object_get(doc, "benchmarks"))) {
-			snprintf(err, errlen, "%s: neither a gdbench run result (schema gdbench-results) nor a gdbench kernels "
-			         "file (Google Benchmark JSON)", path);
-			rc = -1;
-		} else if (kind >= 0 && kind != conv) {
-			snprintf(err, errlen, "%s: mixes run and kernels files on one side", paths);
-			rc = -1;
-		} else {
-			kind = conv;
-			s->conv = conv;
-			rc = conv ? load_runs(s, err, errlen) : load_kernels(s, err, errlen);
-		}
-		if (keep) { /* entries copied what they need; the first document keeps the context */
-			json_decref(doc);
-			s->doc = keep;
-		}
-	}
-	free(list);
-	return rc;
-}
-
 /* Context keys whose difference makes two files incomparable machines or builds. */
-static int warn_context(const set *a, const set *b)
+static int warn_context(const rs_set *a, const rs_set *b)
 {
 	static const char *const keys[] = { "cpu_model", "isa", "openblas_corename", "topology", "compiler",
 		                            "thread_pus", "build_type" };
 	int n = 0;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const char *x = str(a->ctx, keys[k]), *y = str(b->ctx, keys[k]);
+		const char *x = rs_str(a->ctx, keys[k]), *y = rs_str(b->ctx, keys[k]);
 		if (strcmp(x, y)) {
 			fprintf(stderr, "warning: %s differs: '%s' vs '%s' (not comparable machines or builds)\n", keys[k], x, y);
 			n++;
 		}
 	}
 	return n;
-}
-
-static void set_free(set *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->e[i].v);
-	free(s->e);
-	json_decref(s->doc);
 }
 
 static const char help[] =
@@ -241,7 +64,7 @@ static const char help[] =
 	"  --filter REGEX  only pairs whose key matches (POSIX extended)\n"
 	"  --json PATH     write the verdict as JSON\n"
 	"  -h, --help      this text;  --version\n"
-	"Exit status: 0 no significant regression, 1 at least one, 2 usage or input error.\n";
+	"Exit status: 0 no significant regression, 1 at least one, 2 usage, input or output error.\n";
 
 int main(int argc, char **argv)
 {
@@ -289,18 +112,29 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gdbench-compare: --filter '%s': not a valid regular expression\n", filter);
 		return 2;
 	}
+	if (json_out) { /* fail before the comparison, not after */
+		char probe[4096];
+		snprintf(probe, sizeof(probe), "%s.tmp.%ld", json_out, (long)getpid());
+		FILE *f = fopen(probe, "w");
+		if (!f) {
+			fprintf(stderr, "gdbench-compare: cannot write '%s': %s\n", json_out, strerror(errno));
+			return 2;
+		}
+		fclose(f);
+		unlink(probe);
+	}
 	char err[1024];
-	set A = { 0 }, B = { 0 };
+	rs_set A = { 0 }, B = { 0 };
 	int bad_kind = 0;
-	if (load_set(&A, argv[optind], err, sizeof(err)) || load_set(&B, argv[optind + 1], err, sizeof(err)) ||
+	if (rs_load(&A, argv[optind], err, sizeof(err)) || rs_load(&B, argv[optind + 1], err, sizeof(err)) ||
 	    (bad_kind = A.conv != B.conv)) {
 		if (bad_kind)
 			fprintf(stderr, "gdbench-compare: %s is a %s file and %s a %s file: compare files of one kind\n", A.path,
 			        A.conv ? "run" : "kernels", B.path, B.conv ? "run" : "kernels");
 		else
 			fprintf(stderr, "gdbench-compare: %s\n", err);
-		set_free(&A);
-		set_free(&B);
+		rs_free(&A);
+		rs_free(&B);
 		if (filter)
 			regfree(&re);
 		return 2;
@@ -309,14 +143,14 @@ int main(int argc, char **argv)
 
 	/* pair, test, correct */
 	size_t np = 0;
-	typedef struct { entry *a, *b; double ma, mb, worse, p, padj; int decidable, exact; const char *verdict; } pair;
+	typedef struct { rs_entry *a, *b; double ma, mb, worse, p, padj; int decidable, exact; const char *verdict; } pair;
 	pair *P = calloc(A.n + 1, sizeof(pair));
 	double *ps = calloc(A.n + 1, sizeof(double));
 	size_t nd = 0;
 	for (size_t i = 0; i < A.n; i++) {
 		if (filter && regexec(&re, A.e[i].key, 0, NULL, 0))
 			continue;
-		entry *eb = NULL;
+		rs_entry *eb = NULL;
 		for (size_t j = 0; j < B.n && !eb; j++)
 			if (!strcmp(B.e[j].key, A.e[i].key))
 				eb = &B.e[j];
@@ -421,8 +255,9 @@ int main(int argc, char **argv)
 		                      "geomean_change", isfinite(geo) ? json_real(geo) : json_null(), "regressions",
 		                      regressions, "improvements", improvements, "undecided", undecided,
 		                      "comparable_context", !mismatched, "pairs", arr);
-		if (!v || json_dump_file(v, json_out, JSON_INDENT(1)) != 0) {
-			fprintf(stderr, "gdbench-compare: cannot write '%s'\n", json_out);
+		if (!v || gd_json_write_atomic(json_out, v, JSON_INDENT(1)) != 0) {
+			fprintf(stderr, "gdbench-compare: cannot write '%s': %s (any previous file is intact)\n", json_out,
+			        strerror(v ? errno : ENOMEM));
 			return 2;
 		}
 		json_decref(v);
@@ -430,8 +265,8 @@ int main(int argc, char **argv)
 	(void)only_a, (void)only_b;
 	free(P);
 	free(ps);
-	set_free(&A);
-	set_free(&B);
+	rs_free(&A);
+	rs_free(&B);
 	if (filter)
 		regfree(&re);
 	return regressions ? 1 : 0;

@@ -42,11 +42,17 @@ json_t *gd_json_load_lenient(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: read error", path);
 		return NULL;
 	}
+	json_t *doc = gd_json_parse_lenient(buf, len, path, err, errlen);
+	free(buf);
+	return doc;
+}
+
+json_t *gd_json_parse_lenient(const char *buf, size_t len, const char *name, char *err, size_t errlen)
+{
 	/* copy, writing the tokens as null (at most 4 bytes per byte of input) */
 	char *out = malloc(4 * len + 1);
 	if (!out) {
-		free(buf);
-		snprintf(err, errlen, "%s: out of memory", path);
+		snprintf(err, errlen, "%s: out of memory", name);
 		return NULL;
 	}
 	size_t o = 0;
@@ -78,13 +84,10 @@ json_t *gd_json_load_lenient(const char *path, char *err, size_t errlen)
 		if (!replaced)
 			out[o++] = c;
 	}
-	free(buf);
-	buf = out;
-	len = o;
 	json_error_t e;
-	json_t *doc = json_loadb(buf, len, 0, &e);
-	free(buf);
+	json_t *doc = json_loadb(out, o, 0, &e);
+	free(out);
 	if (!doc)
-		snprintf(err, errlen, "%s:%d:%d: %s", path, e.line, e.column, e.text);
+		snprintf(err, errlen, "%s:%d:%d: %s", name, e.line, e.column, e.text);
 	return doc;
 }

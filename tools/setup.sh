@@ -14,6 +14,7 @@ pkgs=(
   python3 python3-jsonschema
   dataset-fashion-mnist
   gnuplot-nox
+  clang-14 libclang-rt-14-dev   # libFuzzer targets (tools/fuzz.sh)
 )
 
 missing=()
