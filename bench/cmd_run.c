@@ -22,6 +22,7 @@
 #include "registry.h"
 #include "results.h"
 #include "roofline.h"
+#include "run_mpi.h"
 #include "suite.h"
 #include "train.h"
 
@@ -48,7 +49,10 @@ static const char help[] =
 	"                    Sweeps: a value may be a list lr=0.01|0.03|0.1 or a grid\n"
 	"                    lr=1e-4..1e-1:log8 (or :linN); several give their cross product\n"
 	"  --mode LIST       full, minibatch:B, sample, hogwild:B (default minibatch:128); hogwild:\n"
-	"                    T workers each run minibatch SGD on the shared parameters, lock-free\n"
+	"                    T workers each run minibatch SGD on the shared parameters, lock-free;\n"
+	"                    mpi:full, mpi:minibatch:B under mpirun: each rank holds a contiguous\n"
+	"                    shard of the rows, gradients are summed with MPI_Allreduce\n"
+	"  --bucket-mb X     mpi: sum the gradient in pieces of X MiB (default: one fused buffer)\n"
 	"  --schedule SPEC   const, step[:step_size=N:gamma=G], exp[:k=K], invt[:k=K], quad, plateau\n"
 	"                    [:factor=F:patience=P], any with :warmup=W (steps; default const)\n"
 	"  --clip X          clip the gradient to global norm X\n"
@@ -76,6 +80,7 @@ static const char help[] =
 	"                    to every group unless the group sets them\n"
 	"  --quiet           no progress line\n"
 	"  --no-roofline     do not measure bandwidth and FMA peak for the context (saves ~2 s)\n"
+	"  --keep-params     store each run's final parameters in the file (\"final_params\")\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"Ctrl-C (SIGINT) or SIGTERM ends the current run at its next step; the file keeps every\n"
@@ -100,6 +105,7 @@ static void on_signal(int sig)
 typedef struct mode_spec {
 	gd_mode mode;
 	size_t batch;
+	int mpi; /* mpi:full, mpi:minibatch:B */
 	char label[32];
 } mode_spec;
 
@@ -114,6 +120,12 @@ static int parse_modes(const char *list, mode_spec *out, int max, int *n, char *
 		mode_spec *m = &out[(*n)++];
 		*m = (mode_spec){ .mode = GD_MODE_FULL, .batch = 0 }; /* full has no batch: 0, never garbage */
 		snprintf(m->label, sizeof(m->label), "%s", w);
+		if (!strncmp(w, "mpi:", 4)) {
+			m->mpi = 1;
+			w += 4;
+			if (strncmp(w, "full", 4) && strncmp(w, "minibatch", 9))
+				return snprintf(err, errlen, "mode '%s': expected mpi:full or mpi:minibatch:B", m->label), -1;
+		}
 		char *colon = strchr(w, ':');
 		if (colon)
 			*colon = 0;
@@ -130,7 +142,8 @@ static int parse_modes(const char *list, mode_spec *out, int max, int *n, char *
 			m->mode = !strcmp(w, "hogwild") ? GD_MODE_HOGWILD : GD_MODE_MINIBATCH;
 			m->batch = b;
 		} else {
-			return snprintf(err, errlen, "unknown mode '%s' (expected full, minibatch:B, sample, hogwild:B)", m->label), -1;
+			return snprintf(err, errlen, "unknown mode '%s' (expected full, minibatch:B, sample, hogwild:B, "
+			                "mpi:full, mpi:minibatch:B)", m->label), -1;
 		}
 	}
 	return *n ? 0 : (snprintf(err, errlen, "empty --mode list"), -1);
@@ -149,14 +162,16 @@ static int synth_opt(const char *opts, const char *key, double *v)
 	return (*end && *end != ':') || !isfinite(*v) ? -1 : 0;
 }
 
-static int load_data(const char *spec, const char *dir, int regression, gd_dataset *ds, char *what, size_t wl,
-                     char *err, size_t errlen)
+/* Load spec; part/nparts: keep only that contiguous shard of the rows (MPI ranks). */
+static int load_data(const char *spec, const char *dir, int regression, int part, int nparts, gd_dataset *ds,
+                     char *what, size_t wl, char *err, size_t errlen)
 {
 	gd_dataerr e = { .line = -1, .column = -1, .offset = -1 };
 	int rc;
 	snprintf(what, wl, "%s", spec);
 	if (!strcmp(spec, "fashion-mnist") || !strcmp(spec, "fashion-mnist:t10k")) {
-		rc = gd_fashion_mnist_load(dir, strchr(spec, ':') ? "t10k" : "train", ds, &e);
+		/* converts only its shard's rows; the other sources are cut after loading */
+		rc = gd_fashion_mnist_load_shard(dir, strchr(spec, ':') ? "t10k" : "train", part, nparts, ds, &e);
 		snprintf(what, wl, "fashion-mnist/%s", strchr(spec, ':') ? "t10k" : "train");
 	} else if (!strncmp(spec, "libsvm:", 7)) {
 		rc = gd_libsvm_load(spec + 7, regression, 0, ds, &e);
@@ -189,6 +204,11 @@ static int load_data(const char *spec, const char *dir, int regression, gd_datas
 		else
 			snprintf(err, errlen, "%s: %s", e.file[0] ? e.file : spec, e.msg[0] ? e.msg : gd_strerror(rc));
 		return GD_EXIT_FAIL;
+	}
+	if (nparts > 1 && ds->n_all == ds->n && gd_dataset_shard(ds, part, nparts)) {
+		snprintf(err, errlen, "--data '%s': %zu rows cannot be split into %d non-empty shards", spec, ds->n, nparts);
+		gd_dataset_free(ds);
+		return GD_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -290,7 +310,23 @@ static int run_suite(const char *file, int argc, char **argv, const char *out, i
 #define MAX_MODES 8
 #define MAX_THREADS 16
 
+/* MPI stays open for the whole command once a mode asks for it (MPI_Init once per process). */
+static gd_comm comm;
+static int comm_open;
+
+static int run_main(int argc, char **argv);
+
 int cmd_run(int argc, char **argv)
+{
+	int rc = run_main(argc, argv);
+	if (comm_open && !strcmp(me, "run")) { /* tune and suites call run again: close at the very end */
+		gd_comm_mpi_close(&comm, 0);
+		comm_open = 0;
+	}
+	return rc;
+}
+
+static int run_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "model", required_argument, NULL, 'm' },     { "problem", required_argument, NULL, 'm' },
@@ -309,7 +345,8 @@ int cmd_run(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },       { "force", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },           { "help", no_argument, NULL, 'h' },
 		{ "append", no_argument, NULL, 'A' },          { "suite", required_argument, NULL, 'U' },
-		{ "no-roofline", no_argument, NULL, 'L' },
+		{ "no-roofline", no_argument, NULL, 'L' },     { "bucket-mb", required_argument, NULL, 'K' },
+		{ "keep-params", no_argument, NULL, 'W' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *model_arg = NULL, *data_arg = "fashion-mnist", *test_arg = NULL, *dir = NULL, *sched_arg = "const";
@@ -317,9 +354,10 @@ int cmd_run(int argc, char **argv)
 	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL;
 	char optlist[8192] = "";
 	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = !isatty(2), roofline = 1, c, li = -1;
+	int keep_params = 0;
 	const char *suite = NULL;
 	long hidden = 128, epochs = 0, repeat = 1;
-	double l1 = 0, l2 = 0, time_budget = 0, clip = 0, noise_eta = 0, noise_gamma = 0.55;
+	double l1 = 0, l2 = 0, time_budget = 0, clip = 0, noise_eta = 0, noise_gamma = 0.55, bucket_mb = 0;
 	unsigned long long seed = 1;
 	opterr = 0;
 	optind = 1;
@@ -369,6 +407,8 @@ int cmd_run(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'A': append = 1; break;
 		case 'L': roofline = 0; break;
+		case 'W': keep_params = 1; break;
+		case 'K': bad = !((bucket_mb = strtod(optarg, &end)) > 0 && bucket_mb <= 4096) || *end; break;
 		case 'U': suite = optarg; break;
 		case 'h': fputs(help, stdout); return 0;
 		case ':': return cli_usage(me, "option '%s' needs a value", argv[optind - 1]);
@@ -393,6 +433,29 @@ int cmd_run(int argc, char **argv)
 	int nmode;
 	if (parse_modes(mode_arg, modes, MAX_MODES, &nmode, err, sizeof(err)))
 		return cli_usage(me, "--mode: %s", err);
+	int nmpi = 0;
+	for (int m = 0; m < nmode; m++)
+		nmpi += modes[m].mpi;
+	if (nmpi && nmpi < nmode)
+		return cli_usage(me, "--mode %s: mpi modes run under mpirun on every rank; do not mix them with "
+		                 "single-process modes", mode_arg);
+	if (bucket_mb > 0 && !nmpi)
+		return cli_usage(me, "--bucket-mb applies to mpi modes only");
+	if (nmpi && !comm_open) {
+		int crc = gd_comm_mpi_open(NULL, NULL, &comm);
+		if (crc == GD_ENOTSUP)
+			return cli_usage(me, "--mode %s: MPI support is not built in (install libopenmpi-dev and rebuild: "
+			                 "meson setup --reconfigure build -Dmpi=enabled)", mode_arg);
+		if (crc)
+			return cli_fail(me, "--mode %s: MPI_Init failed", mode_arg);
+		comm_open = 1;
+	}
+	gd_comm *cm = nmpi ? &comm : NULL;
+	if (cm) {
+		cm->bucket_floats = (size_t)(bucket_mb * 1048576.0 / sizeof(float));
+		if (cm->rank != 0)
+			quiet = 1; /* rank 0 prints and writes */
+	}
 	gd_schedule sched;
 	const char *bad;
 	if (gd_schedule_parse(&sched, sched_arg, &bad))
@@ -489,27 +552,33 @@ int cmd_run(int argc, char **argv)
 	int regression = model_arg && !strcmp(model_arg, "lsq");
 	if (!model_arg && !strncmp(data_arg, "synth-regression", 16))
 		regression = 1;
-	rc = load_data(data_arg, dir, regression, &train, train_name, sizeof(train_name), err, sizeof(err));
-	if (rc) {
-		gd_topo_close(topo);
-		return rc == GD_EXIT_USAGE ? cli_usage(me, "%s", err) : cli_fail(me, "%s", err);
+	rc = load_data(data_arg, dir, regression, cm ? cm->rank : 0, cm ? cm->size : 1, &train, train_name,
+	               sizeof(train_name), err, sizeof(err));
+	int have_test = 0, test_rc = 0;
+	if (!rc && !no_test && (test_arg || !strcmp(data_arg, "fashion-mnist")) && (!cm || cm->rank == 0)) {
+		char terr[sizeof(err)];
+		/* the test split is rank 0's alone: only it evaluates test metrics */
+		test_rc = load_data(test_arg ? test_arg : "fashion-mnist:t10k", dir, regression, 0, 1, &test, test_name,
+		                    sizeof(test_name), terr, sizeof(terr));
+		have_test = !test_rc;
+		if (test_rc)
+			snprintf(err, sizeof(err), "--test-data: %.1000s", terr);
+		else if (test.d != train.d) {
+			test_rc = GD_EXIT_FAIL;
+			snprintf(err, sizeof(err), "test data has %zu features, training data %zu", test.d, train.d);
+		}
+		rc = test_rc;
 	}
-	int have_test = 0;
-	if (!no_test && (test_arg || !strcmp(data_arg, "fashion-mnist"))) {
-		rc = load_data(test_arg ? test_arg : "fashion-mnist:t10k", dir, regression, &test, test_name,
-		               sizeof(test_name), err, sizeof(err));
-		if (rc) {
-			gd_dataset_free(&train);
-			gd_topo_close(topo);
-			return rc == GD_EXIT_USAGE ? cli_usage(me, "--test-data: %s", err) : cli_fail(me, "%s", err);
+	if (cm) { /* one rank's bad path or memory stops every rank, each saying which and why */
+		char why_rank[512];
+		if (run_mpi_agree(cm, rc, err, why_rank, sizeof(why_rank)) >= 0) {
+			rc = cli_fail(me, "[rank %d] stopping: %s", cm->rank, why_rank);
+			goto done_data;
 		}
-		have_test = 1;
-		if (test.d != train.d) {
-			gd_dataset_free(&train);
-			gd_dataset_free(&test);
-			gd_topo_close(topo);
-			return cli_fail(me, "test data has %zu features, training data %zu", test.d, train.d);
-		}
+	}
+	if (rc) {
+		rc = rc == GD_EXIT_USAGE ? cli_usage(me, "%s", err) : cli_fail(me, "%s", err);
+		goto done_data;
 	}
 	int mk = model_arg ? gd_model_from_name(model_arg) : (train.y ? GD_MODEL_LSQ : GD_MODEL_SOFTMAX);
 	const char *why = NULL;
@@ -526,9 +595,9 @@ int cmd_run(int argc, char **argv)
 		goto done_data;
 	}
 	for (int m = 0; m < nmode; m++)
-		if (modes[m].batch > train.n) {
+		if (modes[m].batch > train.n_all) {
 			rc = cli_usage(me, "mode %s: batch %zu is larger than the %zu training rows", modes[m].label,
-			               modes[m].batch, train.n);
+			               modes[m].batch, train.n_all);
 			goto done_data;
 		}
 
@@ -539,6 +608,12 @@ int cmd_run(int argc, char **argv)
 	if (ctx)
 		json_object_set_new(ctx, "openblas_threads_used", json_integer(1));
 	/* the roofline of this machine now, on 1 and on the most threads asked for */
+	if (ctx && cm) {
+		json_object_set_new(ctx, "mpi_ranks", json_integer(cm->size));
+		json_object_set_new(ctx, "mpi_library", json_string(cm->library));
+	}
+	if (cm && cm->rank != 0)
+		roofline = 0; /* measured on rank 0 only: the file is rank 0's */
 	for (int k = 0, tmax = 1; roofline && ctx && k < 2 && gd_cpu_get()->max >= GD_ISA_AVX2; k++) {
 		for (int t = 0; t < nthr; t++)
 			tmax = threads[t] > tmax ? threads[t] : tmax;
@@ -571,6 +646,8 @@ int cmd_run(int argc, char **argv)
 	json_decref(ctx);
 	free(cmdline);
 	json_t *runs = json_object_get(doc, "runs");
+	if (cm && cm->rank != 0)
+		out_path = NULL;
 	if (out_path) { /* fail now, not after minutes of training; leave no file behind */
 		int e = cli_can_write(out_path);
 		if (e) {
@@ -595,7 +672,18 @@ int cmd_run(int argc, char **argv)
 		gd_pool *pool;
 		int badw = -1;
 		/* spin at barriers only when every worker has a PU of its own */
-		if ((rc = gd_pool_create(topo, pus, T, T <= npu, strict, &pool, &badw))) {
+		rc = gd_pool_create(topo, pus, T, T <= npu, strict, &pool, &badw);
+		if (cm) {
+			char msg[256], why_rank[512];
+			snprintf(msg, sizeof(msg), "worker %d of %d: %s", badw, T, rc ? gd_strerror(rc) : "");
+			if (run_mpi_agree(cm, rc, msg, why_rank, sizeof(why_rank)) >= 0) {
+				if (!rc)
+					gd_pool_destroy(pool);
+				rc = cli_fail(me, "[rank %d] stopping: %s", cm->rank, why_rank);
+				break;
+			}
+		}
+		if (rc) {
 			rc = rc == GD_EBIND ? cli_fail(me, "worker %d: cannot bind to PU %d: %s (--strict-pin)", badw,
 			                               pus[badw], strerror(errno))
 			                    : rc == GD_ETHREAD ? cli_fail(me, "worker %d of %d: cannot create its thread: %s "
@@ -616,6 +704,10 @@ int cmd_run(int argc, char **argv)
 					cfg.lbfgs_m = specs[s].lbfgs_m;
 					cfg.model = model;
 					size_t bs = modes[m].mode == GD_MODE_FULL ? train.n : modes[m].batch;
+					if (modes[m].mpi) { /* the rows this rank handles per step */
+						cfg.comm = cm;
+						bs = modes[m].mode == GD_MODE_FULL ? train.n : (bs + (size_t)cm->size - 1) / (size_t)cm->size;
+					}
 					cfg.grad = (impls & GD_IMPL_BEST_BIT) ? gd_grad_best(model.kind, cap, (bs + T - 1) / T) : NULL;
 					for (size_t g = 0; !cfg.grad && g < gd_grad_count; g++)
 						if (gd_grad_table[g].model == model.kind && gd_grad_table[g].isa <= cap &&
@@ -656,10 +748,24 @@ int cmd_run(int argc, char **argv)
 						failures++;
 						continue;
 					}
+					json_t *mj = cm ? run_mpi_json(cm, &dr->o, pins, T, cm->bucket_floats) : NULL;
+					if (cm && cm->rank != 0)
+						continue;
 					gd_run_desc d = { .optimizer = specs[s].label, .dataset = train_name,
-						          .test_set = have_test ? test_name : NULL, .rows = train.n, .npu = npu,
+						          .test_set = have_test ? test_name : NULL, .rows = train.n_all, .npu = npu,
 						          .threads = T, .pins = pins, .placement = place_arg, .repeat_index = rep };
-					json_array_append_new(runs, gd_run_json(&d, &cfg, &dr->o));
+					json_t *rj = gd_run_json(&d, &cfg, &dr->o);
+					if (rj && mj)
+						json_object_set_new(rj, "mpi", mj);
+					else
+						json_decref(mj);
+					if (rj && keep_params && dr->o.params) {
+						json_t *pa = json_array();
+						for (size_t j = 0; j < gd_model_nparams(&model); j++)
+							json_array_append_new(pa, json_real(dr->o.params[j]));
+						json_object_set_new(rj, "final_params", pa);
+					}
+					json_array_append_new(runs, rj);
 					if (stop_signal)
 						json_object_set_new(doc, "interrupted", json_true());
 					if (out_path && gd_results_write(out_path, doc)) {
@@ -675,7 +781,7 @@ int cmd_run(int argc, char **argv)
 	}
 	/* summary table: one line per configuration; with --repeat, the median
 	 * and [min, max] over its repetitions (which run back to back) */
-	if (!rc && index > 0) {
+	if (!rc && index > 0 && (!cm || cm->rank == 0)) {
 		printf("%-34s %-14s %3s %2s %10s %10s", "optimizer", "mode", "T", "R", "final", "best");
 		for (int k = 0; k < ntarget; k++)
 			printf("   %-20s", "t(loss <= target)");

@@ -61,7 +61,7 @@ static int check_size(size_t n, size_t d, size_t extra, gd_dataerr *e, const cha
 static int alloc_ds(gd_dataset *ds, size_t n, size_t d, int regression)
 {
 	memset(ds, 0, sizeof(*ds));
-	ds->n = n;
+	ds->n = ds->n_all = n;
 	ds->d = d;
 	ds->x = aligned_alloc(64, (n * d * sizeof(float) + 63) / 64 * 64);
 	if (regression)
@@ -134,7 +134,38 @@ static int idx_header(gzFile f, const char *path, uint32_t want_magic, uint32_t 
 	return 0;
 }
 
+void gd_shard_rows(size_t n, int part, int nparts, size_t *lo, size_t *hi)
+{
+	*lo = n * (size_t)part / (size_t)nparts;
+	*hi = n * (size_t)(part + 1) / (size_t)nparts;
+}
+
+int gd_dataset_shard(gd_dataset *ds, int part, int nparts)
+{
+	size_t lo, hi;
+	if (nparts < 1 || part < 0 || part >= nparts)
+		return GD_EINVAL;
+	gd_shard_rows(ds->n, part, nparts, &lo, &hi);
+	if (hi == lo)
+		return GD_EINVAL;
+	memmove(ds->x, ds->x + lo * ds->d, (hi - lo) * ds->d * sizeof(float));
+	if (ds->y)
+		memmove(ds->y, ds->y + lo, (hi - lo) * sizeof(float));
+	if (ds->label)
+		memmove(ds->label, ds->label + lo, (hi - lo) * sizeof(int32_t));
+	ds->row0 = ds->row0 + lo;
+	ds->n_all = ds->n_all ? ds->n_all : ds->n;
+	ds->n = hi - lo;
+	return 0;
+}
+
 int gd_idx_load(const char *images, const char *labels, int nclasses, gd_dataset *out, gd_dataerr *err)
+{
+	return gd_idx_load_shard(images, labels, nclasses, 0, 1, out, err);
+}
+
+int gd_idx_load_shard(const char *images, const char *labels, int nclasses, int part, int nparts, gd_dataset *out,
+                      gd_dataerr *err)
 {
 	gzFile fi = NULL, fl = NULL;
 	unsigned char *buf = NULL;
@@ -182,12 +213,18 @@ int gd_idx_load(const char *images, const char *labels, int nclasses, gd_dataset
 		          di[1], di[2]);
 		goto out;
 	}
-	if (alloc_ds(out, n, d, 0)) {
-		rc = fail(err, images, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", n, d);
+	size_t lo, hi;
+	gd_shard_rows(n, part, nparts, &lo, &hi);
+	if (hi == lo) {
+		rc = fail(err, images, -1, -1, -1, GD_EINVAL, "%zu rows cannot be split into %d non-empty shards", n, nparts);
 		goto out;
 	}
-	for (size_t i = 0; i < n * d; i++)
-		out->x[i] = (float)buf[i] * (1.0f / 255.0f);
+	if (alloc_ds(out, hi - lo, d, 0)) {
+		rc = fail(err, images, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", hi - lo, d);
+		goto out;
+	}
+	for (size_t i = 0; i < (hi - lo) * d; i++)
+		out->x[i] = (float)buf[lo * d + i] * (1.0f / 255.0f);
 	got = read_all(fl, buf, n);
 	if (got < 0) {
 		rc = gz_error(fl, labels, 8, err);
@@ -204,8 +241,11 @@ int gd_idx_load(const char *images, const char *labels, int nclasses, gd_dataset
 			          buf[i], i, nclasses - 1);
 			goto out;
 		}
-		out->label[i] = buf[i];
+		if (i >= lo && i < hi)
+			out->label[i - lo] = buf[i];
 	}
+	out->row0 = lo;
+	out->n_all = n;
 	out->c = (size_t)nclasses;
 	snprintf(out->name, sizeof(out->name), "idx");
 	rc = 0;
@@ -222,6 +262,12 @@ out:
 
 int gd_fashion_mnist_load(const char *dir, const char *split, gd_dataset *out, gd_dataerr *err)
 {
+	return gd_fashion_mnist_load_shard(dir, split, 0, 1, out, err);
+}
+
+int gd_fashion_mnist_load_shard(const char *dir, const char *split, int part, int nparts, gd_dataset *out,
+                                gd_dataerr *err)
+{
 	char im[512], lb[512];
 	if (strcmp(split, "train") && strcmp(split, "t10k"))
 		return fail(err, split, -1, -1, -1, GD_EINVAL, "unknown split '%s' (expected train or t10k)", split);
@@ -229,7 +275,7 @@ int gd_fashion_mnist_load(const char *dir, const char *split, gd_dataset *out, g
 		dir = GD_FASHION_MNIST_DIR;
 	snprintf(im, sizeof(im), "%s/%s-images-idx3-ubyte.gz", dir, split);
 	snprintf(lb, sizeof(lb), "%s/%s-labels-idx1-ubyte.gz", dir, split);
-	int rc = gd_idx_load(im, lb, 10, out, err);
+	int rc = gd_idx_load_shard(im, lb, 10, part, nparts, out, err);
 	if (!rc)
 		snprintf(out->name, sizeof(out->name), "fashion-mnist/%s", split);
 	return rc;
@@ -244,9 +290,15 @@ typedef struct lsv {
 	size_t n, dmax;
 	double lab_min, lab_max;
 	int only_pm1;  /* every label is -1 or +1 */
-	unsigned char *seen; /* duplicate detection, one byte per feature of the current line */
-	size_t seen_len;
+	struct lsv_tok { long long idx; long col; } *tok; /* the current line's indices (duplicates) */
+	size_t tok_cap;
 } lsv;
+
+static int tok_cmp(const void *a, const void *b)
+{
+	const struct lsv_tok *x = a, *y = b;
+	return x->idx != y->idx ? (x->idx > y->idx) - (x->idx < y->idx) : (x->col > y->col) - (x->col < y->col);
+}
 
 /* Parse one line; with x non-NULL, fill row x (d floats, zeroed) and *label. */
 static int lsv_line(lsv *s, char *line, long lineno, float *x, double *label, int *is_row, gd_dataerr *e)
@@ -270,7 +322,9 @@ static int lsv_line(lsv *s, char *line, long lineno, float *x, double *label, in
 		            "label %g out of range (classification expects -1/+1 or 0..C-1)", lab);
 	*label = lab;
 	p = end;
-	size_t touched_max = 0;
+	size_t ntok = 0;
+	long long prev = 0;
+	int ascending = 1;
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -298,27 +352,31 @@ static int lsv_line(lsv *s, char *line, long lineno, float *x, double *label, in
 			            (int)strcspn(tok, " \t\r\n"), tok);
 		p = end;
 		size_t j = (size_t)idx - 1;
-		if (j >= s->seen_len) {
-			size_t len = (j + 1) * 2;
-			unsigned char *ns = realloc(s->seen, len);
-			if (!ns)
+		if (ntok == s->tok_cap) {
+			size_t cap = s->tok_cap ? 2 * s->tok_cap : 64;
+			struct lsv_tok *nt = realloc(s->tok, cap * sizeof(*nt));
+			if (!nt)
 				return fail(e, s->path, lineno, -1, -1, GD_ENOMEM, "out of memory");
-			memset(ns + s->seen_len, 0, len - s->seen_len);
-			s->seen = ns;
-			s->seen_len = len;
+			s->tok = nt;
+			s->tok_cap = cap;
 		}
-		if (s->seen[j])
-			return fail(e, s->path, lineno, tok - line + 1, -1, GD_EFORMAT, "index %lld repeated on one line", idx);
-		s->seen[j] = 1;
-		touched_max = j + 1 > touched_max ? j + 1 : touched_max;
+		s->tok[ntok++] = (struct lsv_tok){ idx, tok - line + 1 };
+		ascending &= idx > prev;
+		prev = idx;
 		if ((size_t)idx > s->dmax)
 			s->dmax = (size_t)idx;
 		if (x)
 			x[j] = (float)v;
 	}
-	/* clear the duplicate marks this line set (tokens again, cheaply: the range) */
-	if (touched_max) /* a label-only line may come before any index was seen */
-		memset(s->seen, 0, touched_max);
+	/* a repeated index: impossible when the indices ascend (the usual case,
+	 * O(1) per token); otherwise sort the line's (index, column) pairs */
+	if (!ascending) {
+		qsort(s->tok, ntok, sizeof(*s->tok), tok_cmp);
+		for (size_t k = 1; k < ntok; k++)
+			if (s->tok[k].idx == s->tok[k - 1].idx)
+				return fail(e, s->path, lineno, s->tok[k].col, -1, GD_EFORMAT, "index %lld repeated on one line",
+				            s->tok[k].idx);
+	}
 	*is_row = 1;
 	return 0;
 }
@@ -399,7 +457,7 @@ out:
 	if (rc)
 		gd_dataset_free(out);
 	free(line);
-	free(s.seen);
+	free(s.tok);
 	fclose(f);
 	return rc;
 }

@@ -12,6 +12,7 @@
 typedef struct gd_dataset {
 	char name[64];
 	size_t n, d, c;   /* rows, features, classes (0 for regression) */
+	size_t row0, n_all; /* a shard holds rows row0..row0+n of n_all (else 0 and n) */
 	float *x;
 	float *y;
 	int32_t *label;
@@ -31,9 +32,22 @@ typedef struct gd_dataerr {
  * plain (zlib reads both). On error nothing is left allocated.
  */
 int gd_idx_load(const char *images, const char *labels, int nclasses, gd_dataset *out, gd_dataerr *err);
+/* The same, keeping only shard `part` of `nparts` (gd_shard_rows) as float32:
+ * the whole file is still read and checked, its other rows never converted. */
+int gd_idx_load_shard(const char *images, const char *labels, int nclasses, int part, int nparts, gd_dataset *out,
+                      gd_dataerr *err);
 /* Fashion-MNIST split "train" (60000 rows) or "t10k" (10000) from dir
  * (NULL: GD_FASHION_MNIST_DIR, where Debian's dataset-fashion-mnist puts it). */
 int gd_fashion_mnist_load(const char *dir, const char *split, gd_dataset *out, gd_dataerr *err);
+int gd_fashion_mnist_load_shard(const char *dir, const char *split, int part, int nparts, gd_dataset *out,
+                                gd_dataerr *err);
+
+/* Contiguous shards: part p of P holds rows [p*n/P, (p+1)*n/P) (sizes differ by
+ * at most one row; every row in exactly one shard). */
+void gd_shard_rows(size_t n, int part, int nparts, size_t *lo, size_t *hi);
+/* Keep only shard `part` of `nparts` of a loaded dataset (row0, n_all set);
+ * GD_EINVAL for a bad part or an empty shard. */
+int gd_dataset_shard(gd_dataset *ds, int part, int nparts);
 
 /*
  * libsvm / svmlight text: "label index:value ..." per line, indices 1-based

@@ -16,6 +16,15 @@
  *
  * Clocks (DESIGN.md): training time runs from the start of a step to the end
  * of its update; evaluations of the traced loss are timed apart.
+ *
+ * Several processes (cfg->comm, MPI): each rank holds a contiguous shard of
+ * the rows. Every rank draws the same permutation of all N rows; a step's
+ * batch is the same B global rows as in one process, each rank computing
+ * the gradient sum of the rows it holds. In C, worker 0 sums the partials
+ * over ranks (one allreduce of the gradient plus three floats: the loss sum
+ * and the stop requests) and every rank applies the same update, so the
+ * parameters stay identical. Stop decisions use only reduced values, so all
+ * ranks stop at the same step.
  */
 #include <lbfgs.h>
 #include <math.h>
@@ -75,6 +84,10 @@ typedef struct run {
 	size_t np, N;
 	float *w, *state[GD_MAX_STATE]; /* the reduced gradient lives in ws[0].partial */
 	uint32_t *perm;
+	uint32_t *lidx;      /* comm, minibatch: the step's rows held here, shard-relative */
+	size_t batch_all;    /* rows of the step over all ranks (= batch.n in one process) */
+	int want_stop[2];    /* comm: this rank's requests for the next sum: time budget, signal */
+	int coll_stop[2];    /* comm: the same, summed over ranks at the last sum */
 	wslot *ws;
 	/* set by worker 0 at phase A, read by all after the barrier */
 	gd_batch batch;
@@ -147,12 +160,13 @@ static void sum_slice(run *r, int tid)
 	}
 }
 
-static void reduce_slice(run *r, int tid, size_t n_rows, float sigma, long t, int norm)
+static void reduce_slice(run *r, int tid, size_t n_rows, float sigma, long t, int norm, int summed)
 {
 	size_t lo, hi;
 	slice(r->np, tid, r->T, &lo, &hi);
 	float *g = r->ws[0].partial;
-	sum_slice(r, tid);
+	if (!summed)
+		sum_slice(r, tid);
 	gd_finish_grad_range(&r->cfg->model, r->w, n_rows, g, lo, hi);
 	if (sigma > 0)
 		for (size_t j = lo; j < hi; j++)
@@ -173,20 +187,69 @@ static double total_sumsq(run *r)
 	return s;
 }
 
+/*
+ * comm: sum the workers' partials (each its slice), then worker 0 sums the
+ * gradient over ranks together with `extra` floats after it (loss sum, stop
+ * requests). Returns the wall seconds of the allreduce (worker 0; 0 elsewhere).
+ */
+static double rank_sum(run *r, int tid, int extra)
+{
+	sum_slice(r, tid);
+	gd_pool_barrier(r->pool);
+	double dt = 0;
+	if (tid == 0) {
+		double t0 = gd_now();
+		if (r->cfg->comm->sum_f32(r->cfg->comm, r->ws[0].partial, r->np + (size_t)extra))
+			r->out->stop_reason = "comm-error";
+		dt = gd_now() - t0;
+	}
+	gd_pool_barrier(r->pool);
+	return dt;
+}
+
+/* comm: this rank's stop requests into f[0..2) (as floats), and the sums back. */
+static void put_requests(run *r, float *f)
+{
+	f[0] = (float)r->want_stop[0];
+	f[1] = (float)r->want_stop[1];
+}
+
+static void get_requests(run *r, const float *f)
+{
+	r->coll_stop[0] = f[0] > 0;
+	r->coll_stop[1] = f[1] > 0;
+}
+
 /* Evaluation: full training loss (mean + penalty) and gradient norm at w,
  * computed by all workers like a full-batch gradient; test loss/accuracy. */
 static void eval_phase(run *r, int tid)
 {
-	gd_batch all = { .x = r->train->x, .ld = r->train->d, .y = r->train->y, .label = r->train->label, .n = r->N };
+	gd_comm *comm = r->cfg->comm;
+	gd_batch all = { .x = r->train->x, .ld = r->train->d, .y = r->train->y, .label = r->train->label,
+		         .n = r->train->n };
 	gd_batch mine = share(&all, tid, r->T);
 	r->ws[tid].loss = r->cfg->grad->fn(&r->cfg->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
 	gd_pool_barrier(r->pool);
-	reduce_slice(r, tid, r->N, 0, 0, 1);
+	double ls = 0;
+	if (comm) {
+		if (tid == 0) { /* the loss in double, with the stop requests */
+			double v[3] = { 0, r->want_stop[0], r->want_stop[1] };
+			for (int k = 0; k < r->T; k++)
+				v[0] += r->ws[k].loss;
+			if (comm->sum_f64(comm, v, 3))
+				r->out->stop_reason = "comm-error";
+			ls = v[0];
+			r->coll_stop[0] = v[1] > 0;
+			r->coll_stop[1] = v[2] > 0;
+		}
+		rank_sum(r, tid, 0);
+	}
+	reduce_slice(r, tid, r->N, 0, 0, 1, comm != NULL);
 	gd_pool_barrier(r->pool);
 	if (tid == 0) {
-		double ls = 0;
-		for (int k = 0; k < r->T; k++)
-			ls += r->ws[k].loss;
+		if (!comm)
+			for (int k = 0; k < r->T; k++)
+				ls += r->ws[k].loss;
 		r->eval_loss = ls / (double)r->N + gd_penalty(&r->cfg->model, r->w);
 		r->eval_gnorm = sqrt(total_sumsq(r));
 	}
@@ -300,7 +363,9 @@ static int should_stop(run *r)
 		o->stop_reason = "diverged";
 		return 1;
 	}
-	if (r->stop && *r->stop) {
+	if (o->stop_reason && !strcmp(o->stop_reason, "comm-error"))
+		return 1;
+	if (c->comm ? r->coll_stop[1] : r->stop && *r->stop) {
 		o->stop_reason = "interrupted";
 		return 1;
 	}
@@ -311,7 +376,7 @@ static int should_stop(run *r)
 		o->stop_reason = "target";
 		return 1;
 	}
-	if (c->time_budget > 0 && r->t_train >= c->time_budget) {
+	if (c->comm ? r->coll_stop[0] : c->time_budget > 0 && r->t_train >= c->time_budget) {
 		o->stop_reason = "time";
 		return 1;
 	}
@@ -328,6 +393,8 @@ static int should_stop(run *r)
 static int record(run *r, double e0)
 {
 	add_row(r, 0);
+	if (r->cfg->comm) /* rank 0's test metrics: the others wait here, not in training time */
+		r->cfg->comm->barrier(r->cfg->comm);
 	r->out->t_eval += gd_now() - e0;
 	r->out->rows[r->out->nrows - 1].eval_s = r->out->t_eval;
 	return should_stop(r);
@@ -392,7 +459,8 @@ static void sync_job(int tid, int T, void *arg)
 			if (c->mode == GD_MODE_FULL) {
 				r->batch.idx = NULL;
 				r->batch.i0 = 0;
-				r->batch.n = r->N;
+				r->batch.n = r->train->n;
+				r->batch_all = r->N;
 			} else {
 				if (r->pos == 0)
 					shuffle(r, r->epoch);
@@ -400,6 +468,17 @@ static void sync_job(int tid, int T, void *arg)
 				size_t take = r->N - r->pos < B ? r->N - r->pos : B;
 				r->batch.idx = r->perm + r->pos;
 				r->batch.n = take;
+				if (c->comm) { /* the rows of the global batch this rank holds */
+					size_t k = 0, r0 = r->train->row0, r1 = r0 + r->train->n;
+					for (size_t i = 0; i < take; i++) {
+						size_t g = r->perm[r->pos + i];
+						if (g >= r0 && g < r1)
+							r->lidx[k++] = (uint32_t)(g - r0);
+					}
+					r->batch.idx = r->lidx;
+					r->batch.n = k;
+				}
+				r->batch_all = take;
 				r->pos += take;
 			}
 			if (r->pos == r->N || c->mode == GD_MODE_FULL) {
@@ -414,22 +493,41 @@ static void sync_job(int tid, int T, void *arg)
 		gd_pool_barrier(r->pool);
 		/* B: gradient sums over this worker's share of the rows */
 		gd_batch mine = share(&r->batch, tid, T);
-		r->ws[tid].loss = c->grad->fn(&c->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
+		if (mine.n) {
+			r->ws[tid].loss = c->grad->fn(&c->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
+		} else { /* comm: none of this step's rows may be here */
+			r->ws[tid].loss = 0;
+			memset(r->ws[tid].partial, 0, r->np * sizeof(float));
+		}
 		gd_pool_barrier(r->pool);
 		if (tid == 0)
 			t_b = gd_now();
+		double t_ar = 0;
+		if (c->comm) { /* the gradient, loss and stop requests summed over ranks */
+			if (tid == 0) {
+				float *tail = r->ws[0].partial + r->np;
+				double ls = 0;
+				for (int k = 0; k < T; k++)
+					ls += r->ws[k].loss;
+				tail[0] = (float)ls;
+				put_requests(r, tail + 1);
+			}
+			t_ar = rank_sum(r, tid, 3);
+			if (tid == 0)
+				get_requests(r, r->ws[0].partial + r->np + 1);
+		}
 		/* C: reduce this worker's slice (+ noise), clip, update the slice */
 		gd_step st = r->st;
 		float sigma = noise_sigma(c, r->step);
 		if (c->model.l1 == 0 && sigma == 0 && !(c->clip_norm > 0)) {
 			/* fold the mean and the model's L2 into the update kernel's own
 			 * gradient multiplier and L2 term: the same step, one pass fewer */
-			if (T > 1)
+			if (T > 1 && !c->comm)
 				sum_slice(r, tid);
-			st.gscale = 1.0f / (float)r->batch.n;
+			st.gscale = 1.0f / (float)r->batch_all;
 			st.l2 += (float)c->model.l2;
 		} else {
-			reduce_slice(r, tid, r->batch.n, sigma, r->step, c->clip_norm > 0);
+			reduce_slice(r, tid, r->batch_all, sigma, r->step, c->clip_norm > 0, c->comm != NULL);
 			if (c->clip_norm > 0) {
 				gd_pool_barrier(r->pool);
 				st.gscale = (float)gd_clip_scale(sqrt(total_sumsq(r)), c->clip_norm);
@@ -447,15 +545,27 @@ static void sync_job(int tid, int T, void *arg)
 			o->t_update += t_d - t_c;
 			r->t_train += t_d - t_a;
 			o->steps = r->step;
-			o->samples += (long)r->batch.n;
+			o->samples += (long)r->batch_all;
 			double ls = 0;
 			for (int k = 0; k < T; k++)
 				ls += r->ws[k].loss;
+			if (c->comm) {
+				o->t_allreduce += t_ar;
+				o->n_allreduce++;
+				ls = r->ws[0].partial[r->np]; /* the global loss sum: every rank sees the same */
+			}
 			if (!isfinite(ls) && !o->diverged) { /* NaN/Inf marks the run diverged at this step */
 				o->diverged = 1;
 				o->diverged_step = r->step;
 			}
-			if (o->diverged || (r->stop && *r->stop) || (c->time_budget > 0 && r->t_train >= c->time_budget) ||
+			int timeout = c->time_budget > 0 && r->t_train >= c->time_budget, signalled = r->stop && *r->stop;
+			if (c->comm) { /* local conditions go to the next sum; decisions use reduced ones only */
+				r->want_stop[0] = timeout;
+				r->want_stop[1] = signalled;
+				timeout = r->coll_stop[0];
+				signalled = r->coll_stop[1];
+			}
+			if (o->diverged || signalled || timeout || (o->stop_reason && !strcmp(o->stop_reason, "comm-error")) ||
 			    (c->max_epochs > 0 && (double)o->samples >= (double)c->max_epochs * (double)r->N))
 				r->force_eval = 1;
 		}
@@ -732,7 +842,7 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	if (cfg->mode == GD_MODE_SAMPLE && T != 1)
 		return GD_EINVAL;
 	if ((cfg->mode == GD_MODE_MINIBATCH || cfg->mode == GD_MODE_HOGWILD) &&
-	    (cfg->batch < 1 || cfg->batch > train->n))
+	    (cfg->batch < 1 || cfg->batch > (cfg->comm ? train->n_all : train->n)))
 		return GD_ERANGE;
 	if (cfg->kind != GD_OPT_FIRST_ORDER && cfg->mode != GD_MODE_FULL)
 		return GD_EINVAL; /* L-BFGS and Newton run in full mode only */
@@ -740,9 +850,13 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 		return GD_EINVAL; /* a constant Hessian small enough to form */
 	if (!(cfg->max_epochs > 0 || cfg->time_budget > 0))
 		return GD_EINVAL;
+	if (cfg->comm && (cfg->kind != GD_OPT_FIRST_ORDER || !(cfg->mode == GD_MODE_FULL || cfg->mode == GD_MODE_MINIBATCH) ||
+	                  train->n_all < train->row0 + train->n || train->n == 0))
+		return GD_EINVAL;
 	double t0 = gd_now();
+	size_t N = cfg->comm ? train->n_all : train->n;
 	run r = { .cfg = cfg, .train = train, .test = test, .pool = pool, .stop = stop, .out = out, .T = T,
-		  .np = gd_model_nparams(m), .N = train->n };
+		  .np = gd_model_nparams(m), .N = N };
 	r.batch = (gd_batch){ .x = train->x, .ld = train->d, .y = train->y, .label = train->label };
 	r.carry = gd_step_carry_init();
 	for (int k = 0; k < GD_MAX_TARGETS; k++)
@@ -754,6 +868,8 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	double foreign0 = foreign_cpu_now();
 
 	size_t B = cfg->mode == GD_MODE_FULL ? train->n : cfg->mode == GD_MODE_SAMPLE ? 1 : cfg->batch;
+	if (B > train->n) /* comm: at most the rows held here */
+		B = train->n;
 	/* rows one worker handles in one call: a share of the batch, or a whole hogwild batch */
 	size_t share_rows = cfg->mode == GD_MODE_HOGWILD ? B : (B + (size_t)T - 1) / (size_t)T;
 	size_t need_eval = (train->n + (size_t)T - 1) / (size_t)T;
@@ -766,10 +882,12 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	}
 	int rc = GD_ENOMEM;
 	size_t vbytes = (r.np * sizeof(float) + 63) / 64 * 64;
+	size_t pbytes = ((r.np + 3) * sizeof(float) + 63) / 64 * 64; /* comm: + loss and stop requests */
 	r.w = aligned_alloc(64, vbytes);
-	r.perm = malloc(train->n * sizeof(uint32_t));
+	r.perm = malloc(N * sizeof(uint32_t));
+	r.lidx = malloc((cfg->comm ? B : 1) * sizeof(uint32_t));
 	r.ws = aligned_alloc(64, (size_t)T * sizeof(wslot));
-	if (!r.w || !r.perm || !r.ws)
+	if (!r.w || !r.perm || !r.lidx || !r.ws)
 		goto out;
 	memset(r.ws, 0, (size_t)T * sizeof(wslot));
 	int ns = cfg->kind == GD_OPT_FIRST_ORDER ? gd_rule_nstate(cfg->upd->rule, &cfg->hp) : 0;
@@ -777,7 +895,7 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 		if (!(r.state[k] = aligned_alloc(64, vbytes)))
 			goto out;
 	for (int k = 0; k < T; k++) {
-		r.ws[k].partial = aligned_alloc(64, vbytes);
+		r.ws[k].partial = aligned_alloc(64, pbytes);
 		r.ws[k].scratch = aligned_alloc(64, (sc * sizeof(float) + 63) / 64 * 64);
 		if (!r.ws[k].partial || !r.ws[k].scratch)
 			goto out;
@@ -798,7 +916,8 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	}
 	if (rc)
 		goto out;
-	out->epochs = (double)out->samples / (double)train->n;
+	out->epochs = (double)out->samples / (double)N;
+	out->allreduce_bytes = (double)(r.np + 3) * sizeof(float);
 	out->t_train = r.t_train;
 	out->params = r.w;
 	r.w = NULL;
@@ -812,6 +931,7 @@ out:
 		out->stop_reason = "epochs";
 	free(r.w);
 	free(r.perm);
+	free(r.lidx);
 	for (int k = 0; k < GD_MAX_STATE; k++)
 		free(r.state[k]);
 	if (r.ws)

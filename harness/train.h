@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "comm.h"
 #include "dataset.h"
 #include "optspec.h"
 #include "grad.h"
@@ -44,6 +45,9 @@ typedef struct gd_run_cfg {
 	double eval_every_seconds;    /* ... or every S seconds of training time (0 = every epoch) */
 	double clip_norm;             /* gradient clipping by global norm; 0 = none */
 	double noise_eta, noise_gamma; /* gradient noise, sigma^2_t = eta / (1 + t)^gamma; eta 0 = none */
+	/* several processes (MPI): train is this rank's shard (row0, n_all); full
+	 * and minibatch modes of first-order rules only. NULL: one process. */
+	gd_comm *comm;
 	/* called by worker 0 after every evaluation (progress display); may be NULL */
 	void (*progress)(void *user, const gd_trace_row *row);
 	void *progress_user;
@@ -55,6 +59,9 @@ typedef struct gd_run_out {
 	double t_train, t_eval, t_total;      /* train + eval + setup/bookkeeping = total */
 	double t_sample, t_grad, t_reduce, t_update; /* per-phase sums (barrier-bracketed): picking
 	                                      * the rows and the step's scalars, gradient, reduction, update */
+	double t_allreduce;                   /* comm: the gradient sums over ranks (part of t_reduce) */
+	long n_allreduce;                     /* comm: how many; each of allreduce_bytes */
+	double allreduce_bytes;
 	long steps, samples;
 	double epochs;
 	double final_loss, best_loss;

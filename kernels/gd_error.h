@@ -14,7 +14,9 @@
 	X(ETOPO,     -8,  "hardware topology error")                           \
 	X(EBIND,     -9,  "could not bind thread to its processing unit")      \
 	X(ETHREAD,   -10, "could not create thread")                           \
-	X(EBENCH,    -11, "benchmark library error")
+	X(EBENCH,    -11, "benchmark library error")                         \
+	X(ECOMM,     -12, "communication between processes failed")          \
+	X(ENOTSUP,   -13, "not supported by this build")
 
 typedef enum {
 	GD_OK = 0,

@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 			regfree(&re);
 		return 2;
 	}
-	int mismatched = warn_context(&A, &B);
+	int mismatched = warn_context(&A, &B), write_failed = 0;
 
 	/* pair, test, correct */
 	size_t np = 0;
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 		if (!v || gd_json_write_atomic(json_out, v, JSON_INDENT(1)) != 0) {
 			fprintf(stderr, "gdbench-compare: cannot write '%s': %s (any previous file is intact)\n", json_out,
 			        strerror(v ? errno : ENOMEM));
-			return 2;
+			write_failed = 1;
 		}
 		json_decref(v);
 	}
@@ -269,5 +269,5 @@ int main(int argc, char **argv)
 	rs_free(&B);
 	if (filter)
 		regfree(&re);
-	return regressions ? 1 : 0;
+	return write_failed ? 2 : regressions ? 1 : 0;
 }

@@ -939,21 +939,24 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (mkdir(out, 0755) && errno != EEXIST) {
-		fprintf(stderr, "gdbench-report: cannot create '%s': %s\n", out, strerror(errno));
-		return 1;
-	}
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gdreport.XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		fprintf(stderr, "gdbench-report: cannot create a temporary directory: %s\n", strerror(errno));
-		return 1;
-	}
 	char final[4096], part[4200];
 	snprintf(final, sizeof(final), "%s/index.html", out);
 	snprintf(part, sizeof(part), "%s/index.html.tmp.%ld", out, (long)getpid());
-	html = fopen(part, "w");
-	if (!html) {
-		fprintf(stderr, "gdbench-report: cannot write '%s': %s\n", part, strerror(errno));
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gdreport.XXXXXX");
+	const char *what = NULL;
+	if (mkdir(out, 0755) && errno != EEXIST)
+		what = "cannot create";
+	else if (!mkdtemp(tmpdir))
+		what = "cannot create a temporary directory for";
+	else if (!(html = fopen(part, "w")))
+		what = "cannot write into";
+	if (what) {
+		fprintf(stderr, "gdbench-report: %s '%s': %s\n", what, out, strerror(errno));
+		if (tmpdir[strlen(tmpdir) - 1] != 'X')
+			rmdir(tmpdir);
+		for (int k = 0; k < nd; k++)
+			json_decref(docs[k]);
+		free(docs);
 		return 1;
 	}
 	time_t now = time(NULL);

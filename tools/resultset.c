@@ -100,6 +100,10 @@ static int load_runs(rs_set *s, char *err, size_t errlen)
 		snprintf(key, sizeof(key), "%s %s %s %s:%lld T=%lld %s %s", rs_str(pb, "model"), rs_str(pb, "dataset"),
 		         rs_str(op, "name"), rs_str(r, "mode"), (long long)json_integer_value(json_object_get(r, "batch")),
 		         (long long)json_integer_value(json_object_get(r, "threads")), rs_str(kn, "gradient"), rs_str(kn, "update"));
+		json_t *mpi = json_object_get(r, "mpi");
+		if (mpi) /* runs on R ranks pair only with runs on R ranks */
+			snprintf(key + strlen(key), sizeof(key) - strlen(key), " R=%lld",
+			         (long long)json_integer_value(json_object_get(mpi, "ranks")));
 		rs_entry *e = find_or_add(s, key);
 		if (!e)
 			return snprintf(err, errlen, "out of memory"), -1;

@@ -15,6 +15,7 @@ pkgs=(
   dataset-fashion-mnist
   gnuplot-nox
   clang-14 libclang-rt-14-dev   # libFuzzer targets (tools/fuzz.sh)
+  openmpi-bin libopenmpi-dev   # run --mode mpi:... (meson option mpi=auto)
 )
 
 missing=()
