@@ -31,9 +31,9 @@ bad() {
 	else
 		echo "ok $n - [$got] ${*#"$GD" } => $msg"
 	fi
-	covered+=" $*"
+	[ "$record" -eq 1 ] && covered+=" $* |"
 }
-covered=""
+covered="" record=0
 
 # -- missing values: every flag the help text shows with a metavariable --------
 value_flags() { "$@" --help | grep -oE -- '--[a-z0-9-]+ [A-Z][A-Z,.]*' | awk '{print $1}' | sort -u; }
@@ -46,6 +46,7 @@ for f in $(value_flags "$CMP"); do bad 2 "option '$f' needs a value" "$CMP" "$f"
 for f in $(value_flags "$REP"); do bad 2 "option '$f' needs a value" "$REP" "$f"; done
 
 # -- malformed and out-of-range values -----------------------------------------
+record=1
 blobs='--data synth-blobs:n=256:d=4:c=2 --epochs 1 --no-roofline --quiet --force -o r.json'
 bad 2 "--threads 'x'" "$GD" info --no-probe --threads x
 bad 2 "--threads '0'" "$GD" info --no-probe --threads 0
@@ -106,6 +107,8 @@ bad 2 "--eval-every 'x'" "$GD" run $blobs --eval-every x
 bad 2 "--eval-every '0steps'" "$GD" run $blobs --eval-every 0steps
 bad 2 "--seed 'x'" "$GD" run $blobs --seed x
 bad 2 "--seed '-1'" "$GD" run $blobs --seed -1
+bad 2 "--bucket-mb 'x'" "$GD" run $blobs --mode mpi:full --bucket-mb x
+bad 2 "--bucket-mb '0'" "$GD" run $blobs --mode mpi:full --bucket-mb 0
 bad 2 "--repeat 'x'" "$GD" run $blobs --repeat x
 bad 2 "--repeat '0'" "$GD" run $blobs --repeat 0
 bad 1 "cannot write '/nonexistent/r.json'" "$GD" run $blobs --out /nonexistent/r.json
@@ -138,6 +141,8 @@ bad 2 "--hidden 'x'" "$GD" gradcheck --hidden x
 bad 2 "--hidden '0'" "$GD" gradcheck --hidden 0
 bad 2 "--l1 'x'" "$GD" gradcheck --l1 x
 bad 2 "--l1 '-1'" "$GD" gradcheck --l1 -1
+bad 2 "--l2 'x'" "$GD" gradcheck --l2 x
+bad 2 "--l2 '-1'" "$GD" gradcheck --l2 -1
 bad 2 "--seed 'x'" "$GD" gradcheck --seed x
 bad 2 "--seed '-1'" "$GD" gradcheck --seed -1
 bad 2 "--tol 'x'" "$GD" gradcheck --tol x
@@ -160,7 +165,7 @@ bad 2 "missing command" "$GD"
 # every flag of every subcommand appears in at least one case above
 for sub in info list kernels run tune gradcheck paths; do
 	for f in $(value_flags "$GD" "$sub"); do
-		check "$sub $f has a malformed or out-of-range case" grep -q -- "$sub .*$f " <<<"$covered"
+		check "$sub $f has a malformed or out-of-range case" grep -q -- "$sub [^|]*$f [^|]" <<<"$covered"
 	done
 done
 
