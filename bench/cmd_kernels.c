@@ -38,7 +38,7 @@ static const char help[] =
 	"1.0 = as fast as reading X once) and reports 'peak', the fraction of one core's FMA\n"
 	"peak measured at start-up (OpenBLAS runs at 1 thread).\n"
 	"\n"
-	"  --what LIST       update, grad or both (default: update,grad)\n"
+	"  --what LIST       update, grad, sparse (CSR gradient kernels) (default: update,grad)\n"
 	"  --rules LIST      rules to run, e.g. adam,sgd (default: all; see 'gdbench list')\n"
 	"  --models LIST     lsq, logistic, softmax, svm, mlp (default: all)\n"
 	"  --batches LIST    gradient batch sizes: row counts or 'full' (all 60000 rows)\n"
@@ -430,7 +430,7 @@ int cmd_kernels(int argc, char **argv)
 		rc = cli_usage("kernels", "--rules '%s': expected rule names separated by commas (see 'gdbench list')", rules_arg);
 		goto done;
 	}
-	int do_update = 0, do_grad = 0;
+	int do_update = 0, do_grad = 0, do_sparse = 0;
 	{
 		char buf[64];
 		snprintf(buf, sizeof(buf), "%s", what_arg);
@@ -439,8 +439,10 @@ int cmd_kernels(int argc, char **argv)
 				do_update = 1;
 			else if (!strcmp(w, "grad"))
 				do_grad = 1;
+			else if (!strcmp(w, "sparse"))
+				do_sparse = 1;
 			else {
-				rc = cli_usage("kernels", "--what: '%s' is not a kind; expected update, grad or both", w);
+				rc = cli_usage("kernels", "--what: '%s' is not a kind; expected update, grad or sparse", w);
 				goto done;
 			}
 		}
@@ -589,6 +591,10 @@ int cmd_kernels(int argc, char **argv)
 		}
 		grad_peak = peak;
 	}
+	if (do_sparse && kcsr_plan(model_on, batches, nbatch, cap, impls, topo, pus[0])) {
+		rc = cli_fail("kernels", "out of memory");
+		goto done;
+	}
 	/* DESIGN: a memory-only ceiling is valid only if it moves at least the STREAM triad bandwidth
 	 * measured in the same run; triad on 1 and on the most threads, for the context and the check */
 	int list_only_u = 0;
@@ -608,7 +614,7 @@ int cmd_kernels(int argc, char **argv)
 	}
 	triad_n = ntriad;
 	memcpy(triad_m, triad, sizeof(triad));
-	if (!nkb && !kgrad_count()) {
+	if (!nkb && !kgrad_count() && !kcsr_count()) {
 		rc = cli_usage("kernels", "nothing to run: no registered kernel matches --what/--rules/--models/--impl/--isa");
 		goto done;
 	}
@@ -674,6 +680,10 @@ int cmd_kernels(int argc, char **argv)
 			goto done;
 		}
 	}
+	if (kcsr_register(min_time)) {
+		rc = cli_fail("kernels", "could not register the sparse gradient benchmarks");
+		goto done;
+	}
 	if (kgrad_register(min_time)) {
 		rc = cli_fail("kernels", "could not register the gradient benchmarks");
 		goto done;
@@ -691,6 +701,7 @@ int cmd_kernels(int argc, char **argv)
 		if (nkb)
 			print_summary(console ? stdout : stderr, kb, nkb);
 		kgrad_summary(console ? stdout : stderr);
+		kcsr_summary(console ? stdout : stderr);
 	}
 	if (out_path) { /* Google Benchmark does not report a failed write: check that the file is whole */
 		json_error_t je;

@@ -36,10 +36,14 @@ static const char help[] =
 	"Problem\n"
 	"  --model NAME      lsq, logistic, softmax, svm, mlp (alias --problem; default: softmax,\n"
 	"                    or lsq for regression data)\n"
-	"  --data SPEC       fashion-mnist (default; test split t10k), libsvm:PATH,\n"
+	"  --data SPEC       fashion-mnist (default; test split t10k), libsvm:PATH[:features=D],\n"
 	"                    synth-regression[:n=N:d=D:kappa=K:noise=S], synth-blobs[:n=N:d=D:c=C:spread=S]\n"
 	"  --test-data SPEC  a test split for libsvm data (libsvm:PATH); --no-test drops any\n"
 	"  --data-dir DIR    where the Fashion-MNIST files are (default " GD_FASHION_MNIST_DIR ")\n"
+	"  --storage S       libsvm rows: auto (CSR when under 25% nonzero or over 1 GiB dense),\n"
+	"                    dense, csr; CSR runs lsq, logistic and softmax with L2 only\n"
+	"  --sparse-update U CSR data: lazy (default: only the batch's coordinates; exact for sgd,\n"
+	"                    and adagrad without decay) or dense (every parameter every step)\n"
 	"  --hidden H        MLP hidden width (default 128)\n"
 	"  --l1 X --l2 X     penalty on the weights, part of the loss (default 0)\n"
 	"Optimizers and modes\n"
@@ -49,7 +53,8 @@ static const char help[] =
 	"                    Sweeps: a value may be a list lr=0.01|0.03|0.1 or a grid\n"
 	"                    lr=1e-4..1e-1:log8 (or :linN); several give their cross product\n"
 	"  --mode LIST       full, minibatch:B, sample, hogwild:B (default minibatch:128); hogwild:\n"
-	"                    T workers each run minibatch SGD on the shared parameters, lock-free;\n"
+	"                    T workers each run minibatch SGD on the shared parameters, lock-free\n"
+	"                    (hogwild-locked:B: the updates under one mutex, for comparison);\n"
 	"                    mpi:full, mpi:minibatch:B under mpirun: each rank holds a contiguous\n"
 	"                    shard of the rows, gradients are summed with MPI_Allreduce\n"
 	"  --bucket-mb X     mpi: sum the gradient in pieces of X MiB (default: one fused buffer)\n"
@@ -57,6 +62,9 @@ static const char help[] =
 	"                    [:factor=F:patience=P], any with :warmup=W (steps; default const)\n"
 	"  --clip X          clip the gradient to global norm X\n"
 	"  --noise ETA[:G]   gradient noise with variance ETA/(1+t)^G (G default 0.55)\n"
+	;
+/* in two parts: C99 promises string literals of 4095 characters only */
+static const char help2[] =
 	"Threads and kernels\n"
 	"  --threads LIST    e.g. 1,2 (default 1); data-parallel inside a step\n"
 	"  --placement P     compact, scatter, none, or a PU list like 0,1 (default compact)\n"
@@ -106,6 +114,7 @@ typedef struct mode_spec {
 	gd_mode mode;
 	size_t batch;
 	int mpi; /* mpi:full, mpi:minibatch:B */
+	int lock; /* hogwild-locked:B */
 	char label[32];
 } mode_spec;
 
@@ -134,16 +143,17 @@ static int parse_modes(const char *list, mode_spec *out, int max, int *n, char *
 		} else if (!strcmp(w, "sample") && !colon) {
 			m->mode = GD_MODE_SAMPLE;
 			m->batch = 1;
-		} else if (!strcmp(w, "minibatch") || !strcmp(w, "hogwild")) {
+		} else if (!strcmp(w, "minibatch") || !strcmp(w, "hogwild") || !strcmp(w, "hogwild-locked")) {
 			char *end;
 			unsigned long b = colon ? strtoul(colon + 1, &end, 10) : 0;
 			if (!colon || end == colon + 1 || *end || b < 1 || colon[1] == '-')
 				return snprintf(err, errlen, "mode '%s': expected %s:B with a batch size B >= 1", m->label, w), -1;
-			m->mode = !strcmp(w, "hogwild") ? GD_MODE_HOGWILD : GD_MODE_MINIBATCH;
+			m->mode = !strncmp(w, "hogwild", 7) ? GD_MODE_HOGWILD : GD_MODE_MINIBATCH;
+			m->lock = !strcmp(w, "hogwild-locked");
 			m->batch = b;
 		} else {
 			return snprintf(err, errlen, "unknown mode '%s' (expected full, minibatch:B, sample, hogwild:B, "
-			                "mpi:full, mpi:minibatch:B)", m->label), -1;
+			                "hogwild-locked:B, mpi:full, mpi:minibatch:B)", m->label), -1;
 		}
 	}
 	return *n ? 0 : (snprintf(err, errlen, "empty --mode list"), -1);
@@ -163,8 +173,8 @@ static int synth_opt(const char *opts, const char *key, double *v)
 }
 
 /* Load spec; part/nparts: keep only that contiguous shard of the rows (MPI ranks). */
-static int load_data(const char *spec, const char *dir, int regression, int part, int nparts, gd_dataset *ds,
-                     char *what, size_t wl, char *err, size_t errlen)
+static int load_data(const char *spec, const char *dir, int regression, int part, int nparts, gd_storage storage,
+                     size_t features, gd_dataset *ds, char *what, size_t wl, char *err, size_t errlen)
 {
 	gd_dataerr e = { .line = -1, .column = -1, .offset = -1 };
 	int rc;
@@ -174,7 +184,18 @@ static int load_data(const char *spec, const char *dir, int regression, int part
 		rc = gd_fashion_mnist_load_shard(dir, strchr(spec, ':') ? "t10k" : "train", part, nparts, ds, &e);
 		snprintf(what, wl, "fashion-mnist/%s", strchr(spec, ':') ? "t10k" : "train");
 	} else if (!strncmp(spec, "libsvm:", 7)) {
-		rc = gd_libsvm_load(spec + 7, regression, 0, ds, &e);
+		char path[4096];
+		snprintf(path, sizeof(path), "%s", spec + 7);
+		char *fe = strstr(path, ":features=");
+		if (fe) {
+			char *end;
+			unsigned long long v = strtoull(fe + 10, &end, 10);
+			if (*end || v < 1 || v > (1ull << 28))
+				return snprintf(err, errlen, "--data '%s': features must be 1..2^28", spec), GD_EXIT_USAGE;
+			features = (size_t)v;
+			*fe = 0;
+		}
+		rc = gd_libsvm_load_as(path, regression, features, storage, ds, &e);
 	} else if (!strncmp(spec, "synth-regression", 16) && (!spec[16] || spec[16] == ':')) {
 		double n = 10000, d = 50, kappa = 100, noise = 0.1;
 		if (synth_opt(spec, "n", &n) || synth_opt(spec, "d", &d) || synth_opt(spec, "kappa", &kappa) ||
@@ -346,7 +367,8 @@ static int run_main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },           { "help", no_argument, NULL, 'h' },
 		{ "append", no_argument, NULL, 'A' },          { "suite", required_argument, NULL, 'U' },
 		{ "no-roofline", no_argument, NULL, 'L' },     { "bucket-mb", required_argument, NULL, 'K' },
-		{ "keep-params", no_argument, NULL, 'W' },
+		{ "keep-params", no_argument, NULL, 'W' },      { "storage", required_argument, NULL, 'G' },
+		{ "sparse-update", required_argument, NULL, 'Y' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *model_arg = NULL, *data_arg = "fashion-mnist", *test_arg = NULL, *dir = NULL, *sched_arg = "const";
@@ -354,7 +376,8 @@ static int run_main(int argc, char **argv)
 	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL;
 	char optlist[8192] = "";
 	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = !isatty(2), roofline = 1, c, li = -1;
-	int keep_params = 0;
+	int keep_params = 0, sparse_dense = 0;
+	gd_storage storage = GD_STORE_AUTO;
 	const char *suite = NULL;
 	long hidden = 128, epochs = 0, repeat = 1;
 	double l1 = 0, l2 = 0, time_budget = 0, clip = 0, noise_eta = 0, noise_gamma = 0.55, bucket_mb = 0;
@@ -408,9 +431,17 @@ static int run_main(int argc, char **argv)
 		case 'A': append = 1; break;
 		case 'L': roofline = 0; break;
 		case 'W': keep_params = 1; break;
+		case 'G':
+			bad = strcmp(optarg, "auto") && strcmp(optarg, "dense") && strcmp(optarg, "csr");
+			storage = !strcmp(optarg, "csr") ? GD_STORE_CSR : !strcmp(optarg, "dense") ? GD_STORE_DENSE : GD_STORE_AUTO;
+			break;
+		case 'Y':
+			bad = strcmp(optarg, "lazy") && strcmp(optarg, "dense");
+			sparse_dense = !strcmp(optarg, "dense");
+			break;
 		case 'K': bad = !((bucket_mb = strtod(optarg, &end)) > 0 && bucket_mb <= 4096) || *end; break;
 		case 'U': suite = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
+		case 'h': fputs(help, stdout); fputs(help2, stdout); return 0;
 		case ':': return cli_usage(me, "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage(me, "unknown option '%s'", argv[optind - 1]);
 		}
@@ -552,13 +583,15 @@ static int run_main(int argc, char **argv)
 	int regression = model_arg && !strcmp(model_arg, "lsq");
 	if (!model_arg && !strncmp(data_arg, "synth-regression", 16))
 		regression = 1;
-	rc = load_data(data_arg, dir, regression, cm ? cm->rank : 0, cm ? cm->size : 1, &train, train_name,
+	rc = load_data(data_arg, dir, regression, cm ? cm->rank : 0, cm ? cm->size : 1, storage, 0, &train, train_name,
 	               sizeof(train_name), err, sizeof(err));
 	int have_test = 0, test_rc = 0;
 	if (!rc && !no_test && (test_arg || !strcmp(data_arg, "fashion-mnist")) && (!cm || cm->rank == 0)) {
 		char terr[sizeof(err)];
 		/* the test split is rank 0's alone: only it evaluates test metrics */
-		test_rc = load_data(test_arg ? test_arg : "fashion-mnist:t10k", dir, regression, 0, 1, &test, test_name,
+		/* the training set's storage and width: a test file may not use the last features */
+		test_rc = load_data(test_arg ? test_arg : "fashion-mnist:t10k", dir, regression, 0, 1,
+		                    train.rowptr ? GD_STORE_CSR : GD_STORE_DENSE, train.d, &test, test_name,
 		                    sizeof(test_name), terr, sizeof(terr));
 		have_test = !test_rc;
 		if (test_rc)
@@ -593,6 +626,19 @@ static int run_main(int argc, char **argv)
 		               model_arg ? model_arg : "?", train.y ? "regression targets" : "class labels", train.c,
 		               why ? ": " : "", why ? why : "");
 		goto done_data;
+	}
+	if (train.rowptr) { /* what the CSR path runs (gd_train refuses the rest) */
+		const char *no = !gd_model_has_csr(model.kind) ? "the model (CSR kernels: lsq, logistic, softmax)"
+		                 : l1 > 0 ? "--l1 (lazy steps need a penalty that vanishes with the gradient: use --l2)"
+		                 : noise_eta > 0 ? "--noise" : clip > 0 ? "--clip" : cm ? "mpi modes" : NULL;
+		for (int s = 0; s < nspec && !no; s++)
+			if (specs[s].kind != GD_OPT_FIRST_ORDER)
+				no = "lbfgs and newton";
+		if (no) {
+			rc = cli_usage(me, "%s: sparse (CSR) data does not support %s; --storage dense densifies it",
+			               train_name, no);
+			goto done_data;
+		}
 	}
 	for (int m = 0; m < nmode; m++)
 		if (modes[m].batch > train.n_all) {
@@ -708,11 +754,16 @@ static int run_main(int argc, char **argv)
 						cfg.comm = cm;
 						bs = modes[m].mode == GD_MODE_FULL ? train.n : (bs + (size_t)cm->size - 1) / (size_t)cm->size;
 					}
-					cfg.grad = (impls & GD_IMPL_BEST_BIT) ? gd_grad_best(model.kind, cap, (bs + T - 1) / T) : NULL;
-					for (size_t g = 0; !cfg.grad && g < gd_grad_count; g++)
-						if (gd_grad_table[g].model == model.kind && gd_grad_table[g].isa <= cap &&
-						    (impls & (1u << gd_grad_table[g].impl)))
-							cfg.grad = &gd_grad_table[g];
+					const gd_grad_entry *gt = train.rowptr ? gd_csr_table : gd_grad_table;
+					size_t gn = train.rowptr ? gd_csr_count : gd_grad_count;
+					cfg.grad = !(impls & GD_IMPL_BEST_BIT) ? NULL
+					           : train.rowptr ? gd_csr_best(model.kind, cap)
+					                          : gd_grad_best(model.kind, cap, (bs + T - 1) / T);
+					for (size_t g = 0; !cfg.grad && g < gn; g++)
+						if (gt[g].model == model.kind && gt[g].isa <= cap && (impls & (1u << gt[g].impl)))
+							cfg.grad = &gt[g];
+					cfg.sparse_dense = sparse_dense;
+					cfg.hog_lock = modes[m].lock;
 					cfg.upd = gd_update_best(specs[s].rule, cap);
 					cfg.hp = specs[s].hp;
 					cfg.sched = sched;
@@ -759,6 +810,14 @@ static int run_main(int argc, char **argv)
 						json_object_set_new(rj, "mpi", mj);
 					else
 						json_decref(mj);
+					if (rj && train.rowptr)
+						json_object_set_new(rj, "sparse", json_pack("{s:s, s:I, s:s, s:b, s:f}", "storage", "csr",
+						                                            "nnz", (json_int_t)train.nnz, "update",
+						                                            sparse_dense ? "dense" : "lazy", "exact",
+						                                            gd_lazy_exact(&cfg), "coords_per_step",
+						                                            dr->o.coords_per_step));
+					if (rj && modes[m].lock)
+						json_object_set_new(rj, "hogwild_lock", json_true());
 					if (rj && keep_params && dr->o.params) {
 						json_t *pa = json_array();
 						for (size_t j = 0; j < gd_model_nparams(&model); j++)

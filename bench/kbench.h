@@ -18,4 +18,11 @@ int kgrad_register(double min_time);
 size_t kgrad_count(void);
 /* The table after gb_run: rows/s, GFLOP/s, fraction of peak, xread per benchmark. */
 void kgrad_summary(FILE *out);
+
+/* Sparse (CSR) gradient kernels (kbench_csr.c): model x batch (0 = all rows) x variant. */
+int kcsr_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa cap, unsigned impls,
+              const gd_topo *topo, int pu);
+int kcsr_register(double min_time);
+size_t kcsr_count(void);
+void kcsr_summary(FILE *out);
 #endif

@@ -39,6 +39,9 @@ void gd_dataset_free(gd_dataset *ds)
 	free(ds->x);
 	free(ds->y);
 	free(ds->label);
+	free(ds->rowptr);
+	free(ds->col);
+	free(ds->val);
 	memset(ds, 0, sizeof(*ds));
 }
 
@@ -148,7 +151,16 @@ int gd_dataset_shard(gd_dataset *ds, int part, int nparts)
 	gd_shard_rows(ds->n, part, nparts, &lo, &hi);
 	if (hi == lo)
 		return GD_EINVAL;
-	memmove(ds->x, ds->x + lo * ds->d, (hi - lo) * ds->d * sizeof(float));
+	if (ds->rowptr) { /* CSR: the shard's nonzeros to the front, offsets from 0 */
+		int64_t a = ds->rowptr[lo], z = ds->rowptr[hi];
+		memmove(ds->col, ds->col + a, (size_t)(z - a) * sizeof(int32_t));
+		memmove(ds->val, ds->val + a, (size_t)(z - a) * sizeof(float));
+		for (size_t i = lo; i <= hi; i++)
+			ds->rowptr[i - lo] = ds->rowptr[i] - a;
+		ds->nnz = (size_t)(z - a);
+	} else {
+		memmove(ds->x, ds->x + lo * ds->d, (hi - lo) * ds->d * sizeof(float));
+	}
 	if (ds->y)
 		memmove(ds->y, ds->y + lo, (hi - lo) * sizeof(float));
 	if (ds->label)
@@ -287,7 +299,10 @@ typedef struct lsv {
 	const char *path;
 	int regression;
 	size_t d_fixed;
-	size_t n, dmax;
+	size_t n, dmax, nnz;
+	int32_t *ccol; /* CSR sink of the row being parsed (pass 2) */
+	float *cval;
+	size_t cn;
 	double lab_min, lab_max;
 	int only_pm1;  /* every label is -1 or +1 */
 	struct lsv_tok { long long idx; long col; } *tok; /* the current line's indices (duplicates) */
@@ -367,6 +382,10 @@ static int lsv_line(lsv *s, char *line, long lineno, float *x, double *label, in
 			s->dmax = (size_t)idx;
 		if (x)
 			x[j] = (float)v;
+		if (s->ccol) {
+			s->ccol[s->cn] = (int32_t)j;
+			s->cval[s->cn++] = (float)v;
+		}
 	}
 	/* a repeated index: impossible when the indices ascend (the usual case,
 	 * O(1) per token); otherwise sort the line's (index, column) pairs */
@@ -376,12 +395,33 @@ static int lsv_line(lsv *s, char *line, long lineno, float *x, double *label, in
 			if (s->tok[k].idx == s->tok[k - 1].idx)
 				return fail(e, s->path, lineno, s->tok[k].col, -1, GD_EFORMAT, "index %lld repeated on one line",
 				            s->tok[k].idx);
+		if (s->ccol) /* CSR rows ascend: insertion sort of the row (short, nearly sorted) */
+			for (size_t a = s->cn - ntok + 1; a < s->cn; a++)
+				for (size_t b = a; b > s->cn - ntok && s->ccol[b - 1] > s->ccol[b]; b--) {
+					int32_t tc = s->ccol[b];
+					float tv = s->cval[b];
+					s->ccol[b] = s->ccol[b - 1], s->cval[b] = s->cval[b - 1];
+					s->ccol[b - 1] = tc, s->cval[b - 1] = tv;
+				}
 	}
+	if (!x && !s->ccol) /* pass 1 counts */
+		s->nnz += ntok;
 	*is_row = 1;
 	return 0;
 }
 
 int gd_libsvm_load(const char *path, int regression, size_t nfeatures, gd_dataset *out, gd_dataerr *err)
+{
+	return gd_libsvm_load_as(path, regression, nfeatures, GD_STORE_DENSE, out, err);
+}
+
+static void *alloc64(size_t bytes)
+{
+	return aligned_alloc(64, (bytes + 63) / 64 * 64 + 64); /* never 0 bytes */
+}
+
+int gd_libsvm_load_as(const char *path, int regression, size_t nfeatures, gd_storage storage, gd_dataset *out,
+                      gd_dataerr *err)
 {
 	memset(out, 0, sizeof(*out));
 	FILE *f = fopen(path, "r");
@@ -392,7 +432,7 @@ int gd_libsvm_load(const char *path, int regression, size_t nfeatures, gd_datase
 	char *line = NULL;
 	size_t cap = 0;
 	long lineno = 0;
-	int rc = 0, is_row;
+	int rc = 0, is_row, csr = 0;
 	double lab;
 	/* pass 1: validate, count rows, find the width and the label set */
 	while (getline(&line, &cap, f) >= 0) {
@@ -424,30 +464,63 @@ int gd_libsvm_load(const char *path, int regression, size_t nfeatures, gd_datase
 		rc = fail(err, path, -1, -1, -1, GD_EFORMAT, "no features on any line (give the feature count)");
 		goto out;
 	}
-	if ((rc = check_size(s.n, d, 0, err, path)))
-		goto out;
-	if (alloc_ds(out, s.n, d, regression)) {
-		rc = fail(err, path, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", s.n, d);
-		goto out;
+	csr = storage == GD_STORE_CSR ||
+	          (storage == GD_STORE_AUTO && ((double)s.nnz < 0.25 * (double)s.n * (double)d ||
+	                                        (double)s.n * (double)d * sizeof(float) > 1073741824.0));
+	if (csr) {
+		size_t budget = gd_mem_budget();
+		double need = (double)s.nnz * 8 + (double)(s.n + 1) * 8 + (double)s.n * 4;
+		if (budget && need > (double)budget) {
+			rc = fail(err, path, -1, -1, -1, GD_ENOMEM, "%zu nonzeros need %.2f GiB in CSR, more than the %.2f GiB "
+			          "available", s.nnz, need / 1073741824.0, (double)budget / 1073741824.0);
+			goto out;
+		}
+		out->n = out->n_all = s.n;
+		out->d = d;
+		out->nnz = s.nnz;
+		out->rowptr = alloc64((s.n + 1) * sizeof(int64_t));
+		out->col = alloc64(s.nnz * sizeof(int32_t));
+		out->val = alloc64(s.nnz * sizeof(float));
+		if (regression)
+			out->y = alloc64(s.n * sizeof(float));
+		else
+			out->label = alloc64(s.n * sizeof(int32_t));
+		if (!out->rowptr || !out->col || !out->val || !(out->y || out->label)) {
+			rc = fail(err, path, -1, -1, -1, GD_ENOMEM, "out of memory for %zu nonzeros", s.nnz);
+			goto out;
+		}
+		out->rowptr[0] = 0;
+		s.ccol = out->col;
+		s.cval = out->val;
+		s.cn = 0;
+	} else {
+		if ((rc = check_size(s.n, d, 0, err, path)))
+			goto out;
+		if (alloc_ds(out, s.n, d, regression)) {
+			rc = fail(err, path, -1, -1, -1, GD_ENOMEM, "out of memory for %zu x %zu", s.n, d);
+			goto out;
+		}
+		memset(out->x, 0, s.n * d * sizeof(float));
 	}
-	memset(out->x, 0, s.n * d * sizeof(float));
 	/* pass 2: fill */
 	rewind(f);
 	size_t row = 0;
 	lineno = 0;
 	while (row < s.n && getline(&line, &cap, f) >= 0) {
 		lineno++;
-		if ((rc = lsv_line(&s, line, lineno, out->x + row * d, &lab, &is_row, err)))
+		if ((rc = lsv_line(&s, line, lineno, csr ? NULL : out->x + row * d, &lab, &is_row, err)))
 			goto out;
 		if (!is_row)
 			continue;
+		if (csr)
+			out->rowptr[row + 1] = (int64_t)s.cn;
 		if (regression)
 			out->y[row] = (float)lab;
 		else
 			out->label[row] = s.only_pm1 ? (lab > 0) : (int32_t)lab;
 		row++;
 	}
-	if (row != s.n) {
+	if (row != s.n || (csr && s.cn != s.nnz)) {
 		rc = fail(err, path, lineno, -1, -1, GD_EIO, "file changed while reading (%zu of %zu rows)", row, s.n);
 		goto out;
 	}
@@ -460,6 +533,28 @@ out:
 	free(s.tok);
 	fclose(f);
 	return rc;
+}
+
+int gd_dataset_densify(const gd_dataset *in, gd_dataset *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!in->rowptr)
+		return GD_EINVAL;
+	if (alloc_ds(out, in->n, in->d, in->y != NULL))
+		return GD_ENOMEM;
+	memset(out->x, 0, in->n * in->d * sizeof(float));
+	for (size_t i = 0; i < in->n; i++)
+		for (int64_t k = in->rowptr[i]; k < in->rowptr[i + 1]; k++)
+			out->x[i * in->d + (size_t)in->col[k]] = in->val[k];
+	if (in->y)
+		memcpy(out->y, in->y, in->n * sizeof(float));
+	else
+		memcpy(out->label, in->label, in->n * sizeof(int32_t));
+	out->c = in->c;
+	out->row0 = in->row0;
+	out->n_all = in->n_all;
+	snprintf(out->name, sizeof(out->name), "%s", in->name);
+	return 0;
 }
 
 /* ---- synthetic ---- */

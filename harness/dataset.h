@@ -7,12 +7,18 @@
 
 #define GD_FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"
 
-/* Rows are 64-byte aligned row-major float32 (ld = d); exactly one of y
- * (regression targets) and label (classes 0..c-1) is set. */
+/* Rows are 64-byte aligned row-major float32 (ld = d), or, for sparse data,
+ * CSR (x NULL): row i's nonzeros are col[rowptr[i]..rowptr[i+1]) (0-based,
+ * ascending, no repeats) with values val[...], every array 64-byte aligned.
+ * Exactly one of y (regression targets) and label (classes 0..c-1) is set. */
 typedef struct gd_dataset {
 	char name[64];
 	size_t n, d, c;   /* rows, features, classes (0 for regression) */
 	size_t row0, n_all; /* a shard holds rows row0..row0+n of n_all (else 0 and n) */
+	size_t nnz;       /* CSR: nonzeros */
+	int64_t *rowptr;  /* CSR: n + 1 offsets */
+	int32_t *col;
+	float *val;
 	float *x;
 	float *y;
 	int32_t *label;
@@ -57,6 +63,18 @@ int gd_dataset_shard(gd_dataset *ds, int part, int nparts);
  * otherwise {-1, +1} map to {0, 1} and anything else must be 0..C-1.
  */
 int gd_libsvm_load(const char *path, int regression, size_t nfeatures, gd_dataset *out, gd_dataerr *err);
+/*
+ * The same with a storage choice: dense, CSR (never densified), or auto:
+ * CSR when fewer than a quarter of the entries are nonzero or the dense
+ * matrix would pass 1 GiB. In CSR a row's indices may come in any order
+ * (they are sorted); a repeated index on one line is an error either way;
+ * a line with a label and no features is an empty row.
+ */
+typedef enum { GD_STORE_AUTO, GD_STORE_DENSE, GD_STORE_CSR } gd_storage;
+int gd_libsvm_load_as(const char *path, int regression, size_t nfeatures, gd_storage storage, gd_dataset *out,
+                      gd_dataerr *err);
+/* A dense copy of CSR data (tests, small problems); GD_ENOMEM, GD_EINVAL if not CSR. */
+int gd_dataset_densify(const gd_dataset *csr, gd_dataset *out);
 
 /*
  * Linear regression with a chosen condition number: feature j is N(0, s_j^2)

@@ -24,6 +24,45 @@ const size_t gd_update_count = sizeof(gd_update_table) / sizeof(gd_update_table[
 const gd_grad_entry gd_grad_table[] = { GD_MODEL_MAP(GRAD_ROWS) };
 const size_t gd_grad_count = sizeof(gd_grad_table) / sizeof(gd_grad_table[0]);
 
+#define CSR_ROWS(lo, up)                                                                                \
+	{ #lo "-csr/simd/avx512", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_csr_grad_f32_avx512 }, \
+	{ #lo "-csr/simd/avx2", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_csr_grad_f32_avx2 },       \
+	{ #lo "-csr/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_csr_grad_f32_scalar },
+
+const gd_grad_entry gd_csr_table[] = { CSR_ROWS(lsq, LSQ) CSR_ROWS(logistic, LOGISTIC) CSR_ROWS(softmax, SOFTMAX) };
+const size_t gd_csr_count = sizeof(gd_csr_table) / sizeof(gd_csr_table[0]);
+
+/*
+ * --impl best on CSR rows: the scalar variant. Measured here (Zen 5, `gdbench
+ * kernels --what sparse`, rows of ~8 and ~46 nonzeros over 2^18 features):
+ * the gathers and scatters never beat the scalar loops by more than a few
+ * percent and mostly lose (softmax B=32: avx512 1.04e6 rows/s, scalar
+ * 0.91e6 at 8 nonzeros; 2.2e5 vs 2.8e5 at 46): the time goes to the random
+ * accesses into W, which vector loads do not make fewer.
+ */
+const gd_grad_entry *gd_csr_best(gd_model_kind k, gd_isa cap)
+{
+	(void)cap;
+	for (size_t i = 0; i < gd_csr_count; i++)
+		if (gd_csr_table[i].model == k && gd_csr_table[i].isa == GD_ISA_SCALAR)
+			return &gd_csr_table[i];
+	return NULL;
+}
+
+const gd_grad_entry *gd_csr_scalar(gd_model_kind k)
+{
+	return gd_csr_best(k, GD_ISA_SCALAR);
+}
+
+/* The fastest SIMD variant runnable at cap (tests, --impl simd). */
+const gd_grad_entry *gd_csr_simd(gd_model_kind k, gd_isa cap)
+{
+	for (size_t i = 0; i < gd_csr_count; i++)
+		if (gd_csr_table[i].model == k && gd_csr_table[i].impl == GD_IMPL_SIMD && gd_csr_table[i].isa <= cap)
+			return &gd_csr_table[i];
+	return NULL;
+}
+
 const gd_grad_entry *gd_grad_by_name(const char *name)
 {
 	for (size_t i = 0; i < gd_grad_count; i++)

@@ -41,6 +41,17 @@ const gd_grad_entry *gd_grad_scalar(gd_model_kind k);
 /* The variant --impl best picks for a batch of n rows at ISA cap: see
  * registry.c for the rule and the measurement behind it. */
 const gd_grad_entry *gd_grad_best(gd_model_kind k, gd_isa cap, size_t n);
+/*
+ * Sparse (CSR) gradient kernels: key "<model>-csr/<impl>[/<isa>]", best
+ * first. A table of their own because their contract differs (they add into
+ * a gradient zeroed at the batch's coordinates): a dense caller cannot pick
+ * one by mistake.
+ */
+extern const gd_grad_entry gd_csr_table[];
+extern const size_t gd_csr_count;
+const gd_grad_entry *gd_csr_best(gd_model_kind k, gd_isa cap);   /* NULL: no CSR kernel for k */
+const gd_grad_entry *gd_csr_scalar(gd_model_kind k);
+const gd_grad_entry *gd_csr_simd(gd_model_kind k, gd_isa cap);
 /* The streaming read of a batch (memory ceiling) at this machine's best level. */
 float gd_read_rows_best(const gd_batch *b, size_t d);
 

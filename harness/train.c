@@ -28,6 +28,7 @@
  */
 #include <lbfgs.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,10 @@ typedef struct {
 	float *partial;             /* gradient sum over this worker's rows */
 	float *scratch;
 	float *hog_grad;            /* hogwild: the worker's own mean gradient */
+	uint32_t *stamp, stampv;    /* CSR: feature j is in the batch when stamp[j] == stampv */
+	uint32_t *feat, *coords;    /* CSR: the batch's features; its coordinates (class rows, biases) */
+	size_t ncoords;
+	float *tmp;                 /* CSR: gathered w, g and state of a chunk of coordinates */
 	char pad[64];
 } wslot;
 
@@ -88,6 +93,12 @@ typedef struct run {
 	size_t batch_all;    /* rows of the step over all ranks (= batch.n in one process) */
 	int want_stop[2];    /* comm: this rank's requests for the next sum: time budget, signal */
 	int coll_stop[2];    /* comm: the same, summed over ranks at the last sum */
+	int csr;             /* CSR data: sparse steps */
+	int decay_lazy;      /* sgd with L2 / weight decay, lazy: catch untouched weights up */
+	double lcum, lnext;  /* sum of log(step factor) through the last step, and through this one */
+	double *lastl;       /* per weight: lcum when it was last brought up to date */
+	double coords_sum;   /* CSR: coordinates updated, summed over steps */
+	pthread_mutex_t hog_mu; /* hogwild-locked */
 	wslot *ws;
 	/* set by worker 0 at phase A, read by all after the barrier */
 	gd_batch batch;
@@ -220,13 +231,128 @@ static void get_requests(run *r, const float *f)
 	r->coll_stop[1] = f[1] > 0;
 }
 
+/* ---- CSR data ---- */
+
+enum { LAZY_CHUNK = 256 };
+
+/* The coordinates batch b touches into me->coords: every class row at the
+ * rows' columns, then the biases (each once: stamps, no clearing). */
+static void touched(run *r, wslot *me, const gd_batch *b)
+{
+	const gd_model *m = &r->cfg->model;
+	const size_t d = m->d, c = m->c;
+	if (++me->stampv == 0) { /* wrapped: start over */
+		memset(me->stamp, 0, d * sizeof(uint32_t));
+		me->stampv = 1;
+	}
+	uint32_t s = me->stampv;
+	size_t nf = 0, nc = 0;
+	for (size_t k = 0; k < b->n; k++) {
+		size_t i = gd_batch_row(b, k);
+		for (int64_t j = b->rowptr[i]; j < b->rowptr[i + 1]; j++) {
+			uint32_t f = (uint32_t)b->col[j];
+			if (me->stamp[f] != s) {
+				me->stamp[f] = s;
+				me->feat[nf++] = f;
+			}
+		}
+	}
+	for (size_t o = 0; o < c; o++)
+		for (size_t q = 0; q < nf; q++)
+			me->coords[nc++] = (uint32_t)(o * d + me->feat[q]);
+	for (size_t o = 0; o < c; o++)
+		me->coords[nc++] = (uint32_t)(c * d + o);
+	me->ncoords = nc;
+}
+
+/* The rule on coordinates cs[0..n) only: gather w, g and the state into
+ * contiguous chunks, run the rule's kernel (any variant), scatter back; g is
+ * left zero there (the CSR kernels add into a clean gradient). */
+static void lazy_update(run *r, wslot *me, const gd_step *st, const uint32_t *cs, size_t n, float *g)
+{
+	const gd_run_cfg *c = r->cfg;
+	float *tw = me->tmp, *tg = tw + LAZY_CHUNK, *ts[GD_MAX_STATE];
+	for (int k = 0; k < GD_MAX_STATE; k++)
+		ts[k] = r->state[k] ? tg + LAZY_CHUNK * (size_t)(k + 1) : NULL;
+	for (size_t a = 0; a < n; a += LAZY_CHUNK) {
+		size_t len = n - a < LAZY_CHUNK ? n - a : LAZY_CHUNK;
+		const uint32_t *ix = cs + a;
+		for (size_t q = 0; q < len; q++) {
+			tw[q] = r->w[ix[q]];
+			tg[q] = g[ix[q]];
+		}
+		for (int k = 0; k < GD_MAX_STATE && ts[k]; k++)
+			for (size_t q = 0; q < len; q++)
+				ts[k][q] = r->state[k][ix[q]];
+		c->upd->fn(&c->hp, st, tw, tg, ts, len);
+		for (size_t q = 0; q < len; q++) {
+			r->w[ix[q]] = tw[q];
+			g[ix[q]] = 0;
+		}
+		for (int k = 0; k < GD_MAX_STATE && ts[k]; k++)
+			for (size_t q = 0; q < len; q++)
+				r->state[k][ix[q]] = ts[k][q];
+	}
+}
+
+/* sgd with L2 / weight decay, lazy: weight j owes the factors of the steps
+ * since it was last touched: exp(lcum - lastl[j]). */
+static void catch_up(run *r, const uint32_t *cs, size_t n)
+{
+	size_t nw = r->cfg->model.c * r->cfg->model.d; /* weights; biases are touched every step */
+	for (size_t q = 0; q < n; q++) {
+		uint32_t j = cs[q];
+		if (j < nw && r->lastl[j] != r->lcum) {
+			r->w[j] *= (float)exp(r->lcum - r->lastl[j]);
+			r->lastl[j] = r->lcum;
+		}
+	}
+}
+
+static void catch_up_range(run *r, size_t lo, size_t hi)
+{
+	size_t nw = r->cfg->model.c * r->cfg->model.d;
+	for (size_t j = lo; j < hi && j < nw; j++)
+		if (r->lastl[j] != r->lcum) {
+			r->w[j] *= (float)exp(r->lcum - r->lastl[j]);
+			r->lastl[j] = r->lcum;
+		}
+}
+
+/* What the step does to a weight with a zero gradient (sgd: w' = f w). */
+static double zero_grad_factor(const gd_run_cfg *c, const gd_step *st)
+{
+	float w = 1, g = 0;
+	float *none[GD_MAX_STATE] = { 0 };
+	c->upd->fn(&c->hp, st, &w, &g, none, 1);
+	return w;
+}
+
+int gd_lazy_exact(const gd_run_cfg *cfg)
+{
+	if (cfg->sparse_dense)
+		return 1;
+	int decay = cfg->model.l2 > 0 || cfg->hp.weight_decay > 0;
+	if (cfg->upd->rule == GD_RULE_SGD)
+		return cfg->mode != GD_MODE_HOGWILD || !decay; /* hogwild shares no catch-up books */
+	return cfg->upd->rule == GD_RULE_ADAGRAD && !decay && cfg->hp.lr_decay == 0;
+}
+
 /* Evaluation: full training loss (mean + penalty) and gradient norm at w,
  * computed by all workers like a full-batch gradient; test loss/accuracy. */
 static void eval_phase(run *r, int tid)
 {
 	gd_comm *comm = r->cfg->comm;
-	gd_batch all = { .x = r->train->x, .ld = r->train->d, .y = r->train->y, .label = r->train->label,
-		         .n = r->train->n };
+	if (r->decay_lazy) { /* every weight up to date before it is read */
+		size_t lo, hi;
+		slice(r->np, tid, r->T, &lo, &hi);
+		catch_up_range(r, lo, hi);
+		gd_pool_barrier(r->pool);
+	}
+	gd_batch all = r->batch;
+	all.idx = NULL;
+	all.i0 = 0;
+	all.n = r->train->n;
 	gd_batch mine = share(&all, tid, r->T);
 	r->ws[tid].loss = r->cfg->grad->fn(&r->cfg->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
 	gd_pool_barrier(r->pool);
@@ -246,6 +372,8 @@ static void eval_phase(run *r, int tid)
 	}
 	reduce_slice(r, tid, r->N, 0, 0, 1, comm != NULL);
 	gd_pool_barrier(r->pool);
+	if (r->csr) /* leave the gradients clean for the CSR kernels */
+		memset(r->ws[tid].partial, 0, r->np * sizeof(float));
 	if (tid == 0) {
 		if (!comm)
 			for (int k = 0; k < r->T; k++)
@@ -270,12 +398,28 @@ static void test_metrics(run *r, double *loss, double *acc)
 	const size_t chunk = 256;
 	float *z = malloc((m->kind == GD_MODEL_MLP ? m->h + m->c : m->c) * sizeof(float));
 	for (size_t i0 = 0; i0 < te->n; i0 += chunk) {
-		gd_batch b = { .x = te->x, .ld = te->d, .y = te->y, .label = te->label, .i0 = i0,
-			       .n = te->n - i0 < chunk ? te->n - i0 : chunk };
+		gd_batch b = { .x = te->x, .ld = te->d, .rowptr = te->rowptr, .col = te->col, .val = te->val,
+			       .y = te->y, .label = te->label, .i0 = i0, .n = te->n - i0 < chunk ? te->n - i0 : chunk };
 		ls += r->cfg->grad->fn(m, r->w, &b, r->ws[0].partial, r->ws[0].scratch);
 	}
+	if (r->csr)
+		memset(r->ws[0].partial, 0, r->np * sizeof(float));
 	/* accuracy: argmax of the model's outputs (classification only) */
-	for (size_t i = 0; z && te->label && i < te->n; i++) {
+	for (size_t i = 0; z && te->label && te->rowptr && i < te->n; i++) { /* CSR rows, linear models */
+		int best = 0;
+		float bv = -INFINITY;
+		for (size_t o = 0; o < m->c; o++) {
+			float s = r->w[m->c * m->d + o];
+			for (int64_t k = te->rowptr[i]; k < te->rowptr[i + 1]; k++)
+				s += te->val[k] * r->w[o * m->d + (size_t)te->col[k]];
+			if (s > bv) {
+				bv = s;
+				best = (int)o;
+			}
+		}
+		correct += (m->c == 1 ? (bv > 0) : best) == te->label[i];
+	}
+	for (size_t i = 0; z && te->label && !te->rowptr && i < te->n; i++) {
 		const float *x = te->x + i * te->d;
 		const float *W = r->w, *bias;
 		const float *in = x;
@@ -433,6 +577,7 @@ static void sync_job(int tid, int T, void *arg)
 	size_t B = c->mode == GD_MODE_FULL ? r->N : c->mode == GD_MODE_SAMPLE ? 1 : c->batch;
 	size_t lo, hi;
 	slice(r->np, tid, T, &lo, &hi);
+	int sparse = r->csr && c->mode != GD_MODE_FULL; /* full batches touch nearly everything */
 	float *sl[GD_MAX_STATE];
 	for (int k = 0; k < GD_MAX_STATE; k++)
 		sl[k] = r->state[k] ? r->state[k] + lo : NULL;
@@ -488,6 +633,16 @@ static void sync_job(int tid, int T, void *arg)
 			r->step++;
 			double lr = gd_schedule_lr(&c->sched, c->hp.lr, r->step - 1);
 			gd_step_prepare(c->upd->rule, &c->hp, r->step, lr, 1.0, &r->carry, &r->st);
+			if (sparse) { /* the batch's coordinates; the folded mean and L2 */
+				touched(r, &r->ws[0], &r->batch);
+				r->st.gscale = 1.0f / (float)r->batch_all;
+				r->st.l2 += (float)c->model.l2;
+				if (r->decay_lazy) {
+					catch_up(r, r->ws[0].coords, r->ws[0].ncoords);
+					r->lnext = r->lcum + log(zero_grad_factor(c, &r->st));
+				}
+				r->coords_sum += (double)r->ws[0].ncoords;
+			}
 			t_a2 = gd_now();
 		}
 		gd_pool_barrier(r->pool);
@@ -519,7 +674,36 @@ static void sync_job(int tid, int T, void *arg)
 		/* C: reduce this worker's slice (+ noise), clip, update the slice */
 		gd_step st = r->st;
 		float sigma = noise_sigma(c, r->step);
-		if (c->model.l1 == 0 && sigma == 0 && !(c->clip_norm > 0)) {
+		if (sparse) {
+			/* sum the partials at this worker's share of the coordinates into
+			 * worker 0's (cleaning the others), then update them: lazily, or
+			 * every parameter (--sparse-update dense) */
+			const uint32_t *cs = r->ws[0].coords;
+			size_t clo, chi;
+			slice(r->ws[0].ncoords, tid, T, &clo, &chi);
+			float *g = r->ws[0].partial;
+			for (int k = 1; k < T; k++) {
+				float *pk = r->ws[k].partial;
+				for (size_t q = clo; q < chi; q++) {
+					g[cs[q]] += pk[cs[q]];
+					pk[cs[q]] = 0;
+				}
+			}
+			if (tid == 0)
+				t_c = gd_now();
+			if (c->sparse_dense) {
+				gd_pool_barrier(r->pool);
+				c->upd->fn(&c->hp, &st, r->w + lo, g + lo, sl, hi - lo);
+				gd_pool_barrier(r->pool);
+				for (size_t q = clo; q < chi; q++)
+					g[cs[q]] = 0;
+			} else {
+				lazy_update(r, &r->ws[tid], &st, cs + clo, chi - clo, g);
+				if (r->decay_lazy)
+					for (size_t q = clo; q < chi; q++)
+						r->lastl[cs[q]] = r->lnext;
+			}
+		} else if (c->model.l1 == 0 && sigma == 0 && !(c->clip_norm > 0)) {
 			/* fold the mean and the model's L2 into the update kernel's own
 			 * gradient multiplier and L2 term: the same step, one pass fewer */
 			if (T > 1 && !c->comm)
@@ -533,12 +717,20 @@ static void sync_job(int tid, int T, void *arg)
 				st.gscale = (float)gd_clip_scale(sqrt(total_sumsq(r)), c->clip_norm);
 			}
 		}
-		if (tid == 0)
-			t_c = gd_now();
-		c->upd->fn(&c->hp, &st, r->w + lo, r->ws[0].partial + lo, sl, hi - lo);
-		gd_pool_barrier(r->pool);
+		if (!sparse) {
+			if (tid == 0)
+				t_c = gd_now();
+			c->upd->fn(&c->hp, &st, r->w + lo, r->ws[0].partial + lo, sl, hi - lo);
+			gd_pool_barrier(r->pool);
+			if (r->csr) /* full batch on CSR rows: clean every gradient for the next */
+				memset(r->ws[tid].partial, 0, r->np * sizeof(float));
+		} else {
+			gd_pool_barrier(r->pool);
+		}
 		if (tid == 0) {
 			double t_d = gd_now();
+			if (r->decay_lazy && sparse)
+				r->lcum = r->lnext;
 			o->t_sample += t_a2 - t_a;
 			o->t_grad += t_b - t_a2;
 			o->t_reduce += t_c - t_b;
@@ -615,8 +807,11 @@ static void hogwild_job(int tid, int T, void *arg)
 			b.idx = r->perm + pos;
 			b.n = hi - pos < c->batch ? hi - pos : c->batch;
 			double ta = tid == 0 ? gd_now() : 0;
+			if (r->csr)
+				touched(r, me, &b);
 			me->loss = c->grad->fn(&c->model, r->w, &b, me->partial, me->scratch);
-			gd_finish_grad_range(&c->model, r->w, b.n, me->partial, 0, r->np);
+			if (!r->csr)
+				gd_finish_grad_range(&c->model, r->w, b.n, me->partial, 0, r->np);
 			my_steps++;
 			double lr = gd_schedule_lr(&c->sched, c->hp.lr, my_steps - 1);
 			gd_step st;
@@ -624,7 +819,19 @@ static void hogwild_job(int tid, int T, void *arg)
 			if (c->clip_norm > 0)
 				st.gscale = (float)gd_clip_scale(gd_grad_norm(me->partial, r->np), c->clip_norm);
 			double tb = tid == 0 ? gd_now() : 0;
-			c->upd->fn(&c->hp, &st, r->w, me->partial, r->state, r->np);
+			if (r->csr) { /* the touched coordinates only, lock-free (or under the one lock) */
+				st.gscale = 1.0f / (float)b.n;
+				st.l2 += (float)c->model.l2;
+				if (c->hog_lock)
+					pthread_mutex_lock(&r->hog_mu);
+				lazy_update(r, me, &st, me->coords, me->ncoords, me->partial);
+				if (c->hog_lock)
+					pthread_mutex_unlock(&r->hog_mu);
+				if (tid == 0)
+					r->coords_sum += (double)me->ncoords;
+			} else {
+				c->upd->fn(&c->hp, &st, r->w, me->partial, r->state, r->np);
+			}
 			done += b.n;
 			if (tid == 0) {
 				double tc = gd_now();
@@ -850,6 +1057,10 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 		return GD_EINVAL; /* a constant Hessian small enough to form */
 	if (!(cfg->max_epochs > 0 || cfg->time_budget > 0))
 		return GD_EINVAL;
+	if (train->rowptr && (cfg->kind != GD_OPT_FIRST_ORDER || cfg->comm || !gd_model_has_csr(m->kind) ||
+	                      m->l1 != 0 || cfg->noise_eta > 0 || cfg->clip_norm > 0 ||
+	                      (test && !test->rowptr && test->n)))
+		return GD_EINVAL; /* CSR: first-order rules, linear models, L2 only, one process */
 	if (cfg->comm && (cfg->kind != GD_OPT_FIRST_ORDER || !(cfg->mode == GD_MODE_FULL || cfg->mode == GD_MODE_MINIBATCH) ||
 	                  train->n_all < train->row0 + train->n || train->n == 0))
 		return GD_EINVAL;
@@ -857,7 +1068,9 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	size_t N = cfg->comm ? train->n_all : train->n;
 	run r = { .cfg = cfg, .train = train, .test = test, .pool = pool, .stop = stop, .out = out, .T = T,
 		  .np = gd_model_nparams(m), .N = N };
-	r.batch = (gd_batch){ .x = train->x, .ld = train->d, .y = train->y, .label = train->label };
+	r.batch = (gd_batch){ .x = train->x, .ld = train->d, .rowptr = train->rowptr, .col = train->col,
+		              .val = train->val, .y = train->y, .label = train->label };
+	r.csr = train->rowptr != NULL;
 	r.carry = gd_step_carry_init();
 	for (int k = 0; k < GD_MAX_TARGETS; k++)
 		out->time_to_target[k] = -1;
@@ -894,7 +1107,23 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	for (int k = 0; k < ns; k++)
 		if (!(r.state[k] = aligned_alloc(64, vbytes)))
 			goto out;
+	if (r.csr) {
+		int decay = m->l2 > 0 || cfg->hp.weight_decay > 0;
+		r.decay_lazy = !cfg->sparse_dense && cfg->mode != GD_MODE_HOGWILD && cfg->mode != GD_MODE_FULL &&
+		               cfg->upd->rule == GD_RULE_SGD && decay;
+		if (r.decay_lazy && !(r.lastl = calloc(r.np, sizeof(double))))
+			goto out;
+		pthread_mutex_init(&r.hog_mu, NULL);
+	}
 	for (int k = 0; k < T; k++) {
+		if (r.csr) {
+			r.ws[k].stamp = calloc(m->d, sizeof(uint32_t));
+			r.ws[k].feat = malloc(m->d * sizeof(uint32_t));
+			r.ws[k].coords = malloc((r.np + m->c) * sizeof(uint32_t));
+			r.ws[k].tmp = aligned_alloc(64, (size_t)LAZY_CHUNK * (2 + GD_MAX_STATE) * sizeof(float));
+			if (!r.ws[k].stamp || !r.ws[k].feat || !r.ws[k].coords || !r.ws[k].tmp)
+				goto out;
+		}
 		r.ws[k].partial = aligned_alloc(64, pbytes);
 		r.ws[k].scratch = aligned_alloc(64, (sc * sizeof(float) + 63) / 64 * 64);
 		if (!r.ws[k].partial || !r.ws[k].scratch)
@@ -917,6 +1146,8 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	if (rc)
 		goto out;
 	out->epochs = (double)out->samples / (double)N;
+	if (r.csr && cfg->mode != GD_MODE_FULL && out->steps > 0)
+		out->coords_per_step = r.coords_sum / (double)out->steps;
 	out->allreduce_bytes = (double)(r.np + 3) * sizeof(float);
 	out->t_train = r.t_train;
 	out->params = r.w;
@@ -938,7 +1169,14 @@ out:
 		for (int k = 0; k < T; k++) {
 			free(r.ws[k].partial);
 			free(r.ws[k].scratch);
+			free(r.ws[k].stamp);
+			free(r.ws[k].feat);
+			free(r.ws[k].coords);
+			free(r.ws[k].tmp);
 		}
+	free(r.lastl);
+	if (r.csr)
+		pthread_mutex_destroy(&r.hog_mu);
 	free(r.ws);
 	return rc;
 }

@@ -48,6 +48,11 @@ typedef struct gd_run_cfg {
 	/* several processes (MPI): train is this rank's shard (row0, n_all); full
 	 * and minibatch modes of first-order rules only. NULL: one process. */
 	gd_comm *comm;
+	/* CSR data (train->rowptr set; grad a CSR kernel): minibatch, sample and
+	 * hogwild steps touch only the batch's coordinates. sparse_dense: update
+	 * every parameter each step instead (the rule's exact semantics, O(params)
+	 * per step); hog_lock: hogwild workers update under one mutex. */
+	int sparse_dense, hog_lock;
 	/* called by worker 0 after every evaluation (progress display); may be NULL */
 	void (*progress)(void *user, const gd_trace_row *row);
 	void *progress_user;
@@ -62,6 +67,7 @@ typedef struct gd_run_out {
 	double t_allreduce;                   /* comm: the gradient sums over ranks (part of t_reduce) */
 	long n_allreduce;                     /* comm: how many; each of allreduce_bytes */
 	double allreduce_bytes;
+	double coords_per_step;               /* CSR: mean coordinates updated per step (worker 0) */
 	long steps, samples;
 	double epochs;
 	double final_loss, best_loss;
@@ -74,6 +80,21 @@ typedef struct gd_run_out {
 	double load_before, load_after;       /* 1-minute load average */
 	float *params;                        /* final parameters (caller frees) */
 } gd_run_out;
+
+/*
+ * CSR data, lazy updates (the default): a step applies the rule to the
+ * coordinates its batch touches and leaves the others alone. That is exactly
+ * the dense step where a zero gradient leaves a coordinate and its state
+ * unchanged: sgd and adagrad without penalty or weight decay. sgd with an L2
+ * penalty or weight decay stays exact: an untouched weight only shrinks by the
+ * step's factor, and the factors owed are applied (as one product) the next
+ * time the weight is touched or evaluated. Every other rule becomes its
+ * "lazy" variant, as in sparse-Adam implementations: momentum, moments and
+ * decays of untouched coordinates wait (momentum, nesterov, rmsprop,
+ * adadelta, adam, adamw, amsgrad, adamax, nadam, rprop, and any rule with a
+ * penalty or weight decay). gd_lazy_exact() says which case a run is.
+ */
+int gd_lazy_exact(const gd_run_cfg *cfg);
 
 /*
  * Run cfg on train (test may be NULL) with the pool's workers. stop, when

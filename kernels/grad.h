@@ -42,7 +42,10 @@ typedef struct gd_model {
  * idx[0..n) when idx is set (minibatch, per-sample), else i0..i0+n.
  */
 typedef struct gd_batch {
-	const float *x;
+	const float *x;      /* dense rows, or NULL for CSR rows: */
+	const int64_t *rowptr; /* row i's nonzeros: col/val[rowptr[i]..rowptr[i+1]) */
+	const int32_t *col;
+	const float *val;
 	size_t ld;
 	const float *y;
 	const int32_t *label;
@@ -118,6 +121,27 @@ double gd_penalty(const gd_model *m, const float *params);
 GD_MODEL_MAP(GD__DECL_GRAD_ALL)
 #undef GD__DECL_GRAD_ALL
 #undef GD__DECL_GRAD
+
+/*
+ * Sparse rows (batch rowptr/col/val) for the linear models, scalar and SIMD
+ * (gathers): gd_<model>_csr_grad_f32_<scalar|avx2|avx512>. They ADD into
+ * grad, which must be zero at the batch's coordinates (every class row at
+ * the rows' columns, and the biases): see gd_csr_touched(). Scratch: c floats.
+ */
+#define GD__DECL_CSR(lo, v)                                                                         \
+	double gd_##lo##_csr_grad_f32_##v(const gd_model *m, const float *params, const gd_batch *b, \
+	                                  float *restrict grad, float *restrict scratch);
+#define GD__DECL_CSR_ALL(lo) GD__DECL_CSR(lo, scalar) GD__DECL_CSR(lo, avx2) GD__DECL_CSR(lo, avx512)
+GD__DECL_CSR_ALL(lsq)
+GD__DECL_CSR_ALL(logistic)
+GD__DECL_CSR_ALL(softmax)
+#undef GD__DECL_CSR_ALL
+#undef GD__DECL_CSR
+/* Models with CSR kernels. */
+static inline int gd_model_has_csr(gd_model_kind k)
+{
+	return k == GD_MODEL_LSQ || k == GD_MODEL_LOGISTIC || k == GD_MODEL_SOFTMAX;
+}
 
 /* Streaming read of the batch's rows (the memory ceiling of a gradient
  * kernel that reads X once): returns a sum so nothing is optimized away. */

@@ -55,7 +55,7 @@ bad 2 "--array-mb 'x'" "$GD" info --array-mb x
 bad 2 "--array-mb '0'" "$GD" info --array-mb 0
 bad 2 "--kind 'rules'" "$GD" list --kind rules
 bad 2 "--isa 'avx9'" "$GD" list --isa avx9
-bad 2 "--what: 'both'" "$GD" kernels --what both
+bad 2 "--what: 'both' is not a kind; expected update, grad or sparse" "$GD" kernels --what both
 bad 2 "--rules 'nope'" "$GD" kernels --rules nope
 bad 2 "--models: 'cnn'" "$GD" kernels --models cnn
 bad 2 "--batches: 'lots'" "$GD" kernels --batches lots
@@ -109,6 +109,16 @@ bad 2 "--seed 'x'" "$GD" run $blobs --seed x
 bad 2 "--seed '-1'" "$GD" run $blobs --seed -1
 bad 2 "--bucket-mb 'x'" "$GD" run $blobs --mode mpi:full --bucket-mb x
 bad 2 "--bucket-mb '0'" "$GD" run $blobs --mode mpi:full --bucket-mb 0
+bad 2 "--storage 'x'" "$GD" run $blobs --storage x
+bad 2 "--storage 'sparse'" "$GD" run $blobs --storage sparse
+bad 2 "--sparse-update 'x'" "$GD" run $blobs --sparse-update x
+bad 2 "--sparse-update 'eager'" "$GD" run $blobs --sparse-update eager
+printf '0 3:1 70:0.5\n1 2:1\n2 9:1 99:2\n' >text.svm
+bad 2 "sparse \(CSR\) data does not support the model" "$GD" run --data libsvm:text.svm --model mlp --no-roofline --quiet --mode sample
+bad 2 "sparse \(CSR\) data does not support --l1" "$GD" run --data libsvm:text.svm --l1 0.1 --no-roofline --quiet --mode sample
+bad 2 "sparse \(CSR\) data does not support lbfgs" "$GD" run --data libsvm:text.svm --opt lbfgs --mode full --no-roofline --quiet
+bad 2 "features must be 1..2\^28" "$GD" run --data libsvm:text.svm:features=0 --no-roofline --quiet
+bad 1 "text.svm:1:7: index 70 out of range 1..50" "$GD" run --data libsvm:text.svm:features=50 --no-roofline --quiet
 bad 2 "--repeat 'x'" "$GD" run $blobs --repeat x
 bad 2 "--repeat '0'" "$GD" run $blobs --repeat 0
 bad 1 "cannot write '/nonexistent/r.json'" "$GD" run $blobs --out /nonexistent/r.json
@@ -177,7 +187,8 @@ bad 1 "badval.svm:1:9: bad value in '2:x'" "$GD" run --data libsvm:badval.svm --
 printf '1 99999999999:1\n' >wide.svm
 bad 1 "too large for a dense matrix" "$GD" run --data libsvm:wide.svm --quiet --no-roofline
 printf '1 200000000:1\n1 1:1\n' >big.svm
-bad 1 "GiB available" env GDBENCH_MEM_LIMIT_MB=100 "$GD" run --data libsvm:big.svm --quiet --no-roofline
+bad 1 "GiB available" env GDBENCH_MEM_LIMIT_MB=100 "$GD" run --data libsvm:big.svm --storage dense --quiet --no-roofline
+expect 0 "wrote" env GDBENCH_MEM_LIMIT_MB=100 "$GD" run --data libsvm:big.svm --mode sample --epochs 1 --no-roofline --quiet -o csr.json  # CSR: memory follows the nonzeros
 # Fashion-MNIST layouts under --data-dir: fixtures with one file spoiled at a time
 mkdir -p fm
 idx() { # DIR: the tiny fixture under Fashion-MNIST's names for both splits

@@ -23,11 +23,12 @@ for r in sgd momentum nesterov adagrad rmsprop adadelta adam adamw amsgrad adama
 	check "list has $r/scalar" grep -q "^$r/scalar " <("$GD" list)
 done
 "$GD" list --json >"$tmp/list.json"
-check 'list --json parses: 60 update, 25 grad, 5 function, 4 dataset entries' $PY -c '
+check 'list --json parses: 60 update, 25 dense + 9 CSR grad, 5 function, 4 dataset entries' $PY -c '
 import json, sys, collections
 a = json.load(open(sys.argv[1]))
 n = collections.Counter(e["kind"] for e in a)
-assert n == {"update": 60, "grad": 25, "function": 5, "dataset": 4}, n
+assert n == {"update": 60, "grad": 34, "function": 5, "dataset": 4}, n
+assert sum(e.get("layout") == "csr" for e in a) == 9
 for e in a:
     if e["kind"] == "update":
         assert {"name", "rule", "impl", "isa", "runnable", "flops_per_elem", "bytes_per_elem"} <= set(e)
