@@ -19,6 +19,10 @@ size_t kgrad_count(void);
 /* The table after gb_run: rows/s, GFLOP/s, fraction of peak, xread per benchmark. */
 void kgrad_summary(FILE *out);
 
+/* The counters keys[0..n) of benchmark name's result (the median when
+ * repeated) after gb_run; 0, or -1 when it has none. */
+int kb_result(const char *name, const char *const *keys, int nkeys, double *vals);
+
 /* Sparse (CSR) gradient kernels (kbench_csr.c): model x batch (0 = all rows) x variant. */
 int kcsr_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa cap, unsigned impls,
               const gd_topo *topo, int pu);

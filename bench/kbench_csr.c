@@ -263,22 +263,12 @@ void kcsr_summary(FILE *out)
 	fprintf(out, "\nSparse gradient kernels (CSR, synthetic text shape: %d rows, 2^18 features, ~%d nonzeros per "
 	             "row, Zipf 1.1; softmax c = %d; 1 thread):\n", SROWS, SNNZ, SCLASS);
 	fprintf(out, "%-26s %-12s %12s %12s %7s\n", "kernel", "batch", "rows/s", "nnz/s", "xread");
-	size_t nres = gb_result_count();
 	for (size_t j = 0; j < nks; j++) {
-		double rows = 0, nz = 0, xr = 0;
-		int found = 0;
-		for (size_t i = 0; i < nres; i++) {
-			gb_result r;
-			if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")))
-				continue;
-			size_t l = strlen(ks[j].name);
-			if (strncmp(r.name, ks[j].name, l) || r.name[l] != '/')
-				continue;
-			found = !gb_result_counter(i, "items_per_second", &rows) && !gb_result_counter(i, "nnz_per_s", &nz) &&
-			        !gb_result_counter(i, "xread", &xr);
-		}
-		if (found)
-			fprintf(out, "%-26s %-12s %12.4g %12.4g %7.3f\n", ks[j].e->name,
-			        strchr(ks[j].name + strlen(ks[j].e->name), '/') + 1, rows, nz, xr);
+		static const char *const keys[] = { "items_per_second", "nnz_per_s", "xread" };
+		double v[3];
+		if (kb_result(ks[j].name, keys, 3, v))
+			continue;
+		fprintf(out, "%-26s %-12s %12.4g %12.4g %7.3f\n", ks[j].e->name,
+		        strchr(ks[j].name + strlen(ks[j].e->name), '/') + 1, v[0], v[1], v[2]);
 	}
 }

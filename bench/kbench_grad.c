@@ -208,6 +208,23 @@ int kgrad_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa c
 	return 0;
 }
 
+int kb_result(const char *name, const char *const *keys, int nkeys, double *vals)
+{
+	size_t nres = gb_result_count(), l = strlen(name);
+	int found = 0;
+	for (size_t i = 0; i < nres; i++) {
+		gb_result r;
+		if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")))
+			continue;
+		if (strncmp(r.name, name, l) || r.name[l] != '/')
+			continue;
+		found = 1;
+		for (int k = 0; k < nkeys && found; k++)
+			found = !gb_result_counter(i, keys[k], &vals[k]);
+	}
+	return found ? 0 : -1;
+}
+
 int kgrad_register(double min_time)
 {
 	for (size_t j = 0; j < nkg; j++) {
@@ -230,22 +247,12 @@ void kgrad_summary(FILE *out)
 	fprintf(out, "\nGradient kernels (%s, d = %d, c = %d, MLP h = %d, 1 thread):\n",
 	        G.real ? "Fashion-MNIST train" : "synthetic blobs", NFEAT, NCLASS, NHIDDEN);
 	fprintf(out, "%-24s %-12s %12s %9s %7s %7s\n", "kernel", "batch", "rows/s", "GFLOP/s", "peak", "xread");
-	size_t nres = gb_result_count();
 	for (size_t j = 0; j < nkg; j++) {
-		double rows = 0, gf = 0, pk = 0, xr = 0;
-		int found = 0;
-		for (size_t i = 0; i < nres; i++) {
-			gb_result r;
-			if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")))
-				continue;
-			size_t l = strlen(kg[j].name);
-			if (strncmp(r.name, kg[j].name, l) || r.name[l] != '/')
-				continue;
-			found = !gb_result_counter(i, "items_per_second", &rows) && !gb_result_counter(i, "GFLOPs", &gf) &&
-			        !gb_result_counter(i, "peak", &pk) && !gb_result_counter(i, "xread", &xr);
-		}
-		if (!found)
+		static const char *const keys[] = { "items_per_second", "GFLOPs", "peak", "xread" };
+		double v[4];
+		if (kb_result(kg[j].name, keys, 4, v))
 			continue;
+		double rows = v[0], gf = v[1], pk = v[2], xr = v[3];
 		const char *slash = strchr(kg[j].name + strlen(kg[j].e->name), '/');
 		fprintf(out, "%-24s %-12s %12.4g %9.1f %7.2f %7.2f\n", kg[j].e->name, slash ? slash + 1 : "", rows, gf, pk,
 		        xr);

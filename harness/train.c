@@ -235,8 +235,8 @@ static void get_requests(run *r, const float *f)
 
 enum { LAZY_CHUNK = 256 };
 
-/* The coordinates batch b touches into me->coords: every class row at the
- * rows' columns, then the biases (each once: stamps, no clearing). */
+/* The coordinates batch b touches into me->coords: the c weights of every
+ * feature in its rows, then the biases (each once: stamps, no clearing). */
 static void touched(run *r, wslot *me, const gd_batch *b)
 {
 	const gd_model *m = &r->cfg->model;
@@ -257,9 +257,9 @@ static void touched(run *r, wslot *me, const gd_batch *b)
 			}
 		}
 	}
-	for (size_t o = 0; o < c; o++)
-		for (size_t q = 0; q < nf; q++)
-			me->coords[nc++] = (uint32_t)(o * d + me->feat[q]);
+	for (size_t q = 0; q < nf; q++) /* feature-major W (grad.h): a feature's classes side by side */
+		for (size_t o = 0; o < c; o++)
+			me->coords[nc++] = (uint32_t)gd_csr_weight(m, o, me->feat[q]);
 	for (size_t o = 0; o < c; o++)
 		me->coords[nc++] = (uint32_t)(c * d + o);
 	me->ncoords = nc;
@@ -411,7 +411,7 @@ static void test_metrics(run *r, double *loss, double *acc)
 		for (size_t o = 0; o < m->c; o++) {
 			float s = r->w[m->c * m->d + o];
 			for (int64_t k = te->rowptr[i]; k < te->rowptr[i + 1]; k++)
-				s += te->val[k] * r->w[o * m->d + (size_t)te->col[k]];
+				s += te->val[k] * r->w[gd_csr_weight(m, o, (size_t)te->col[k])];
 			if (s > bv) {
 				bv = s;
 				best = (int)o;

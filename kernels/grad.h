@@ -123,10 +123,12 @@ GD_MODEL_MAP(GD__DECL_GRAD_ALL)
 #undef GD__DECL_GRAD
 
 /*
- * Sparse rows (batch rowptr/col/val) for the linear models, scalar and SIMD
- * (gathers): gd_<model>_csr_grad_f32_<scalar|avx2|avx512>. They ADD into
- * grad, which must be zero at the batch's coordinates (every class row at
- * the rows' columns, and the biases): see gd_csr_touched(). Scratch: c floats.
+ * Sparse rows (batch rowptr/col/val) for the linear models, scalar and SIMD:
+ * gd_<model>_csr_grad_f32_<scalar|avx2|avx512>. Their W is FEATURE-major,
+ * W[j*c + o] (the transpose of the dense class rows; the same for c = 1),
+ * then b: gd_csr_weight() indexes it. They ADD into grad, which must be zero
+ * at the batch's coordinates (each row feature's c weights, and the biases).
+ * Scratch: 16 floats per 16 classes.
  */
 #define GD__DECL_CSR(lo, v)                                                                         \
 	double gd_##lo##_csr_grad_f32_##v(const gd_model *m, const float *params, const gd_batch *b, \
@@ -137,6 +139,11 @@ GD__DECL_CSR_ALL(logistic)
 GD__DECL_CSR_ALL(softmax)
 #undef GD__DECL_CSR_ALL
 #undef GD__DECL_CSR
+/* Index of weight (class o, feature j) in a CSR model's parameters. */
+static inline size_t gd_csr_weight(const gd_model *m, size_t o, size_t j)
+{
+	return j * m->c + o;
+}
 /* Models with CSR kernels. */
 static inline int gd_model_has_csr(gd_model_kind k)
 {

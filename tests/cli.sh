@@ -50,6 +50,9 @@ check "kernels lists 60 update kernels x 5 sizes x $thr thread counts" [ "$(wc -
 check "kernels lists 25 gradient kernels x 6 batches, less scalar at full" [ "$(wc -l <"$tmp/gtests.txt")" -eq $((25 * 6 - 5)) ]
 check 'kernels --impl scalar,simd includes scalar at the full batch' \
 	bash -c "'$GD' kernels --what grad --impl scalar,simd --benchmark_list_tests | grep -q '^mlp/scalar/full:60000'"
+check 'kernels --what sparse lists 9 CSR kernels x 6 batches' \
+	[ "$("$GD" kernels --what sparse --benchmark_list_tests | grep -c -- '-csr/')" -eq 54 ]
+expect 0 'Sparse gradient kernels' "$GD" kernels --what sparse --models logistic --batches 32 --min-time 0.01
 expect 2 "--what: 'both' is not a kind" "$GD" kernels --what both
 expect 2 "--models: 'cnn' is not a model" "$GD" kernels --models cnn
 expect 2 "--batches: '0' is not a batch size" "$GD" kernels --batches 0
