@@ -33,25 +33,31 @@ const gd_grad_entry gd_csr_table[] = { CSR_ROWS(lsq, LSQ) CSR_ROWS(logistic, LOG
 const size_t gd_csr_count = sizeof(gd_csr_table) / sizeof(gd_csr_table[0]);
 
 /*
- * --impl best on CSR rows: the scalar variant. Measured here (Zen 5, `gdbench
- * kernels --what sparse`, rows of ~8 and ~46 nonzeros over 2^18 features):
- * the gathers and scatters never beat the scalar loops by more than a few
- * percent and mostly lose (softmax B=32: avx512 1.04e6 rows/s, scalar
- * 0.91e6 at 8 nonzeros; 2.2e5 vs 2.8e5 at 46): the time goes to the random
- * accesses into W, which vector loads do not make fewer.
+ * --impl best on CSR rows. Measured here (Zen 5, `gdbench kernels --what
+ * sparse`: 2^18 features, ~8 nonzeros per row, median of 3): for lsq and
+ * logistic (c = 1) the scalar loops beat the gathers at every batch
+ * (logistic B=32: scalar 2.32e7 rows/s, avx2 1.89e7, avx512 1.52e7): the
+ * time goes to the random accesses into w, which vector loads do not make
+ * fewer, and a gather of ~8 lanes costs more than 8 loads. For softmax
+ * (feature-major W: one class-vector FMA per nonzero) AVX2 is ahead (B=32:
+ * 4.78e6 against scalar 4.11e6 and avx512 3.94e6; B=256: 4.62e6, 3.84e6,
+ * 4.44e6).
  */
 const gd_grad_entry *gd_csr_best(gd_model_kind k, gd_isa cap)
 {
-	(void)cap;
+	gd_isa want = k == GD_MODEL_SOFTMAX && cap >= GD_ISA_AVX2 ? GD_ISA_AVX2 : GD_ISA_SCALAR;
 	for (size_t i = 0; i < gd_csr_count; i++)
-		if (gd_csr_table[i].model == k && gd_csr_table[i].isa == GD_ISA_SCALAR)
+		if (gd_csr_table[i].model == k && gd_csr_table[i].isa == want)
 			return &gd_csr_table[i];
 	return NULL;
 }
 
 const gd_grad_entry *gd_csr_scalar(gd_model_kind k)
 {
-	return gd_csr_best(k, GD_ISA_SCALAR);
+	for (size_t i = 0; i < gd_csr_count; i++)
+		if (gd_csr_table[i].model == k && gd_csr_table[i].impl == GD_IMPL_SCALAR)
+			return &gd_csr_table[i];
+	return NULL;
 }
 
 /* The fastest SIMD variant runnable at cap (tests, --impl simd). */
