@@ -335,7 +335,7 @@ int gd_lazy_exact(const gd_run_cfg *cfg)
 	int decay = cfg->model.l2 > 0 || cfg->hp.weight_decay > 0;
 	if (cfg->upd->rule == GD_RULE_SGD)
 		return cfg->mode != GD_MODE_HOGWILD || !decay; /* hogwild shares no catch-up books */
-	return cfg->upd->rule == GD_RULE_ADAGRAD && !decay && cfg->hp.lr_decay == 0;
+	return cfg->upd->rule == GD_RULE_ADAGRAD && !decay; /* lr_decay scales a zero step: still zero */
 }
 
 /* Evaluation: full training loss (mean + penalty) and gradient norm at w,
@@ -650,9 +650,10 @@ static void sync_job(int tid, int T, void *arg)
 		gd_batch mine = share(&r->batch, tid, T);
 		if (mine.n) {
 			r->ws[tid].loss = c->grad->fn(&c->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
-		} else { /* comm: none of this step's rows may be here */
+		} else { /* comm or a tiny batch: no rows for this worker (a CSR gradient is kept clean anyway) */
 			r->ws[tid].loss = 0;
-			memset(r->ws[tid].partial, 0, r->np * sizeof(float));
+			if (!r->csr)
+				memset(r->ws[tid].partial, 0, r->np * sizeof(float));
 		}
 		gd_pool_barrier(r->pool);
 		if (tid == 0)

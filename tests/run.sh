@@ -94,6 +94,23 @@ expect 2 "bad2.json:1:" "$GD" run --suite "$tmp/bad2.json" -o "$tmp/never.json"
 echo '{"groups": [{"no-test": 3}]}' >"$tmp/bad3.json"
 expect 2 "'no-test' must be true or false" "$GD" run --suite "$tmp/bad3.json" -o "$tmp/never.json"
 check 'bad suites left no file' test ! -e "$tmp/never.json"
+
+# sparse (CSR) data: lazy and dense updates, per-sample and hogwild (locked too); the file validates
+sp="$(dirname "$VALIDATE")/data/sparse.libsvm"
+expect 0 'wrote .*csr.json \(4 runs\)' "$GD" run --data "libsvm:$sp" --storage csr --opt adagrad:lr=0.5 \
+	--mode sample,minibatch:2,hogwild:1,hogwild-locked:1 --epochs 3 --no-roofline --quiet -o "$tmp/csr.json"
+expect 0 'wrote' "$GD" run --data "libsvm:$sp" --storage csr --opt sgd:lr=0.5 --l2 0.01 --mode minibatch:2 \
+	--sparse-update dense --epochs 3 --no-roofline --quiet --append -o "$tmp/csr.json"
+check 'csr.json validates' valid "$tmp/csr.json"
+check 'csr.json: CSR kernels, the update kind and exactness, the locked hogwild marked' $PY -c '
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+assert all(r["kernels"]["gradient"].startswith("softmax-csr/") for r in runs), [r["kernels"] for r in runs]
+assert [r["sparse"]["update"] for r in runs] == ["lazy"] * 4 + ["dense"]
+assert all(r["sparse"]["exact"] for r in runs)  # adagrad lazy, and any dense update
+assert [r.get("hogwild_lock", False) for r in runs] == [False, False, False, True, False]
+assert all(0 < r["sparse"]["coords_per_step"] <= 8 * 3 + 3 for r in runs[:4])
+' "$tmp/csr.json"
 expect 0 'bench/suites/default.json|groups' "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print("groups", len(d["groups"]))' \
 	"$(dirname "$VALIDATE")/../bench/suites/default.json"
 
