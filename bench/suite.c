@@ -8,9 +8,9 @@
 static const char *const suite_keys[] = {
 	"model", "problem", "data", "test-data", "no-test", "data-dir", "hidden", "l1", "l2", "opt", "mode",
 	"schedule", "clip", "noise", "threads", "placement", "oversubscribe", "strict-pin", "isa", "impl", "time",
-	"epochs", "target", "eval-every", "seed", "repeat", NULL,
+	"epochs", "target", "eval-every", "seed", "repeat", "storage", "sparse-update", "bucket-mb", "keep-params", NULL,
 };
-static const char *const bool_keys[] = { "no-test", "oversubscribe", "strict-pin", NULL };
+static const char *const bool_keys[] = { "no-test", "oversubscribe", "strict-pin", "keep-params", NULL };
 
 static int in(const char *key, const char *const *set)
 {
