@@ -25,6 +25,9 @@
  * and the stop requests) and every rank applies the same update, so the
  * parameters stay identical. Stop decisions use only reduced values, so all
  * ranks stop at the same step.
+ *
+ * CSR data: minibatch, sample and Hogwild steps touch only the batch's
+ * coordinates (train_sparse.c; the run's state is in train_run.h).
  */
 #include <lbfgs.h>
 #include <math.h>
@@ -40,7 +43,7 @@
 #include "clock.h"
 #include "gd_error.h"
 #include "rng.h"
-#include "train.h"
+#include "train_run.h"
 
 static const char *const mode_names[GD_NMODES] = { "full", "minibatch", "sample", "hogwild" };
 
@@ -62,80 +65,6 @@ void gd_init_params(const gd_model *m, uint64_t seed, float *p)
 		p[j] = (float)(a1 * (2 * gd_rng_uniform(seed, 100, j) - 1));
 	for (size_t j = 0; j < n2; j++)
 		p[o2 + j] = (float)(a2 * (2 * gd_rng_uniform(seed, 101, j) - 1));
-}
-
-/* Per-worker data, each on its own cache lines. */
-typedef struct {
-	_Alignas(64) double loss;   /* this worker's loss sum of the phase */
-	double sumsq;               /* this worker's slice of ||g||^2 */
-	long steps;                 /* hogwild: this worker's steps so far */
-	float *partial;             /* gradient sum over this worker's rows */
-	float *scratch;
-	float *hog_grad;            /* hogwild: the worker's own mean gradient */
-	uint32_t *stamp, stampv;    /* CSR: feature j is in the batch when stamp[j] == stampv */
-	uint32_t *feat, *coords;    /* CSR: the batch's features; its coordinates (class rows, biases) */
-	size_t ncoords;
-	float *tmp;                 /* CSR: gathered w, g and state of a chunk of coordinates */
-	char pad[64];
-} wslot;
-
-typedef struct run {
-	const gd_run_cfg *cfg;
-	const gd_dataset *train, *test;
-	gd_pool *pool;
-	volatile sig_atomic_t *stop;
-	gd_run_out *out;
-	int T;
-	size_t np, N;
-	float *w, *state[GD_MAX_STATE]; /* the reduced gradient lives in ws[0].partial */
-	uint32_t *perm;
-	uint32_t *lidx;      /* comm, minibatch: the step's rows held here, shard-relative */
-	size_t batch_all;    /* rows of the step over all ranks (= batch.n in one process) */
-	int want_stop[2];    /* comm: this rank's requests for the next sum: time budget, signal */
-	int coll_stop[2];    /* comm: the same, summed over ranks at the last sum */
-	int csr;             /* CSR data: sparse steps */
-	int decay_lazy;      /* sgd with L2 / weight decay, lazy: catch untouched weights up */
-	double lcum, lnext;  /* sum of log(step factor) through the last step, and through this one */
-	double *lastl;       /* per weight: lcum when it was last brought up to date */
-	double coords_sum;   /* CSR: coordinates updated, summed over steps */
-	pthread_mutex_t hog_mu; /* hogwild-locked */
-	wslot *ws;
-	/* set by worker 0 at phase A, read by all after the barrier */
-	gd_batch batch;
-	gd_step st;
-	int quit, evaluate, force_eval;
-	atomic_int hog_stop; /* hogwild: worker 0 tells the others to end the epoch early */
-	size_t sc, vbytes;   /* per-worker scratch floats and parameter-vector bytes */
-	double gscale;
-	long step;
-	/* bookkeeping (worker 0 only) */
-	double t_start, t_train;
-	gd_step_carry carry;
-	size_t pos;
-	long epoch;
-	double next_eval_s;
-	double eval_loss, eval_gnorm;
-	int hit[GD_MAX_TARGETS];
-} run;
-
-static void slice(size_t n, int tid, int T, size_t *lo, size_t *hi)
-{
-	size_t gran = ((n + 15) / 16 + (size_t)T - 1) / (size_t)T * 16;
-	*lo = gran * (size_t)tid < n ? gran * (size_t)tid : n;
-	*hi = *lo + gran < n ? *lo + gran : n;
-}
-
-/* The worker's share of batch b's rows as a batch of its own. */
-static gd_batch share(const gd_batch *b, int tid, int T)
-{
-	gd_batch s = *b;
-	size_t lo = b->n * (size_t)tid / (size_t)T, hi = b->n * (size_t)(tid + 1) / (size_t)T;
-	if (b->idx)
-		s.idx = b->idx + lo;
-	else
-		s.i0 = b->i0 + lo;
-	s.n = hi - lo;
-	return s;
 }
 
 static void shuffle(run *r, long epoch)
@@ -160,7 +89,7 @@ static void shuffle(run *r, long epoch)
 static void sum_slice(run *r, int tid)
 {
 	size_t lo, hi;
-	slice(r->np, tid, r->T, &lo, &hi);
+	gd__slice(r->np, tid, r->T, &lo, &hi);
 	/* into worker 0's partial, slice by slice (disjoint: no races): it is
 	 * then the step's gradient, with no copy at all on one thread */
 	float *g = r->ws[0].partial;
@@ -174,7 +103,7 @@ static void sum_slice(run *r, int tid)
 static void reduce_slice(run *r, int tid, size_t n_rows, float sigma, long t, int norm, int summed)
 {
 	size_t lo, hi;
-	slice(r->np, tid, r->T, &lo, &hi);
+	gd__slice(r->np, tid, r->T, &lo, &hi);
 	float *g = r->ws[0].partial;
 	if (!summed)
 		sum_slice(r, tid);
@@ -231,113 +160,6 @@ static void get_requests(run *r, const float *f)
 	r->coll_stop[1] = f[1] > 0;
 }
 
-/* ---- CSR data ---- */
-
-enum { LAZY_CHUNK = 256 };
-
-/* The coordinates batch b touches into me->coords: the c weights of every
- * feature in its rows, then the biases (each once: stamps, no clearing). */
-static void touched(run *r, wslot *me, const gd_batch *b)
-{
-	const gd_model *m = &r->cfg->model;
-	const size_t d = m->d, c = m->c;
-	if (++me->stampv == 0) { /* wrapped: start over */
-		memset(me->stamp, 0, d * sizeof(uint32_t));
-		me->stampv = 1;
-	}
-	uint32_t s = me->stampv;
-	size_t nf = 0, nc = 0;
-	for (size_t k = 0; k < b->n; k++) {
-		size_t i = gd_batch_row(b, k);
-		for (int64_t j = b->rowptr[i]; j < b->rowptr[i + 1]; j++) {
-			uint32_t f = (uint32_t)b->col[j];
-			if (me->stamp[f] != s) {
-				me->stamp[f] = s;
-				me->feat[nf++] = f;
-			}
-		}
-	}
-	for (size_t q = 0; q < nf; q++) /* feature-major W (grad.h): a feature's classes side by side */
-		for (size_t o = 0; o < c; o++)
-			me->coords[nc++] = (uint32_t)gd_csr_weight(m, o, me->feat[q]);
-	for (size_t o = 0; o < c; o++)
-		me->coords[nc++] = (uint32_t)(c * d + o);
-	me->ncoords = nc;
-}
-
-/* The rule on coordinates cs[0..n) only: gather w, g and the state into
- * contiguous chunks, run the rule's kernel (any variant), scatter back; g is
- * left zero there (the CSR kernels add into a clean gradient). */
-static void lazy_update(run *r, wslot *me, const gd_step *st, const uint32_t *cs, size_t n, float *g)
-{
-	const gd_run_cfg *c = r->cfg;
-	float *tw = me->tmp, *tg = tw + LAZY_CHUNK, *ts[GD_MAX_STATE];
-	for (int k = 0; k < GD_MAX_STATE; k++)
-		ts[k] = r->state[k] ? tg + LAZY_CHUNK * (size_t)(k + 1) : NULL;
-	for (size_t a = 0; a < n; a += LAZY_CHUNK) {
-		size_t len = n - a < LAZY_CHUNK ? n - a : LAZY_CHUNK;
-		const uint32_t *ix = cs + a;
-		for (size_t q = 0; q < len; q++) {
-			tw[q] = r->w[ix[q]];
-			tg[q] = g[ix[q]];
-		}
-		for (int k = 0; k < GD_MAX_STATE && ts[k]; k++)
-			for (size_t q = 0; q < len; q++)
-				ts[k][q] = r->state[k][ix[q]];
-		c->upd->fn(&c->hp, st, tw, tg, ts, len);
-		for (size_t q = 0; q < len; q++) {
-			r->w[ix[q]] = tw[q];
-			g[ix[q]] = 0;
-		}
-		for (int k = 0; k < GD_MAX_STATE && ts[k]; k++)
-			for (size_t q = 0; q < len; q++)
-				r->state[k][ix[q]] = ts[k][q];
-	}
-}
-
-/* sgd with L2 / weight decay, lazy: weight j owes the factors of the steps
- * since it was last touched: exp(lcum - lastl[j]). */
-static void catch_up(run *r, const uint32_t *cs, size_t n)
-{
-	size_t nw = r->cfg->model.c * r->cfg->model.d; /* weights; biases are touched every step */
-	for (size_t q = 0; q < n; q++) {
-		uint32_t j = cs[q];
-		if (j < nw && r->lastl[j] != r->lcum) {
-			r->w[j] *= (float)exp(r->lcum - r->lastl[j]);
-			r->lastl[j] = r->lcum;
-		}
-	}
-}
-
-static void catch_up_range(run *r, size_t lo, size_t hi)
-{
-	size_t nw = r->cfg->model.c * r->cfg->model.d;
-	for (size_t j = lo; j < hi && j < nw; j++)
-		if (r->lastl[j] != r->lcum) {
-			r->w[j] *= (float)exp(r->lcum - r->lastl[j]);
-			r->lastl[j] = r->lcum;
-		}
-}
-
-/* What the step does to a weight with a zero gradient (sgd: w' = f w). */
-static double zero_grad_factor(const gd_run_cfg *c, const gd_step *st)
-{
-	float w = 1, g = 0;
-	float *none[GD_MAX_STATE] = { 0 };
-	c->upd->fn(&c->hp, st, &w, &g, none, 1);
-	return w;
-}
-
-int gd_lazy_exact(const gd_run_cfg *cfg)
-{
-	if (cfg->sparse_dense)
-		return 1;
-	int decay = cfg->model.l2 > 0 || cfg->hp.weight_decay > 0;
-	if (cfg->upd->rule == GD_RULE_SGD)
-		return cfg->mode != GD_MODE_HOGWILD || !decay; /* hogwild shares no catch-up books */
-	return cfg->upd->rule == GD_RULE_ADAGRAD && !decay; /* lr_decay scales a zero step: still zero */
-}
-
 /* Evaluation: full training loss (mean + penalty) and gradient norm at w,
  * computed by all workers like a full-batch gradient; test loss/accuracy. */
 static void eval_phase(run *r, int tid)
@@ -345,15 +167,15 @@ static void eval_phase(run *r, int tid)
 	gd_comm *comm = r->cfg->comm;
 	if (r->decay_lazy) { /* every weight up to date before it is read */
 		size_t lo, hi;
-		slice(r->np, tid, r->T, &lo, &hi);
-		catch_up_range(r, lo, hi);
+		gd__slice(r->np, tid, r->T, &lo, &hi);
+		gd_sparse_catch_up_range(r, lo, hi);
 		gd_pool_barrier(r->pool);
 	}
 	gd_batch all = r->batch;
 	all.idx = NULL;
 	all.i0 = 0;
 	all.n = r->train->n;
-	gd_batch mine = share(&all, tid, r->T);
+	gd_batch mine = gd__share(&all, tid, r->T);
 	r->ws[tid].loss = r->cfg->grad->fn(&r->cfg->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
 	gd_pool_barrier(r->pool);
 	double ls = 0;
@@ -576,7 +398,7 @@ static void sync_job(int tid, int T, void *arg)
 	gd_run_out *o = r->out;
 	size_t B = c->mode == GD_MODE_FULL ? r->N : c->mode == GD_MODE_SAMPLE ? 1 : c->batch;
 	size_t lo, hi;
-	slice(r->np, tid, T, &lo, &hi);
+	gd__slice(r->np, tid, T, &lo, &hi);
 	int sparse = r->csr && c->mode != GD_MODE_FULL; /* full batches touch nearly everything */
 	float *sl[GD_MAX_STATE];
 	for (int k = 0; k < GD_MAX_STATE; k++)
@@ -634,12 +456,12 @@ static void sync_job(int tid, int T, void *arg)
 			double lr = gd_schedule_lr(&c->sched, c->hp.lr, r->step - 1);
 			gd_step_prepare(c->upd->rule, &c->hp, r->step, lr, 1.0, &r->carry, &r->st);
 			if (sparse) { /* the batch's coordinates; the folded mean and L2 */
-				touched(r, &r->ws[0], &r->batch);
+				gd_sparse_touched(r, &r->ws[0], &r->batch);
 				r->st.gscale = 1.0f / (float)r->batch_all;
 				r->st.l2 += (float)c->model.l2;
 				if (r->decay_lazy) {
-					catch_up(r, r->ws[0].coords, r->ws[0].ncoords);
-					r->lnext = r->lcum + log(zero_grad_factor(c, &r->st));
+					gd_sparse_catch_up(r, r->ws[0].coords, r->ws[0].ncoords);
+					r->lnext = r->lcum + log(gd_sparse_zero_grad_factor(c, &r->st));
 				}
 				r->coords_sum += (double)r->ws[0].ncoords;
 			}
@@ -647,7 +469,7 @@ static void sync_job(int tid, int T, void *arg)
 		}
 		gd_pool_barrier(r->pool);
 		/* B: gradient sums over this worker's share of the rows */
-		gd_batch mine = share(&r->batch, tid, T);
+		gd_batch mine = gd__share(&r->batch, tid, T);
 		if (mine.n) {
 			r->ws[tid].loss = c->grad->fn(&c->model, r->w, &mine, r->ws[tid].partial, r->ws[tid].scratch);
 		} else { /* comm or a tiny batch: no rows for this worker (a CSR gradient is kept clean anyway) */
@@ -681,7 +503,7 @@ static void sync_job(int tid, int T, void *arg)
 			 * every parameter (--sparse-update dense) */
 			const uint32_t *cs = r->ws[0].coords;
 			size_t clo, chi;
-			slice(r->ws[0].ncoords, tid, T, &clo, &chi);
+			gd__slice(r->ws[0].ncoords, tid, T, &clo, &chi);
 			float *g = r->ws[0].partial;
 			for (int k = 1; k < T; k++) {
 				float *pk = r->ws[k].partial;
@@ -699,7 +521,7 @@ static void sync_job(int tid, int T, void *arg)
 				for (size_t q = clo; q < chi; q++)
 					g[cs[q]] = 0;
 			} else {
-				lazy_update(r, &r->ws[tid], &st, cs + clo, chi - clo, g);
+				gd_sparse_update(r, &r->ws[tid], &st, cs + clo, chi - clo, g);
 				if (r->decay_lazy)
 					for (size_t q = clo; q < chi; q++)
 						r->lastl[cs[q]] = r->lnext;
@@ -809,7 +631,7 @@ static void hogwild_job(int tid, int T, void *arg)
 			b.n = hi - pos < c->batch ? hi - pos : c->batch;
 			double ta = tid == 0 ? gd_now() : 0;
 			if (r->csr)
-				touched(r, me, &b);
+				gd_sparse_touched(r, me, &b);
 			me->loss = c->grad->fn(&c->model, r->w, &b, me->partial, me->scratch);
 			if (!r->csr)
 				gd_finish_grad_range(&c->model, r->w, b.n, me->partial, 0, r->np);
@@ -825,7 +647,7 @@ static void hogwild_job(int tid, int T, void *arg)
 				st.l2 += (float)c->model.l2;
 				if (c->hog_lock)
 					pthread_mutex_lock(&r->hog_mu);
-				lazy_update(r, me, &st, me->coords, me->ncoords, me->partial);
+				gd_sparse_update(r, me, &st, me->coords, me->ncoords, me->partial);
 				if (c->hog_lock)
 					pthread_mutex_unlock(&r->hog_mu);
 				if (tid == 0)
@@ -1121,7 +943,7 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 			r.ws[k].stamp = calloc(m->d, sizeof(uint32_t));
 			r.ws[k].feat = malloc(m->d * sizeof(uint32_t));
 			r.ws[k].coords = malloc((r.np + m->c) * sizeof(uint32_t));
-			r.ws[k].tmp = aligned_alloc(64, (size_t)LAZY_CHUNK * (2 + GD_MAX_STATE) * sizeof(float));
+			r.ws[k].tmp = aligned_alloc(64, (size_t)GD_LAZY_CHUNK * (2 + GD_MAX_STATE) * sizeof(float));
 			if (!r.ws[k].stamp || !r.ws[k].feat || !r.ws[k].coords || !r.ws[k].tmp)
 				goto out;
 		}
