@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -90,18 +89,6 @@ int cli_models(const char *cmd, const char *list, int *on)
 			return cli_usage(cmd, "--models: '%s' is not a model; expected lsq, logistic, softmax, svm, mlp", w);
 		on[k] = 1;
 	}
-	return 0;
-}
-
-int cli_can_write(const char *path)
-{
-	char probe[4096];
-	snprintf(probe, sizeof(probe), "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(probe, "w");
-	if (!f)
-		return errno ? errno : EIO;
-	fclose(f);
-	unlink(probe);
 	return 0;
 }
 

@@ -14,9 +14,6 @@ int cmd_gradcheck(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 /* The name run's messages use: "tune" while tune drives it. */
 void cmd_run_as(const char *name);
-/* 0 when a file can be created beside path (tried, then removed), else errno:
- * checked before minutes of measuring, not after. */
-int cli_can_write(const char *path);
 /* A duration "5s", "500ms", "2m", "1.5" (seconds) > 0 into *out; 0 or -1. */
 int cli_duration(const char *s, double *out);
 int cmd_paths(int argc, char **argv);

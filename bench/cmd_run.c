@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "dataset.h"
 #include "gd_error.h"
+#include "jsonfile.h"
 #include "optspec.h"
 #include "registry.h"
 #include "results.h"
@@ -695,7 +696,7 @@ static int run_main(int argc, char **argv)
 	if (cm && cm->rank != 0)
 		out_path = NULL;
 	if (out_path) { /* fail now, not after minutes of training; leave no file behind */
-		int e = cli_can_write(out_path);
+		int e = gd_can_write(out_path);
 		if (e) {
 			rc = cli_fail(me, "cannot write '%s': %s", out_path, strerror(e));
 			json_decref(doc);

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "gd_error.h"
+#include "jsonfile.h"
 #include "optspec.h"
 #include "results.h"
 #include "tune.h"
@@ -165,7 +166,7 @@ int cmd_tune(int argc, char **argv)
 		rc = cli_usage("tune", "'%s' exists; use --force to overwrite it", out);
 		goto done;
 	}
-	int werr = cli_can_write(out);
+	int werr = gd_can_write(out);
 	if (werr) {
 		rc = cli_fail("tune", "cannot write '%s': %s", out, strerror(werr));
 		goto done;

@@ -21,6 +21,7 @@
 #include "dataset.h"
 #include "gd_error.h"
 #include "kbench.h"
+#include "mem.h"
 #include "registry.h"
 #include "rng.h"
 
@@ -57,26 +58,20 @@ static int cmp_i32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* aligned_alloc wants a size that is a multiple of the alignment (C11) */
-static void *alloc64(size_t bytes)
-{
-	return aligned_alloc(64, (bytes + 63) / 64 * 64);
-}
-
 static void data_init(void)
 {
 	/* Zipf(1.1) over the features by inverting its CDF (table of 2^18 doubles) */
 	double *cdf = malloc(SFEAT * sizeof(double)), z = 0;
-	S.rowptr = alloc64((SROWS + 1) * sizeof(int64_t));
-	S.col = alloc64((size_t)SROWS * 2 * SNNZ * sizeof(int32_t)); /* rows have at most 2*SNNZ-1 */
-	S.val = alloc64((size_t)SROWS * 2 * SNNZ * sizeof(float));
+	S.rowptr = gd_alloc64((SROWS + 1) * sizeof(int64_t));
+	S.col = gd_alloc64((size_t)SROWS * 2 * SNNZ * sizeof(int32_t)); /* rows have at most 2*SNNZ-1 */
+	S.val = gd_alloc64((size_t)SROWS * 2 * SNNZ * sizeof(float));
 	S.label = malloc(SROWS * sizeof(int32_t));
 	S.lab2 = malloc(SROWS * sizeof(int32_t));
 	S.y = malloc(SROWS * sizeof(float));
 	S.perm = malloc(SROWS * sizeof(uint32_t));
 	size_t np = (size_t)SCLASS * SFEAT + SCLASS;
-	S.params = alloc64(np * sizeof(float));
-	S.grad = alloc64(np * sizeof(float));
+	S.params = gd_alloc64(np * sizeof(float));
+	S.grad = gd_alloc64(np * sizeof(float));
 	if (!cdf || !S.rowptr || !S.col || !S.val || !S.label || !S.lab2 || !S.y || !S.perm || !S.params || !S.grad) {
 		S.rc = GD_ENOMEM;
 		free(cdf);

@@ -66,11 +66,11 @@ static int alloc_ds(gd_dataset *ds, size_t n, size_t d, int regression)
 	memset(ds, 0, sizeof(*ds));
 	ds->n = ds->n_all = n;
 	ds->d = d;
-	ds->x = aligned_alloc(64, (n * d * sizeof(float) + 63) / 64 * 64);
+	ds->x = gd_alloc64(n * d * sizeof(float));
 	if (regression)
-		ds->y = aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+		ds->y = gd_alloc64(n * sizeof(float));
 	else
-		ds->label = aligned_alloc(64, (n * sizeof(int32_t) + 63) / 64 * 64);
+		ds->label = gd_alloc64(n * sizeof(int32_t));
 	if (!ds->x || !(ds->y || ds->label)) {
 		gd_dataset_free(ds);
 		return GD_ENOMEM;
@@ -415,11 +415,6 @@ int gd_libsvm_load(const char *path, int regression, size_t nfeatures, gd_datase
 	return gd_libsvm_load_as(path, regression, nfeatures, GD_STORE_DENSE, out, err);
 }
 
-static void *alloc64(size_t bytes)
-{
-	return aligned_alloc(64, (bytes + 63) / 64 * 64 + 64); /* never 0 bytes */
-}
-
 int gd_libsvm_load_as(const char *path, int regression, size_t nfeatures, gd_storage storage, gd_dataset *out,
                       gd_dataerr *err)
 {
@@ -478,13 +473,13 @@ int gd_libsvm_load_as(const char *path, int regression, size_t nfeatures, gd_sto
 		out->n = out->n_all = s.n;
 		out->d = d;
 		out->nnz = s.nnz;
-		out->rowptr = alloc64((s.n + 1) * sizeof(int64_t));
-		out->col = alloc64(s.nnz * sizeof(int32_t));
-		out->val = alloc64(s.nnz * sizeof(float));
+		out->rowptr = gd_alloc64((s.n + 1) * sizeof(int64_t));
+		out->col = gd_alloc64(s.nnz * sizeof(int32_t));
+		out->val = gd_alloc64(s.nnz * sizeof(float));
 		if (regression)
-			out->y = alloc64(s.n * sizeof(float));
+			out->y = gd_alloc64(s.n * sizeof(float));
 		else
-			out->label = alloc64(s.n * sizeof(int32_t));
+			out->label = gd_alloc64(s.n * sizeof(int32_t));
 		if (!out->rowptr || !out->col || !out->val || !(out->y || out->label)) {
 			rc = fail(err, path, -1, -1, -1, GD_ENOMEM, "out of memory for %zu nonzeros", s.nnz);
 			goto out;

@@ -33,3 +33,15 @@ int gd_json_write_atomic(const char *path, const json_t *doc, size_t flags)
 	errno = saved;
 	return saved ? -1 : 0;
 }
+
+int gd_can_write(const char *path)
+{
+	char probe[4096];
+	snprintf(probe, sizeof(probe), "%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(probe, "w");
+	if (!f)
+		return errno ? errno : EIO;
+	fclose(f);
+	unlink(probe);
+	return 0;
+}

@@ -11,4 +11,7 @@
  * Returns 0, or -1 with errno set.
  */
 int gd_json_write_atomic(const char *path, const json_t *doc, size_t flags);
+/* 0 when a file can be created beside path (tried, then removed), else the
+ * errno: checked before minutes of measuring, not after. */
+int gd_can_write(const char *path);
 #endif

@@ -61,3 +61,8 @@ size_t gd_mem_budget(void)
 		avail = (size_t)(mb * 1048576ull);
 	return avail;
 }
+
+void *gd_alloc64(size_t bytes)
+{
+	return aligned_alloc(64, bytes ? (bytes + 63) / 64 * 64 : 64);
+}

@@ -8,6 +8,9 @@
  * Returns NULL on failure. Free with gd_free_big(p, bytes). */
 void *gd_alloc_big(size_t bytes);
 void gd_free_big(void *p, size_t bytes);
+/* 64-byte aligned heap memory for arrays the kernels stream (the size rounded
+ * up to a multiple of 64, as aligned_alloc requires; never 0). free() it. */
+void *gd_alloc64(size_t bytes);
 /* Physical memory in bytes (0 if unknown), to refuse absurd sizes up front. */
 size_t gd_phys_mem(void);
 /* What a loader may allocate: MemAvailable from /proc/meminfo (half the

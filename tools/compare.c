@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "jsonfile.h"
 #include "jsonread.h"
@@ -113,15 +112,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (json_out) { /* fail before the comparison, not after */
-		char probe[4096];
-		snprintf(probe, sizeof(probe), "%s.tmp.%ld", json_out, (long)getpid());
-		FILE *f = fopen(probe, "w");
-		if (!f) {
-			fprintf(stderr, "gdbench-compare: cannot write '%s': %s\n", json_out, strerror(errno));
+		int e = gd_can_write(json_out);
+		if (e) {
+			fprintf(stderr, "gdbench-compare: cannot write '%s': %s\n", json_out, strerror(e));
 			return 2;
 		}
-		fclose(f);
-		unlink(probe);
 	}
 	char err[1024];
 	rs_set A = { 0 }, B = { 0 };
