@@ -40,14 +40,19 @@ int cli_fail(const char *cmd, const char *fmt, ...)
 int cli_isa(const char *cmd, const char *request, gd_isa *out)
 {
 	int rc = gd_isa_resolve(request, out);
-	const char *shown = request && *request ? request : getenv("GDBENCH_ISA");
-	const char *from = request && *request ? "--isa" : "GDBENCH_ISA";
+	const gd_cpu *cpu = gd_cpu_get();
+	const char *shown = cpu->cap_bad ? cpu->cap_env : request;
+	const char *from = cpu->cap_bad ? "GDBENCH_ISA" : "--isa";
 	if (rc == GD_EINVAL)
 		return cli_usage(cmd, "%s '%s' is not an ISA level; expected one of: %s", from, shown,
 		                 GD_ISA_CHOICES);
 	if (rc == GD_ENOCPU)
 		return cli_usage(cmd, "%s %s: this CPU cannot run it (%s; best available: %s)", from, shown,
-		                 gd_cpu_get()->refused, gd_isa_name(gd_cpu_get()->max));
+		                 cpu->refused, gd_isa_name(cpu->max));
+	/* the commands that time something say so once; their files carry context.emulated */
+	if (cpu->emulated[0] && strcmp(cmd, "list") && strcmp(cmd, "gradcheck"))
+		fprintf(stderr, "gdbench %s: warning: emulated (%s): timings are not measurements\n", cmd,
+		        cpu->emulated);
 	return 0;
 }
 
@@ -72,7 +77,7 @@ int cli_int_list(const char *s, int lo, int hi, int *out, int max, int *n)
 gd_build_info cli_build_info(void)
 {
 	return (gd_build_info){ GD_VERSION, GD_GIT_REVISION, GD_COMPILER, GD_BUILD_TYPE,
-		                GD_CFLAGS_SCALAR, GD_CFLAGS_AVX2, GD_CFLAGS_AVX512 };
+		                GD_CFLAGS };
 }
 
 int cli_models(const char *cmd, const char *list, int *on)

@@ -24,7 +24,8 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* "gdbench CMD: <message>" on stderr; returns GD_EXIT_FAIL. */
 int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Resolve --isa / GDBENCH_ISA with a message naming the choices or what the
- * CPU lacks. Returns 0 or GD_EXIT_USAGE. */
+ * CPU lacks. Returns 0 or GD_EXIT_USAGE. Under an emulator, a command that
+ * times something (not list, gradcheck) warns once on stderr. */
 int cli_isa(const char *cmd, const char *request, gd_isa *out);
 /* Parse "1,2,4" into out[0..*n-1] (each in [lo, hi]). Returns 0 or -1. */
 int cli_int_list(const char *s, int lo, int hi, int *out, int max, int *n);

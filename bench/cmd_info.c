@@ -12,16 +12,20 @@
 
 static const char help[] =
 	"Usage: gdbench info [--json] [--threads LIST] [--isa LEVEL] [--array-mb N] [--no-probe]\n"
+	"       gdbench info --machine-id\n"
 	"Print the machine context (CPU, ISA, topology, caches, OpenBLAS, build) and measure\n"
 	"the roofline now: STREAM-style copy and triad bandwidth and the FMA peak, best of 5,\n"
 	"on threads pinned one per core.\n"
 	"\n"
 	"  --json           print everything as one JSON object\n"
 	"  --threads LIST   thread counts to measure, e.g. 1,2 (default: 1 and all allowed PUs)\n"
-	"  --isa LEVEL      cap the probes' vector width (scalar, avx2, avx512, best)\n"
+	"  --isa LEVEL      cap the probes' vector width (" GD_ISA_CHOICES ")\n"
 	"  --array-mb N     size of each STREAM array in MiB (default: 4x last-level cache,\n"
 	"                   clamped to 256..512)\n"
 	"  --no-probe       context only, measure nothing\n"
+	"  --machine-id     print this machine's id and nothing else: vendor, family/model/\n"
+	"                   stepping (MIDR on ARM), the CPU's ISA level, the PUs allowed\n"
+	"                   (results/baselines/<machine-id>.json names baselines by it)\n"
 	"  -h, --help       this text\n";
 
 int cmd_info(int argc, char **argv)
@@ -30,9 +34,10 @@ int cmd_info(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },      { "threads", required_argument, NULL, 't' },
 		{ "isa", required_argument, NULL, 'i' }, { "array-mb", required_argument, NULL, 'a' },
 		{ "no-probe", no_argument, NULL, 'n' },  { "help", no_argument, NULL, 'h' },
+		{ "machine-id", no_argument, NULL, 'm' },
 		{ 0, 0, 0, 0 },
 	};
-	int json = 0, probe = 1, c, threads[64], nthr = 0;
+	int json = 0, probe = 1, machine_id = 0, c, threads[64], nthr = 0;
 	const char *isa_req = NULL, *thr_arg = NULL;
 	long array_mb = 0;
 	opterr = 0;
@@ -50,6 +55,7 @@ int cmd_info(int argc, char **argv)
 			break;
 		}
 		case 'n': probe = 0; break;
+		case 'm': machine_id = 1; break;
 		case 'h': fputs(help, stdout); return 0;
 		case ':': return cli_usage("info", "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage("info", "unknown option '%s'", argv[optind - 1]);
@@ -60,6 +66,10 @@ int cmd_info(int argc, char **argv)
 	gd_isa isa;
 	if (cli_isa("info", isa_req, &isa))
 		return GD_EXIT_USAGE;
+	if (machine_id) {
+		puts(gd_cpu_get()->machine_id);
+		return fflush(stdout) == 0 ? 0 : cli_fail("info", "could not write to standard output");
+	}
 
 	gd_topo *topo;
 	int rc = gd_topo_open(&topo);
@@ -84,11 +94,17 @@ int cmd_info(int argc, char **argv)
 		gd_topo_close(topo);
 		return cli_fail("info", "out of memory");
 	}
+	/* this build's levels, lowest first (tools/test.sh runs the suite capped at each below the CPU's) */
+	json_t *levels = json_array();
+	for (int l = 0; l < GD_NISA; l++)
+		json_array_append_new(levels, json_string(gd_isa_name((gd_isa)l)));
+	json_object_set_new(ctx, "isa_levels", levels);
 	if (!json) {
-		const char *keys[] = { "cpu_model", "cpu_flags", "isa_max", "isa_refused", "isa", "topology",
+		const char *keys[] = { "cpu_model", "cpu_flags", "machine_id", "emulated", "isa_levels", "isa_max", "isa_hw_max",
+			               "isa_refused", "isa", "topology",
 			               "pus", "cores", "cache_l1d", "cache_l2", "cache_l3", "openblas_corename",
 			               "openblas_config", "openblas_threads", "openblas_coretype_env", "compiler",
-			               "build_type", "cflags_scalar", "cflags_avx2", "cflags_avx512",
+			               "build_type", "cflags",
 			               "gdbench_version", "git_revision", "host", "kernel", "date", "load_avg_1m" };
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			json_t *v = json_object_get(ctx, keys[i]);

@@ -45,7 +45,7 @@ static const char help[] =
 	"                    (default: 1,32,128,256,1024,full; scalar runs 'full' only when\n"
 	"                    --impl names scalar, since the scalar MLP takes ~10 s a pass)\n"
 	"  --impl LIST       scalar, auto, simd, blas, best, all (default: all)\n"
-	"  --isa LEVEL       highest ISA to run: scalar, avx2, avx512, best (default: best\n"
+	"  --isa LEVEL       highest ISA to run: " GD_ISA_CHOICES " (default: best\n"
 	"                    or GDBENCH_ISA)\n"
 	"  --sizes LIST      L1, L2, L3 (working set = half that cache as hwloc reports it,\n"
 	"                    per thread for L1/L2), DRAM (2x the last-level cache, >= 256 MiB),\n"
@@ -306,20 +306,29 @@ static void print_summary(FILE *out, kbench *kb, size_t nkb)
 		fprintf(out, ", %.1f GB/s on %d\n", triad_m[1].triad_gbs, triad_m[1].threads);
 	fprintf(out, "\nSummary: Gelem/s (fraction of the memory-only ceiling timed alongside)\n");
 	fprintf(out, "%-9s %-16s %3s", "rule", "size", "thr");
-	static const char *cols[] = { "scalar", "auto/avx2", "simd/avx2", "auto/avx512", "simd/avx512" };
-	for (int c = 0; c < 5; c++)
-		fprintf(out, " %14s", cols[c]);
+	/* columns: scalar, then auto and simd of each level this process runs */
+	enum { MAXCOL = 1 + 2 * (GD_NISA - 1) };
+	const int ncol = 1 + 2 * (int)gd_cpu_get()->max;
+	fprintf(out, " %14s", "scalar");
+	for (int l = 1; l < ncol; l += 2) {
+		char h[2][32];
+		snprintf(h[0], sizeof(h[0]), "auto/%s", gd_isa_name((gd_isa)(1 + l / 2)));
+		snprintf(h[1], sizeof(h[1]), "simd/%s", gd_isa_name((gd_isa)(1 + l / 2)));
+		fprintf(out, " %14s %14s", h[0], h[1]);
+	}
 	fprintf(out, "  best/scalar\n");
 	for (size_t j = 0; j < nkb; j++) {
 		/* rows start at each benchmark whose variant is the first of its group */
 		if (j > 0 && kb[j - 1].e->rule == kb[j].e->rule && kb[j - 1].n == kb[j].n &&
 		    kb[j - 1].threads == kb[j].threads)
 			continue;
-		double cell[5] = { 0 }, cellr[5] = { 0 };
+		double cell[MAXCOL] = { 0 }, cellr[MAXCOL] = { 0 };
 		for (size_t m = j; m < nkb && kb[m].e->rule == kb[j].e->rule && kb[m].n == kb[j].n &&
 		                   kb[m].threads == kb[j].threads; m++) {
 			const gd_update_entry *e = kb[m].e;
-			int c = e->impl == GD_IMPL_SCALAR ? 0 : 1 + 2 * (e->isa == GD_ISA_AVX512) + (e->impl == GD_IMPL_SIMD);
+			int c = e->impl == GD_IMPL_SCALAR ? 0 : 2 * (int)e->isa - 1 + (e->impl == GD_IMPL_SIMD);
+			if (c >= ncol)
+				continue;
 			cell[c] = gel[m];
 			cellr[c] = roof[m];
 		}
@@ -327,7 +336,7 @@ static void print_summary(FILE *out, kbench *kb, size_t nkb)
 		snprintf(sz, sizeof(sz), "%s:%zu", kb[j].level, kb[j].n);
 		fprintf(out, "%-9s %-16s %3d", gd_rule_name(kb[j].e->rule), sz, kb[j].threads);
 		double best = 0;
-		for (int c = 0; c < 5; c++) {
+		for (int c = 0; c < ncol; c++) {
 			if (cell[c] > 0)
 				fprintf(out, " %6.2f (%4.2f)", cell[c], cellr[c]);
 			else
@@ -580,7 +589,7 @@ int cmd_kernels(int argc, char **argv)
 		for (int i = 0; i < ntheirs; i++)
 			list_only |= !strncmp(theirs[i], "--benchmark_list_tests", 22);
 		/* the FMA peak of the core the gradient benchmarks run on, measured now */
-		if (!list_only && gd_cpu_get()->max >= GD_ISA_AVX2 && gd_fma_peak(topo, pus, 1, GD_ISA_AVX512, &peak)) {
+		if (!list_only && gd_fma_peak(topo, pus, 1, GD_ISA_TOP, &peak)) {
 			rc = cli_fail("kernels", "could not measure the FMA peak");
 			goto done;
 		}
@@ -602,14 +611,14 @@ int cmd_kernels(int argc, char **argv)
 		list_only_u |= !strncmp(theirs[i], "--benchmark_list_tests", 22);
 	gd_roofline triad[2];
 	int ntriad = 0;
-	for (int k = 0; nkb && !list_only_u && k < 2 && gd_cpu_get()->max >= GD_ISA_AVX2; k++) {
+	for (int k = 0; nkb && !list_only_u && k < 2; k++) {
 		int tmax = 1;
 		for (int t = 0; t < nthr; t++)
 			tmax = threads[t] > tmax ? threads[t] : tmax;
 		int T = k == 0 ? 1 : tmax;
 		if (k == 1 && tmax == 1)
 			break;
-		if (gd_roofline_measure(topo, pus, T, GD_ISA_AVX512, (size_t)256 << 20, &triad[ntriad]) == 0)
+		if (gd_roofline_measure(topo, pus, T, GD_ISA_TOP, (size_t)256 << 20, &triad[ntriad]) == 0)
 			ntriad++;
 	}
 	triad_n = ntriad;

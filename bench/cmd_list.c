@@ -16,7 +16,7 @@ static const char help[] =
 	"\n"
 	"  --kind KIND   update, grad, function, dataset or all (default: all)\n"
 	"  --json        print the entries as JSON (an array of objects with a \"kind\" field)\n"
-	"  --isa LEVEL   mark entries above LEVEL as not runnable (scalar, avx2, avx512, best)\n"
+	"  --isa LEVEL   mark entries above LEVEL as not runnable (" GD_ISA_CHOICES ")\n"
 	"  -h, --help    this text\n"
 	"\n"
 	"Update rules: name (<rule>/<impl>[/<isa>]), runnable here, state arrays, FLOPs and bytes\n"

@@ -71,7 +71,7 @@ static const char help2[] =
 	"  --placement P     compact, scatter, none, or a PU list like 0,1 (default compact)\n"
 	"  --oversubscribe   allow more threads than allowed PUs\n"
 	"  --strict-pin      a failed bind is an error, not a warning\n"
-	"  --isa LEVEL       scalar, avx2, avx512, best (default best or GDBENCH_ISA)\n"
+	"  --isa LEVEL       " GD_ISA_CHOICES " (default best, capped by GDBENCH_ISA)\n"
 	"  --impl LIST       gradient kernel: best, simd, blas, scalar (default best)\n"
 	"Budget and trace\n"
 	"  --time T          training-time budget per run: 5s, 500ms, 2m\n"
@@ -661,7 +661,7 @@ static int run_main(int argc, char **argv)
 	}
 	if (cm && cm->rank != 0)
 		roofline = 0; /* measured on rank 0 only: the file is rank 0's */
-	for (int k = 0, tmax = 1; roofline && ctx && k < 2 && gd_cpu_get()->max >= GD_ISA_AVX2; k++) {
+	for (int k = 0, tmax = 1; roofline && ctx && k < 2; k++) {
 		for (int t = 0; t < nthr; t++)
 			tmax = threads[t] > tmax ? threads[t] : tmax;
 		int T = k == 0 ? 1 : tmax, pus[1024];
@@ -669,7 +669,7 @@ static int run_main(int argc, char **argv)
 			break;
 		gd_roofline rl;
 		if (gd_topo_plan(topo, GD_PLACE_COMPACT, T, over, pus) == 0 &&
-		    gd_roofline_measure(topo, pus, T, GD_ISA_AVX512, (size_t)256 << 20, &rl) == 0) {
+		    gd_roofline_measure(topo, pus, T, GD_ISA_TOP, (size_t)256 << 20, &rl) == 0) {
 			char key[32];
 			snprintf(key, sizeof(key), "roofline_%dt", T);
 			gd_context_add_roofline(ctx, key, &rl);

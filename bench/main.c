@@ -24,7 +24,8 @@ static const char usage[] =
 	"  report    gdbench-report: HTML report with plots from result files (runs the tool)\n"
 	"\n"
 	"Run 'gdbench COMMAND --help' for a command's options.\n"
-	"Environment: GDBENCH_ISA caps the ISA level like --isa (scalar, avx2, avx512, best).\n"
+	"Environment: GDBENCH_ISA caps the ISA level for the whole process (" GD_ISA_CHOICES "),\n"
+	"as on a CPU without the levels above it.\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 /* git-style: `gdbench compare ...` runs gdbench-compare, which reads JSON only

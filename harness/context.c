@@ -26,6 +26,14 @@ json_t *gd_context_new(const gd_topo *t, gd_isa isa, const gd_build_info *b)
 	json_object_set_new(c, "isa_max", json_string(gd_isa_name(cpu->max)));
 	json_object_set_new(c, "isa_refused", json_string(cpu->refused));
 	json_object_set_new(c, "isa", json_string(gd_isa_name(isa)));
+	json_object_set_new(c, "isa_hw_max", json_string(gd_isa_name(cpu->hw_max)));
+	if (cpu->cap_env[0])
+		json_object_set_new(c, "isa_cap_env", json_string(cpu->cap_env));
+	json_object_set_new(c, "machine_id", json_string(cpu->machine_id));
+	/* an emulator's timings are not measurements: the file says so, and
+	 * gdbench-compare refuses it */
+	if (cpu->emulated[0])
+		json_object_set_new(c, "emulated", json_string(cpu->emulated));
 	if (t) {
 		size_t l1, l2, l3;
 		gd_topo_describe(t, buf, sizeof(buf));
@@ -47,9 +55,7 @@ json_t *gd_context_new(const gd_topo *t, gd_isa isa, const gd_build_info *b)
 		json_object_set_new(c, "git_revision", json_string(b->git_revision));
 		json_object_set_new(c, "compiler", json_string(b->compiler));
 		json_object_set_new(c, "build_type", json_string(b->build_type));
-		json_object_set_new(c, "cflags_scalar", json_string(b->cflags_scalar));
-		json_object_set_new(c, "cflags_avx2", json_string(b->cflags_avx2));
-		json_object_set_new(c, "cflags_avx512", json_string(b->cflags_avx512));
+		json_object_set_new(c, "cflags", json_string(b->cflags));
 	}
 	if (gethostname(buf, sizeof(buf)) == 0) {
 		buf[sizeof(buf) - 1] = 0;

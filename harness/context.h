@@ -11,7 +11,7 @@
  * harness/ does not depend on the build layout. */
 typedef struct gd_build_info {
 	const char *version, *git_revision, *compiler, *build_type;
-	const char *cflags_scalar, *cflags_avx2, *cflags_avx512;
+	const char *cflags; /* every kernel library's flags, per ISA level */
 } gd_build_info;
 
 /* A new JSON object with CPU, ISA (chosen = isa), topology, caches, OpenBLAS,

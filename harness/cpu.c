@@ -1,9 +1,18 @@
-/* CPU feature detection: CPUID for the instructions, XGETBV for the OS saving their registers. */
-#include <cpuid.h>
+/* CPU feature detection, the GDBENCH_ISA cap, the machine id and the emulation check. */
+#include <ctype.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#elif defined(__aarch64__)
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#endif
 
 #include "cpu.h"
 #include "gd_error.h"
@@ -11,6 +20,56 @@
 static gd_cpu cpu;
 static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 
+#if defined(__x86_64__)
+static const char *const isa_names[GD_NISA] = { "scalar", "avx2", "avx512" };
+static const char *const isa_features[GD_NISA] = {
+	"x86-64", "x86-64-v3 (avx2 fma bmi1 bmi2 f16c movbe lzcnt)", "x86-64-v4 (v3 + avx512f dq cd bw vl)",
+};
+#elif defined(__aarch64__)
+static const char *const isa_names[GD_NISA] = { "scalar", "neon", "sve" };
+static const char *const isa_features[GD_NISA] = {
+	"aarch64", "armv8-a asimd", "armv8.2-a+sve (vector length agnostic)",
+};
+#else
+static const char *const isa_names[GD_NISA] = { "scalar" };
+static const char *const isa_features[GD_NISA] = { "portable C" };
+#endif
+
+static void append(char *buf, size_t len, const char *word)
+{
+	size_t used = strlen(buf);
+	if (*word)
+		snprintf(buf + used, len - used, "%s%s", used ? " " : "", word);
+}
+
+#if defined(__aarch64__)
+/* The value of the first "key : value" line of /proc/cpuinfo, or 0. */
+static int cpuinfo_field(const char *key, char *out, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (!f)
+		return 0;
+	char line[512];
+	size_t kl = strlen(key);
+	int found = 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, kl) != 0 || (line[kl] != ' ' && line[kl] != '\t' && line[kl] != ':'))
+			continue;
+		char *v = strchr(line, ':');
+		if (!v)
+			continue;
+		for (v++; *v == ' ' || *v == '\t'; v++)
+			;
+		v[strcspn(v, "\n")] = 0;
+		snprintf(out, len, "%s", v);
+		found = 1;
+	}
+	fclose(f);
+	return found;
+}
+#endif
+
+#if defined(__x86_64__)
 static unsigned long long xgetbv0(void)
 {
 	unsigned lo, hi;
@@ -18,21 +77,17 @@ static unsigned long long xgetbv0(void)
 	return ((unsigned long long)hi << 32) | lo;
 }
 
-static void append(char *buf, size_t len, const char *word)
-{
-	size_t used = strlen(buf);
-	snprintf(buf + used, len - used, "%s%s", used ? " " : "", word);
-}
-
 /* x86-64-v3 (AVX2 level) and x86-64-v4 (AVX-512 level), as the compiler flags
- * in meson.build target them. */
-static void detect(void)
+ * in kernels/meson.build target them. */
+static void detect_arch(char *vendor_id, size_t vlen)
 {
-	unsigned a, b, d;
-	unsigned c1 = 0, d1 = 0, b7 = 0, c7 = 0, cx = 0;
+	unsigned a = 0, b, d;
+	unsigned c1 = 0, d1 = 0, b7 = 0, c7 = 0, cx = 0, vend[3] = { 0 };
 	unsigned max = __get_cpuid_max(0, NULL);
+	__cpuid(0, a, vend[0], vend[2], vend[1]);
+	unsigned sig = 0;
 	if (max >= 1)
-		__cpuid(1, a, b, c1, d1);
+		__cpuid(1, sig, b, c1, d1);
 	if (max >= 7)
 		__cpuid_count(7, 0, a, b7, c7, d);
 	if (__get_cpuid_max(0x80000000, NULL) >= 0x80000001)
@@ -52,6 +107,18 @@ static void detect(void)
 	memmove(cpu.model, m, strlen(m) + 1);
 	for (size_t k = strlen(cpu.model); k > 0 && cpu.model[k - 1] == ' '; k--)
 		cpu.model[k - 1] = 0;
+
+	/* family/model as the SDM and APM compose them from the signature */
+	unsigned fam = (sig >> 8) & 0xf, mod = (sig >> 4) & 0xf, step = sig & 0xf;
+	if (fam == 0xf)
+		fam += (sig >> 20) & 0xff;
+	if (fam == 0x6 || fam >= 0xf)
+		mod += ((sig >> 16) & 0xf) << 4;
+	char vs[13];
+	memcpy(vs, vend, 12);
+	vs[12] = 0;
+	const char *vendor = !strcmp(vs, "AuthenticAMD") ? "amd" : !strcmp(vs, "GenuineIntel") ? "intel" : vs;
+	snprintf(vendor_id, vlen, "%s-f%um%us%u", vendor, fam, mod, step);
 
 	int osxsave = (c1 >> 27) & 1;
 	unsigned long long xcr0 = osxsave ? xgetbv0() : 0;
@@ -86,20 +153,149 @@ static void detect(void)
 	append(cpu.flags, sizeof(cpu.flags), os_avx ? "os:ymm" : "");
 	append(cpu.flags, sizeof(cpu.flags), os_avx512 ? "os:zmm" : "");
 
-	cpu.max = GD_ISA_SCALAR;
+	cpu.hw_max = GD_ISA_SCALAR;
 	if (!v3)
 		snprintf(cpu.refused, sizeof(cpu.refused), "avx2: CPU lacks %s", miss3);
 	else if (!os_avx)
 		snprintf(cpu.refused, sizeof(cpu.refused), "avx2: OS does not save YMM state (XCR0=%#llx)", xcr0);
 	else {
-		cpu.max = GD_ISA_AVX2;
+		cpu.hw_max = GD_ISA_AVX2;
 		if (!v4)
 			snprintf(cpu.refused, sizeof(cpu.refused), "avx512: CPU lacks %s", miss4);
 		else if (!os_avx512)
 			snprintf(cpu.refused, sizeof(cpu.refused), "avx512: OS does not save ZMM/opmask state (XCR0=%#llx)", xcr0);
 		else
-			cpu.max = GD_ISA_AVX512;
+			cpu.hw_max = GD_ISA_AVX512;
 	}
+}
+
+#elif defined(__aarch64__)
+/* Linux's HWCAP bits (asm/hwcap.h), spelled out so older headers build */
+#define GD_HWCAP_FPHP (1ul << 9)
+#define GD_HWCAP_ASIMDHP (1ul << 10)
+#define GD_HWCAP_CPUID (1ul << 11)
+#define GD_HWCAP_ASIMD (1ul << 1)
+#define GD_HWCAP_SVE (1ul << 22)
+#define GD_HWCAP2_SVE2 (1ul << 1)
+#define GD_HWCAP2_BF16 (1ul << 14)
+
+/* MIDR_EL1: from sysfs, else from the register (the kernel emulates the read
+ * when HWCAP_CPUID is set), else 0. */
+static unsigned long read_midr(unsigned long hwcap)
+{
+	unsigned long midr = 0;
+	FILE *f = fopen("/sys/devices/system/cpu/cpu0/regs/identification/midr_el1", "r");
+	if (f) {
+		if (fscanf(f, "%lx", &midr) != 1)
+			midr = 0;
+		fclose(f);
+	}
+	if (!midr && (hwcap & GD_HWCAP_CPUID))
+		__asm__ volatile("mrs %0, MIDR_EL1" : "=r"(midr));
+	return midr;
+}
+
+static void detect_arch(char *vendor_id, size_t vlen)
+{
+	unsigned long hw = getauxval(AT_HWCAP), hw2 = getauxval(AT_HWCAP2);
+	struct { const char *name; int has; } f[] = {
+		{ "asimd", !!(hw & GD_HWCAP_ASIMD) }, { "sve", !!(hw & GD_HWCAP_SVE) },
+		{ "sve2", !!(hw2 & GD_HWCAP2_SVE2) }, { "bf16", !!(hw2 & GD_HWCAP2_BF16) },
+		{ "fp16", (hw & GD_HWCAP_FPHP) && (hw & GD_HWCAP_ASIMDHP) },
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].has)
+			append(cpu.flags, sizeof(cpu.flags), f[i].name);
+	/* the SVE vector length this thread runs at (PR_SVE_GET_VL: bytes in the low 16 bits) */
+	int vl = f[1].has ? prctl(51 /* PR_SVE_GET_VL */, 0, 0, 0, 0) : -1;
+	if (vl > 0) {
+		char w[32];
+		snprintf(w, sizeof(w), "sve:%dbit", (vl & 0xffff) * 8);
+		append(cpu.flags, sizeof(cpu.flags), w);
+	}
+	cpu.hw_max = GD_ISA_SCALAR;
+	if (!f[0].has)
+		snprintf(cpu.refused, sizeof(cpu.refused), "neon: the kernel reports no asimd (AT_HWCAP)");
+	else if (!f[1].has) {
+		cpu.hw_max = GD_ISA_NEON;
+		snprintf(cpu.refused, sizeof(cpu.refused), "sve: the kernel reports no sve (AT_HWCAP)");
+	} else
+		cpu.hw_max = GD_ISA_SVE;
+
+	unsigned long midr = read_midr(hw);
+	unsigned impl = (unsigned)(midr >> 24) & 0xff, part = (unsigned)(midr >> 4) & 0xfff;
+	char name[64] = "";
+	if (!cpuinfo_field("model name", name, sizeof(name)) || strstr(name, "EPYC") || strstr(name, "Intel"))
+		name[0] = 0; /* ARM kernels have no model name line; an x86 one is the emulator's host */
+	if (name[0])
+		snprintf(cpu.model, sizeof(cpu.model), "%s", name);
+	else
+		snprintf(cpu.model, sizeof(cpu.model), "ARM implementer 0x%02x part 0x%03x", impl, part);
+	snprintf(vendor_id, vlen, "arm-midr%08lx", midr & 0xffffffffu);
+	/* qemu-user passes the host's /proc/cpuinfo through: an aarch64 process
+	 * that reads an x86 one runs on an emulator; qemu's "max" CPU also
+	 * reports implementer 0, which no silicon uses */
+	char v[40];
+	if (cpuinfo_field("vendor_id", v, sizeof(v)))
+		snprintf(cpu.emulated, sizeof(cpu.emulated),
+		         "aarch64 code on a %s host: /proc/cpuinfo describes an x86 CPU (qemu-user)", v);
+	else if (midr && impl == 0)
+		snprintf(cpu.emulated, sizeof(cpu.emulated), "MIDR %#lx has implementer 0 (an emulator's CPU)", midr);
+}
+
+#else
+static void detect_arch(char *vendor_id, size_t vlen)
+{
+	cpu.hw_max = GD_ISA_SCALAR;
+	snprintf(cpu.model, sizeof(cpu.model), "unknown");
+	snprintf(vendor_id, vlen, "generic");
+}
+#endif
+
+static int allowed_pus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		return CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+int gd_isa_from_name(const char *name, gd_isa *out)
+{
+	for (int i = 0; i < GD_NISA; i++)
+		if (name && strcmp(name, isa_names[i]) == 0) {
+			*out = (gd_isa)i;
+			return 0;
+		}
+	return GD_EINVAL;
+}
+
+static void detect(void)
+{
+	char vendor_id[64];
+	detect_arch(vendor_id, sizeof(vendor_id));
+	cpu.max = cpu.hw_max;
+	const char *cap = getenv("GDBENCH_ISA");
+	if (cap && *cap) {
+		snprintf(cpu.cap_env, sizeof(cpu.cap_env), "%s", cap);
+		gd_isa lvl;
+		if (!strcmp(cap, "best") || !strcmp(cap, "auto"))
+			;
+		else if (gd_isa_from_name(cap, &lvl) != 0)
+			cpu.cap_bad = 1;
+		else if (lvl < cpu.hw_max) {
+			cpu.max = lvl;
+			snprintf(cpu.refused, sizeof(cpu.refused), "%s: capped by GDBENCH_ISA=%s", isa_names[lvl + 1], cap);
+		}
+	}
+	const char *emu = getenv("GDBENCH_EMULATED");
+	if (emu && *emu)
+		snprintf(cpu.emulated, sizeof(cpu.emulated), "%s (GDBENCH_EMULATED)", emu);
+	snprintf(cpu.machine_id, sizeof(cpu.machine_id), "%s-%s-%dpu", vendor_id, isa_names[cpu.hw_max],
+	         allowed_pus());
+	for (char *p = cpu.machine_id; *p; p++)
+		*p = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '-';
 }
 
 const gd_cpu *gd_cpu_get(void)
@@ -108,8 +304,6 @@ const gd_cpu *gd_cpu_get(void)
 	return &cpu;
 }
 
-static const char *const isa_names[GD_NISA] = { "scalar", "avx2", "avx512" };
-
 const char *gd_isa_name(gd_isa isa)
 {
 	return (unsigned)isa < GD_NISA ? isa_names[isa] : "?";
@@ -117,31 +311,23 @@ const char *gd_isa_name(gd_isa isa)
 
 const char *gd_isa_features(gd_isa isa)
 {
-	switch (isa) {
-	case GD_ISA_SCALAR: return "x86-64";
-	case GD_ISA_AVX2: return "x86-64-v3 (avx2 fma bmi1 bmi2 f16c movbe lzcnt)";
-	case GD_ISA_AVX512: return "x86-64-v4 (v3 + avx512f dq cd bw vl)";
-	case GD_NISA: break;
-	}
-	return "?";
+	return (unsigned)isa < GD_NISA ? isa_features[isa] : "?";
 }
 
 int gd_isa_resolve(const char *request, gd_isa *out)
 {
 	const gd_cpu *c = gd_cpu_get();
-	if (!request || !*request)
-		request = getenv("GDBENCH_ISA");
+	if (c->cap_bad)
+		return GD_EINVAL;
 	if (!request || !*request || !strcmp(request, "best") || !strcmp(request, "auto")) {
 		*out = c->max;
 		return 0;
 	}
-	for (int i = 0; i < GD_NISA; i++) {
-		if (strcmp(request, isa_names[i]) == 0) {
-			if ((gd_isa)i > c->max)
-				return GD_ENOCPU;
-			*out = (gd_isa)i;
-			return 0;
-		}
-	}
-	return GD_EINVAL;
+	gd_isa lvl;
+	if (gd_isa_from_name(request, &lvl) != 0)
+		return GD_EINVAL;
+	if (lvl > c->max)
+		return GD_ENOCPU;
+	*out = lvl;
+	return 0;
 }

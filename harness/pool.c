@@ -15,6 +15,17 @@
 #include "gd_error.h"
 #include "pool.h"
 
+/* The spin-wait hint: PAUSE on x86, YIELD on ARM (frees the core's shared
+ * resources for a sibling thread while we wait). */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
 typedef struct {
 	_Alignas(64) atomic_long ivcsw; /* own cache line: written by its worker only */
 } worker_slot;
@@ -72,7 +83,7 @@ void gd_pool_barrier(gd_pool *p)
 	}
 	if (p->spin) {
 		while (atomic_load_explicit(&p->sense, memory_order_acquire) != my)
-			__builtin_ia32_pause();
+			cpu_relax();
 	} else {
 		pthread_mutex_lock(&p->bmu);
 		while (atomic_load_explicit(&p->sense, memory_order_acquire) != my)

@@ -4,30 +4,57 @@
 #include "gd_error.h"
 #include "registry.h"
 
+/*
+ * The rows of each architecture, best first, scalar last: one row per
+ * variant that kernels/meson.build builds for the host (the libraries of
+ * the other architectures do not exist there).
+ */
+#if defined(__x86_64__)
 #define ROWS(up, lo)                                                                       \
 	{ #lo "/simd/avx512", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_f32_avx512 },      \
 	{ #lo "/auto/avx512", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX512, gd_##lo##_f32_auto_avx512 }, \
 	{ #lo "/simd/avx2", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_f32_avx2 },            \
 	{ #lo "/auto/avx2", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX2, gd_##lo##_f32_auto_avx2 },       \
 	{ #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
-
-const gd_update_entry gd_update_table[] = { GD_RULE_MAP(ROWS) };
-const size_t gd_update_count = sizeof(gd_update_table) / sizeof(gd_update_table[0]);
-
 #define GRAD_ROWS(up, lo)                                                                           \
 	{ #lo "/simd/avx512", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_grad_f32_avx512 },      \
 	{ #lo "/blas/avx512", GD_MODEL_##up, GD_IMPL_BLAS, GD_ISA_AVX512, gd_##lo##_grad_f32_blas_avx512 }, \
 	{ #lo "/simd/avx2", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_grad_f32_avx2 },            \
 	{ #lo "/blas/avx2", GD_MODEL_##up, GD_IMPL_BLAS, GD_ISA_AVX2, gd_##lo##_grad_f32_blas_avx2 },       \
 	{ #lo "/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_grad_f32_scalar },
-
-const gd_grad_entry gd_grad_table[] = { GD_MODEL_MAP(GRAD_ROWS) };
-const size_t gd_grad_count = sizeof(gd_grad_table) / sizeof(gd_grad_table[0]);
-
 #define CSR_ROWS(lo, up)                                                                                \
 	{ #lo "-csr/simd/avx512", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_csr_grad_f32_avx512 }, \
 	{ #lo "-csr/simd/avx2", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_csr_grad_f32_avx2 },       \
 	{ #lo "-csr/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_csr_grad_f32_scalar },
+#elif defined(__aarch64__)
+#define ROWS(up, lo)                                                                       \
+	{ #lo "/simd/sve", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_SVE, gd_##lo##_f32_sve },               \
+	{ #lo "/auto/sve", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_SVE, gd_##lo##_f32_auto_sve },          \
+	{ #lo "/simd/neon", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_NEON, gd_##lo##_f32_neon },            \
+	{ #lo "/auto/neon", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_NEON, gd_##lo##_f32_auto_neon },       \
+	{ #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
+#define GRAD_ROWS(up, lo)                                                                           \
+	{ #lo "/simd/sve", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_SVE, gd_##lo##_grad_f32_sve },               \
+	{ #lo "/blas/sve", GD_MODEL_##up, GD_IMPL_BLAS, GD_ISA_SVE, gd_##lo##_grad_f32_blas_sve },          \
+	{ #lo "/simd/neon", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_NEON, gd_##lo##_grad_f32_neon },            \
+	{ #lo "/blas/neon", GD_MODEL_##up, GD_IMPL_BLAS, GD_ISA_NEON, gd_##lo##_grad_f32_blas_neon },       \
+	{ #lo "/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_grad_f32_scalar },
+/* CSR kernels stay scalar on ARM: no gather variant has been measured faster */
+#define CSR_ROWS(lo, up) \
+	{ #lo "-csr/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_csr_grad_f32_scalar },
+#else
+#define ROWS(up, lo) { #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
+#define GRAD_ROWS(up, lo) \
+	{ #lo "/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_grad_f32_scalar },
+#define CSR_ROWS(lo, up) \
+	{ #lo "-csr/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_csr_grad_f32_scalar },
+#endif
+
+const gd_update_entry gd_update_table[] = { GD_RULE_MAP(ROWS) };
+const size_t gd_update_count = sizeof(gd_update_table) / sizeof(gd_update_table[0]);
+
+const gd_grad_entry gd_grad_table[] = { GD_MODEL_MAP(GRAD_ROWS) };
+const size_t gd_grad_count = sizeof(gd_grad_table) / sizeof(gd_grad_table[0]);
 
 const gd_grad_entry gd_csr_table[] = { CSR_ROWS(lsq, LSQ) CSR_ROWS(logistic, LOGISTIC) CSR_ROWS(softmax, SOFTMAX) };
 const size_t gd_csr_count = sizeof(gd_csr_table) / sizeof(gd_csr_table[0]);
@@ -45,7 +72,12 @@ const size_t gd_csr_count = sizeof(gd_csr_table) / sizeof(gd_csr_table[0]);
  */
 const gd_grad_entry *gd_csr_best(gd_model_kind k, gd_isa cap)
 {
+#if defined(__x86_64__)
 	gd_isa want = k == GD_MODEL_SOFTMAX && cap >= GD_ISA_AVX2 ? GD_ISA_AVX2 : GD_ISA_SCALAR;
+#else
+	gd_isa want = GD_ISA_SCALAR;
+	(void)cap;
+#endif
 	for (size_t i = 0; i < gd_csr_count; i++)
 		if (gd_csr_table[i].model == k && gd_csr_table[i].isa == want)
 			return &gd_csr_table[i];
@@ -106,17 +138,26 @@ const gd_grad_entry *gd_grad_scalar(gd_model_kind k)
  */
 const gd_grad_entry *gd_grad_best(gd_model_kind k, gd_isa cap, size_t n)
 {
+#if defined(__x86_64__)
 	if (k == GD_MODEL_MLP && cap == GD_ISA_AVX2 && n >= 32)
 		return grad_first(k, cap, GD_IMPL_BLAS);
+#else
+	(void)n; /* ARM: simd everywhere until measured on ARM silicon */
+#endif
 	return grad_first(k, cap, -1);
 }
 
 float gd_read_rows_best(const gd_batch *b, size_t d)
 {
-	/* the machine's ceiling, whatever --isa caps */
+	/* the process's ceiling, whatever --isa caps (GDBENCH_ISA lowers it) */
 	switch (gd_cpu_get()->max) {
+#if defined(__x86_64__)
 	case GD_ISA_AVX512: return gd_read_rows_f32_avx512(b, d);
 	case GD_ISA_AVX2: return gd_read_rows_f32_avx2(b, d);
+#elif defined(__aarch64__)
+	case GD_ISA_SVE: return gd_read_rows_f32_sve(b, d);
+	case GD_ISA_NEON: return gd_read_rows_f32_neon(b, d);
+#endif
 	default: break;
 	}
 	float s = 0;
@@ -195,8 +236,29 @@ const gd_update_entry *gd_update_scalar(gd_rule r)
 gd_stream_fn gd_stream_best(gd_isa cap)
 {
 	switch (cap) {
+#if defined(__x86_64__)
 	case GD_ISA_AVX512: return gd_stream_f32_avx512;
 	case GD_ISA_AVX2: return gd_stream_f32_avx2;
+#elif defined(__aarch64__)
+	case GD_ISA_SVE: return gd_stream_f32_sve;
+	case GD_ISA_NEON: return gd_stream_f32_neon;
+#endif
 	default: return gd_stream_f32_scalar;
 	}
+}
+
+/* The roofline probes of each level; scalar is the portable one. */
+#define PROBE(v) { gd_copy_f32_##v, gd_triad_f32_##v, gd_fma_peak_##v, gd_peak_lanes_##v }
+static const gd_probe_set probes[GD_NISA] = {
+	PROBE(scalar),
+#if defined(__x86_64__)
+	PROBE(avx2), PROBE(avx512),
+#elif defined(__aarch64__)
+	PROBE(neon), PROBE(sve),
+#endif
+};
+
+const gd_probe_set *gd_probe_for(gd_isa isa)
+{
+	return &probes[(unsigned)isa < GD_NISA ? isa : GD_ISA_SCALAR];
 }

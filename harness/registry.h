@@ -6,6 +6,7 @@
 
 #include "cpu.h"
 #include "grad.h"
+#include "probe.h"
 #include "update.h"
 
 typedef enum { GD_IMPL_SCALAR, GD_IMPL_AUTO, GD_IMPL_SIMD, GD_IMPL_BLAS, GD_NIMPL } gd_impl;
@@ -70,5 +71,15 @@ const gd_update_entry *gd_update_best(gd_rule r, gd_isa cap);
 const gd_update_entry *gd_update_scalar(gd_rule r);
 /* The memory-only ceiling kernel at the best level <= cap. */
 gd_stream_fn gd_stream_best(gd_isa cap);
+
+/* The roofline probes (kernels/probe.h) of one level. */
+typedef struct gd_probe_set {
+	gd_copy_fn copy;
+	gd_triad_fn triad;
+	gd_fma_fn fma;
+	gd_lanes_fn lanes;
+} gd_probe_set;
+/* The probes of level isa (scalar: the portable ones every CPU runs). */
+const gd_probe_set *gd_probe_for(gd_isa isa);
 
 #endif

@@ -5,7 +5,7 @@
 #include "gd_error.h"
 #include "mem.h"
 #include "par.h"
-#include "probe.h"
+#include "registry.h"
 #include "roofline.h"
 
 #define REPS 5
@@ -32,30 +32,28 @@ static void stream_worker(int tid, int nt, void *p)
 	probe_arg *a = p;
 	size_t lo, hi;
 	slice(a->n, tid, nt, &lo, &hi);
-	if (a->triad) {
-		gd_triad_fn f = a->isa == GD_ISA_AVX512 ? gd_triad_f32_avx512 : gd_triad_f32_avx2;
-		f(a->a + lo, a->b + lo, a->c + lo, 3.0f, hi - lo);
-	} else {
-		gd_copy_fn f = a->isa == GD_ISA_AVX512 ? gd_copy_f32_avx512 : gd_copy_f32_avx2;
-		f(a->a + lo, a->b + lo, hi - lo);
-	}
+	if (a->triad)
+		gd_probe_for(a->isa)->triad(a->a + lo, a->b + lo, a->c + lo, 3.0f, hi - lo);
+	else
+		gd_probe_for(a->isa)->copy(a->a + lo, a->b + lo, hi - lo);
 }
 
 static void fma_worker(int tid, int nt, void *p)
 {
 	(void)nt;
 	probe_arg *a = p;
-	gd_fma_fn f = a->isa == GD_ISA_AVX512 ? gd_fma_peak_avx512 : gd_fma_peak_avx2;
-	atomic_store_explicit(&a->sink, f(a->fma_iters, (float)tid), memory_order_relaxed);
+	float v = gd_probe_for(a->isa)->fma(a->fma_iters, (float)tid);
+	atomic_store_explicit(&a->sink, v, memory_order_relaxed);
 }
 
 int gd_fma_peak(const gd_topo *t, const int *pus, int nthreads, gd_isa isa, double *gflops)
 {
-	probe_arg a = { .isa = isa >= GD_ISA_AVX512 && gd_cpu_get()->max >= GD_ISA_AVX512 ? GD_ISA_AVX512 : GD_ISA_AVX2,
-		        .fma_iters = 20000000 }; /* ~35 ms per thread at 220 GFLOP/s */
-	if (gd_cpu_get()->max < GD_ISA_AVX2)
-		return GD_ENOCPU;
-	int lanes = a.isa == GD_ISA_AVX512 ? GD_PEAK_LANES_AVX512 : GD_PEAK_LANES_AVX2;
+	gd_isa max = gd_cpu_get()->max;
+	probe_arg a = { .isa = isa < max ? isa : max };
+	double lanes = (double)gd_probe_for(a.isa)->lanes();
+	/* ~35 ms per thread (12 FMAs a round take ~6 cycles at any width); under
+	 * an emulator the figure means nothing, so keep it short */
+	a.fma_iters = gd_cpu_get()->emulated[0] ? 200000 : 20000000;
 	double best = 0;
 	for (int r = 0; r < REPS; r++) {
 		double s;
@@ -74,12 +72,10 @@ int gd_roofline_measure(const gd_topo *t, const int *pus, int nthreads, gd_isa i
 {
 	memset(out, 0, sizeof(*out));
 	out->threads = nthreads;
-	/* the probes are written in AVX2 at least; a scalar cap still measures
-	 * the machine's ceiling, which is what a fraction of roofline needs */
-	const gd_cpu *cpu = gd_cpu_get();
-	out->isa = cpu->max == GD_ISA_AVX512 && isa == GD_ISA_AVX512 ? GD_ISA_AVX512 : GD_ISA_AVX2;
-	if (cpu->max < GD_ISA_AVX2)
-		return GD_ENOCPU;
+	/* the widest probes isa and the process's cap allow; the scalar ones
+	 * are portable C (the baseline's vectors where the compiler uses them) */
+	gd_isa max = gd_cpu_get()->max;
+	out->isa = isa < max ? isa : max;
 	if (!array_bytes) {
 		size_t l1, l2, l3;
 		gd_topo_caches(t, &l1, &l2, &l3);
@@ -90,6 +86,8 @@ int gd_roofline_measure(const gd_topo *t, const int *pus, int nthreads, gd_isa i
 			array_bytes = (size_t)256 << 20;
 		if (array_bytes > ((size_t)512 << 20))
 			array_bytes = (size_t)512 << 20;
+		if (gd_cpu_get()->emulated[0])
+			array_bytes = (size_t)16 << 20; /* timings mean nothing there: be quick */
 		size_t phys = gd_phys_mem();
 		if (phys && 3 * array_bytes > phys / 4)
 			array_bytes = phys / 12;

@@ -18,10 +18,11 @@ typedef struct gd_roofline {
 
 /* Measure on nthreads threads placed at pus[] (NULL: unbound). isa caps the
  * probes' width. array_bytes 0 picks 4x the last-level cache, clamped to
- * [256, 512] MiB. Returns 0 or GD_ENOMEM / GD_ETHREAD / GD_EBIND. */
+ * [256, 512] MiB. Works at every level (scalar: the portable probes).
+ * Returns 0 or GD_ENOMEM / GD_ETHREAD / GD_EBIND. */
 int gd_roofline_measure(const gd_topo *t, const int *pus, int nthreads, gd_isa isa,
                         size_t array_bytes, gd_roofline *out);
 /* FMA peak alone (GFLOP/s, all threads together, best of 5): the widest FMA
- * allowed by isa and the CPU. */
+ * allowed by isa and the CPU (at scalar: the portable probe's a*b + c). */
 int gd_fma_peak(const gd_topo *t, const int *pus, int nthreads, gd_isa isa, double *gflops);
 #endif

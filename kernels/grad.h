@@ -106,18 +106,18 @@ void gd_finish_grad_range(const gd_model *m, const float *params, size_t n, floa
 /* The penalty alone (double). */
 double gd_penalty(const gd_model *m, const float *params);
 
-/* Kernel names: gd_<model>_grad_f32_<variant>, variant in scalar, avx2, avx512
- * (intrinsics over the vector layer) and blas_avx2, blas_avx512 (OpenBLAS sgemm
- * for the products, the loss head in between vectorized for the ISA). */
-#define GD__DECL_GRAD(up, lo, v)                                                        \
+/* Kernel names: gd_<model>_grad_f32_<variant>, variant scalar, <isa>
+ * (intrinsics over the vector layer) and blas_<isa> (OpenBLAS sgemm for the
+ * products, the loss head in between vectorized for the ISA), for the ISAs
+ * of every architecture (defined for the host's only, as in update.h). */
+#define GD_GRAD_VARIANT_MAP(X, ...)                                             \
+	X(scalar, __VA_ARGS__) X(avx2, __VA_ARGS__) X(avx512, __VA_ARGS__)      \
+	X(blas_avx2, __VA_ARGS__) X(blas_avx512, __VA_ARGS__) X(neon, __VA_ARGS__) \
+	X(sve, __VA_ARGS__) X(blas_neon, __VA_ARGS__) X(blas_sve, __VA_ARGS__)
+#define GD__DECL_GRAD(v, lo)                                                            \
 	double gd_##lo##_grad_f32_##v(const gd_model *m, const float *params, const gd_batch *b, \
 	                              float *restrict grad, float *restrict scratch);
-#define GD__DECL_GRAD_ALL(up, lo)                                                       \
-	GD__DECL_GRAD(up, lo, scalar)                                                   \
-	GD__DECL_GRAD(up, lo, avx2)                                                     \
-	GD__DECL_GRAD(up, lo, avx512)                                                   \
-	GD__DECL_GRAD(up, lo, blas_avx2)                                                \
-	GD__DECL_GRAD(up, lo, blas_avx512)
+#define GD__DECL_GRAD_ALL(up, lo) GD_GRAD_VARIANT_MAP(GD__DECL_GRAD, lo)
 GD_MODEL_MAP(GD__DECL_GRAD_ALL)
 #undef GD__DECL_GRAD_ALL
 #undef GD__DECL_GRAD
@@ -152,7 +152,8 @@ static inline int gd_model_has_csr(gd_model_kind k)
 
 /* Streaming read of the batch's rows (the memory ceiling of a gradient
  * kernel that reads X once): returns a sum so nothing is optimized away. */
-float gd_read_rows_f32_avx2(const gd_batch *b, size_t d);
-float gd_read_rows_f32_avx512(const gd_batch *b, size_t d);
+#define GD__DECL_READ(v, unused) float gd_read_rows_f32_##v(const gd_batch *b, size_t d);
+GD__DECL_READ(avx2, 0) GD__DECL_READ(avx512, 0) GD__DECL_READ(neon, 0) GD__DECL_READ(sve, 0)
+#undef GD__DECL_READ
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * Gradient kernels on OpenBLAS: the products are sgemm calls, the loss head
  * in between runs on the vector layer of the ISA this file is compiled for
- * (-DGD_ISA_AVX2 / -DGD_ISA_AVX512). A minibatch given by an index list is
+ * (-DGD_ISA_<LEVEL>, kernels/meson.build). A minibatch given by an index list is
  * gathered into contiguous rows first (sgemm needs a strided matrix).
  * OpenBLAS uses whatever thread count the caller set (openblas_set_num_threads).
  */
@@ -10,13 +10,7 @@
 
 #include "grad.h"
 
-#if defined(GD_ISA_AVX512)
-#include "simd/vec_avx512.h"
-#elif defined(GD_ISA_AVX2)
-#include "simd/vec_avx2.h"
-#else
-#error "define GD_ISA_AVX2 or GD_ISA_AVX512"
-#endif
+#include "simd/vec.h"
 #include "simd/vec_math.h"
 #include "grad_link.h"
 

@@ -1,13 +1,15 @@
 /*
  * Gradient kernels over the vector layer, compiled once per ISA
- * (-DGD_ISA_AVX2 / -DGD_ISA_AVX512). Rows are processed in blocks of RB = 4:
- * the forward products, the loss head and the backward products of a block
- * run back to back while its rows are in L1, so X is read from memory once.
+ * (-DGD_ISA_<LEVEL>, kernels/meson.build). Rows are processed in blocks of
+ * RB: the forward products, the loss head and the backward products of a
+ * block run back to back while its rows are in L1, so X is read from memory
+ * once.
  *
- * The products are register-blocked RB rows x 2 outputs, RB = 8 with
- * AVX-512's 32 registers (16 accumulators) and 4 with AVX2's 16: forward, 2
- * weight loads + RB row loads per 2*RB FMAs; backward, 2 gradient
- * loads/stores + RB row loads per 2*RB FMAs. The weights and the gradient
+ * The products are register-blocked RB rows x 2 outputs (grad_block.h),
+ * RB = 8 with 32 vector registers (AVX-512, NEON, SVE: 16 accumulators) and
+ * 4 with AVX2's 16: forward, 2 weight loads + RB row loads per 2*RB FMAs;
+ * backward, 2 gradient loads/stores + RB row loads per 2*RB FMAs. The
+ * weights and the gradient
  * (2 x 31 KB for softmax on Fashion-MNIST) stream from L2 once per block, so
  * 8-row blocks halve that traffic per row (softmax full batch: 0.29 -> 0.36
  * of FMA peak here). Software prefetch of the next block's rows, into L1 or
@@ -18,164 +20,55 @@
 
 #include "grad.h"
 
-#if defined(GD_ISA_AVX512)
-#include "simd/vec_avx512.h"
-#elif defined(GD_ISA_AVX2)
-#include "simd/vec_avx2.h"
-#else
-#error "define GD_ISA_AVX2 or GD_ISA_AVX512"
-#endif
+#include "simd/vec.h"
 #include "simd/vec_math.h"
 #include "grad_link.h"
 
-#if VW == 16
+/* AVX-512, NEON and SVE have 32 vector registers, AVX2 16 */
+#if GD_VREGS >= 32
 #define RB 8
+#define REP_RB(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 #else
 #define RB 4
+#define REP_RB(X) X(0) X(1) X(2) X(3)
 #endif
 #define GD__CAT(a, b) a##b
 #define GD__NAME(base, sfx) GD__CAT(base, sfx)
 
-/* Z[r*nout + o] = dot(W[o*nin ..], rows[r]) + bias[o] for r < R. */
-VINL void fwd_block(const float *W, const float *bias, size_t nout, size_t nin, const float *const *rows,
-                    const int R, float *Z)
-{
-	size_t o = 0;
-	for (; o + 2 <= nout; o += 2) {
-		const float *w0 = W + o * nin, *w1 = w0 + nin;
-		vf a0[RB], a1[RB];
-		for (int r = 0; r < R; r++)
-			a0[r] = a1[r] = vzero();
-		size_t i = 0;
-		vm m = vtail(0);
-#define FWD2(T)                                                                          \
-	do {                                                                             \
-		vf x0 = vld(w0 + i, T, m), x1 = vld(w1 + i, T, m);                       \
-		for (int r = 0; r < R; r++) {                                            \
-			vf xr = vld(rows[r] + i, T, m);                                  \
-			a0[r] = vfma(x0, xr, a0[r]);                                     \
-			a1[r] = vfma(x1, xr, a1[r]);                                     \
-		}                                                                        \
-	} while (0)
-		for (; i + VW <= nin; i += VW)
-			FWD2(0);
-		if (i < nin) {
-			m = vtail(nin - i);
-			FWD2(1);
-		}
-#undef FWD2
-		for (int r = 0; r < R; r++) {
-			Z[r * nout + o] = vhsum(a0[r]) + bias[o];
-			Z[r * nout + o + 1] = vhsum(a1[r]) + bias[o + 1];
-		}
-	}
-	for (; o < nout; o++) {
-		const float *w0 = W + o * nin;
-		vf a0[RB];
-		for (int r = 0; r < R; r++)
-			a0[r] = vzero();
-		size_t i = 0;
-		vm m = vtail(0);
-#define FWD1(T)                                                                          \
-	do {                                                                             \
-		vf x0 = vld(w0 + i, T, m);                                               \
-		for (int r = 0; r < R; r++)                                              \
-			a0[r] = vfma(x0, vld(rows[r] + i, T, m), a0[r]);                 \
-	} while (0)
-		for (; i + VW <= nin; i += VW)
-			FWD1(0);
-		if (i < nin) {
-			m = vtail(nin - i);
-			FWD1(1);
-		}
-#undef FWD1
-		for (int r = 0; r < R; r++)
-			Z[r * nout + o] = vhsum(a0[r]) + bias[o];
-	}
-}
+/* fwd_block_<RB>, bwd_block_<RB>: a full block; fwd_block_1, bwd_block_1: one row */
+#define GB_R RB
+#define GB_REP REP_RB
+#include "grad_block.h"
+#undef GB_R
+#undef GB_REP
+#define GB_R 1
+#define GB_REP(X) X(0)
+#include "grad_block.h"
+#undef GB_R
+#undef GB_REP
+#define GD__BLOCK(base, r) GD__CAT(base, r)
 
-/* G[o*nin ..] += sum_r dZ[r*nout + o] * rows[r];  gb[o] += sum_r dZ[r*nout + o]. */
-VINL void bwd_block(float *G, float *gb, size_t nout, size_t nin, const float *const *rows, const int R,
-                    const float *dZ)
-{
-	size_t o = 0;
-	for (; o + 2 <= nout; o += 2) {
-		float *g0 = G + o * nin, *g1 = g0 + nin;
-		vf d0[RB], d1[RB];
-		for (int r = 0; r < R; r++) {
-			d0[r] = vset1(dZ[r * nout + o]);
-			d1[r] = vset1(dZ[r * nout + o + 1]);
-			gb[o] += dZ[r * nout + o];
-			gb[o + 1] += dZ[r * nout + o + 1];
-		}
-		size_t i = 0;
-		vm m = vtail(0);
-#define BWD2(T)                                                                          \
-	do {                                                                             \
-		vf s0 = vld(g0 + i, T, m), s1 = vld(g1 + i, T, m);                       \
-		for (int r = 0; r < R; r++) {                                            \
-			vf xr = vld(rows[r] + i, T, m);                                  \
-			s0 = vfma(d0[r], xr, s0);                                        \
-			s1 = vfma(d1[r], xr, s1);                                        \
-		}                                                                        \
-		vst(g0 + i, s0, T, m);                                                   \
-		vst(g1 + i, s1, T, m);                                                   \
-	} while (0)
-		for (; i + VW <= nin; i += VW)
-			BWD2(0);
-		if (i < nin) {
-			m = vtail(nin - i);
-			BWD2(1);
-		}
-#undef BWD2
-	}
-	for (; o < nout; o++) {
-		float *g0 = G + o * nin;
-		vf d0[RB];
-		for (int r = 0; r < R; r++) {
-			d0[r] = vset1(dZ[r * nout + o]);
-			gb[o] += dZ[r * nout + o];
-		}
-		size_t i = 0;
-		vm m = vtail(0);
-#define BWD1(T)                                                                          \
-	do {                                                                             \
-		vf s0 = vld(g0 + i, T, m);                                               \
-		for (int r = 0; r < R; r++)                                              \
-			s0 = vfma(d0[r], vld(rows[r] + i, T, m), s0);                    \
-		vst(g0 + i, s0, T, m);                                                   \
-	} while (0)
-		for (; i + VW <= nin; i += VW)
-			BWD1(0);
-		if (i < nin) {
-			m = vtail(nin - i);
-			BWD1(1);
-		}
-#undef BWD1
-	}
-}
-
-/* Full blocks with R fixed at compile time (the row loops unroll); the batch
- * tail row by row. */
+/* Full blocks with the height fixed at compile time; the batch tail row by
+ * row. */
 static void fwd(const float *W, const float *bias, size_t nout, size_t nin, const float *const *rows, int R,
                 float *Z)
 {
 	if (R == RB) {
-		fwd_block(W, bias, nout, nin, rows, RB, Z);
+		GD__BLOCK(fwd_block_, RB)(W, bias, nout, nin, rows, Z);
 		return;
 	}
 	for (int r = 0; r < R; r++)
-		fwd_block(W, bias, nout, nin, rows + r, 1, Z + (size_t)r * nout);
+		fwd_block_1(W, bias, nout, nin, rows + r, Z + (size_t)r * nout);
 }
 
 static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const *rows, int R, const float *dZ)
 {
 	if (R == RB) {
-		bwd_block(G, gb, nout, nin, rows, RB, dZ);
+		GD__BLOCK(bwd_block_, RB)(G, gb, nout, nin, rows, dZ);
 		return;
 	}
 	for (int r = 0; r < R; r++)
-		bwd_block(G, gb, nout, nin, rows + r, 1, dZ + (size_t)r * nout);
+		bwd_block_1(G, gb, nout, nin, rows + r, dZ + (size_t)r * nout);
 }
 
 static double linear(const gd_model *m, const float *p, const gd_batch *b, float *grad, float *scratch)

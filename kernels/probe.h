@@ -13,15 +13,20 @@ typedef void (*gd_triad_fn)(float *restrict a, const float *restrict b, const fl
 typedef float (*gd_fma_fn)(long iters, float seed);
 #define GD_PEAK_CHAINS 12
 
+/* lanes per FMA of the probe (VW of its vector layer; SVE reads it at run time) */
+typedef size_t (*gd_lanes_fn)(void);
+
+/* One set per vector layer: scalar is the portable one (kernels/simd/vec_scalar.h). */
 #define GD__PROBE_DECL(v)                                                                 \
 	void gd_copy_f32_##v(float *restrict a, const float *restrict b, size_t n);       \
 	void gd_triad_f32_##v(float *restrict a, const float *restrict b,                 \
 	                      const float *restrict c, float s, size_t n);                \
-	float gd_fma_peak_##v(long iters, float seed);
+	float gd_fma_peak_##v(long iters, float seed);                                    \
+	size_t gd_peak_lanes_##v(void);
+GD__PROBE_DECL(scalar)
 GD__PROBE_DECL(avx2)
 GD__PROBE_DECL(avx512)
+GD__PROBE_DECL(neon)
+GD__PROBE_DECL(sve)
 #undef GD__PROBE_DECL
-/* lanes per FMA of each probe */
-#define GD_PEAK_LANES_AVX2 8
-#define GD_PEAK_LANES_AVX512 16
 #endif

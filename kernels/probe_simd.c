@@ -1,13 +1,11 @@
-/* Roofline probes over the vector layer, compiled once per ISA like update_simd.c. */
+/*
+ * Roofline probes over the vector layer, compiled once per SIMD level like
+ * update_simd.c, and once with vec_scalar.h as the portable probe that
+ * every CPU has (the baseline level's ceilings).
+ */
 #include "probe.h"
 
-#if defined(GD_ISA_AVX512)
-#include "simd/vec_avx512.h"
-#elif defined(GD_ISA_AVX2)
-#include "simd/vec_avx2.h"
-#else
-#error "define GD_ISA_AVX2 or GD_ISA_AVX512"
-#endif
+#include "simd/vec.h"
 
 #define GD__CAT(a, b) a##b
 #define GD__NAME(base, sfx) GD__CAT(base, sfx)
@@ -33,25 +31,30 @@ void GD__NAME(gd_triad_f32_, VSUFFIX)(float *restrict a, const float *restrict b
 }
 
 /* 12 chains cover FMA latency (4 cycles) times two pipes with room to spare;
- * the multiplier stays below 1 so nothing overflows or goes denormal quickly. */
+ * the multiplier stays below 1 so nothing overflows or goes denormal quickly.
+ * Named variables, not an array: SVE vectors cannot be array elements. */
+#define CHAINS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+_Static_assert(GD_PEAK_CHAINS == 12, "CHAINS lists GD_PEAK_CHAINS accumulators");
+
 float GD__NAME(gd_fma_peak_, VSUFFIX)(long iters, float seed)
 {
-	vf acc[GD_PEAK_CHAINS];
 	const vf mul = vset1(0.999999f), add = vset1(1e-7f);
-	for (int k = 0; k < GD_PEAK_CHAINS; k++)
-		acc[k] = vset1(seed + (float)k);
+#define INIT(k) vf acc##k = vset1(seed + (float)(k));
+	CHAINS(INIT)
+#undef INIT
 	for (long it = 0; it < iters; it++) {
-#pragma GCC unroll 12
-		for (int k = 0; k < GD_PEAK_CHAINS; k++)
-			acc[k] = vfma(acc[k], mul, add);
+#define STEP(k) acc##k = vfma(acc##k, mul, add);
+		CHAINS(STEP)
+#undef STEP
 	}
-	vf sum = acc[0];
-	for (int k = 1; k < GD_PEAK_CHAINS; k++)
-		sum = vadd(sum, acc[k]);
-	float out[VW];
-	vst(out, sum, 0, vtail(0));
-	float s = 0;
-	for (int k = 0; k < VW; k++)
-		s += out[k];
-	return s;
+	vf sum = vzero();
+#define SUM(k) sum = vadd(sum, acc##k);
+	CHAINS(SUM)
+#undef SUM
+	return vhsum(sum);
+}
+
+size_t GD__NAME(gd_peak_lanes_, VSUFFIX)(void)
+{
+	return VW;
 }

@@ -102,18 +102,22 @@ void gd_step_prepare(gd_rule r, const gd_hparams *hp, long t, double lr,
  * sizes = lr). state[] holds gd_rule_nstate() arrays of n floats. */
 void gd_state_init(gd_rule r, const gd_hparams *hp, float *const state[], size_t n);
 
-/* Kernel names: gd_<rule>_f32_<variant>, variant in scalar, auto_avx2,
- * auto_avx512, avx2, avx512 (see meson.build: one library per ISA). */
-#define GD__DECL_VARIANT(up, lo, v)                                            \
+/*
+ * Kernel names: gd_<rule>_f32_<variant>. GD_VARIANT_MAP lists every build
+ * of the rule sources on any architecture (kernels/meson.build builds those
+ * of the host's): scalar; auto_<isa> (plain C vectorized by the compiler);
+ * <isa> (intrinsics over the vector layer). Declared for all, defined for
+ * the host's only; the registry names only those (harness/registry.c).
+ */
+#define GD_VARIANT_MAP(X, ...)                                                 \
+	X(scalar, __VA_ARGS__) X(auto_avx2, __VA_ARGS__) X(auto_avx512, __VA_ARGS__) \
+	X(avx2, __VA_ARGS__) X(avx512, __VA_ARGS__) X(auto_neon, __VA_ARGS__)  \
+	X(auto_sve, __VA_ARGS__) X(neon, __VA_ARGS__) X(sve, __VA_ARGS__)
+#define GD__DECL_VARIANT(v, lo)                                                \
 	void gd_##lo##_f32_##v(const gd_hparams *hp, const gd_step *st,        \
 	                       float *restrict w, const float *restrict g,     \
 	                       float *const state[], size_t n);
-#define GD__DECL_ALL(up, lo)                                                   \
-	GD__DECL_VARIANT(up, lo, scalar)                                       \
-	GD__DECL_VARIANT(up, lo, auto_avx2)                                    \
-	GD__DECL_VARIANT(up, lo, auto_avx512)                                  \
-	GD__DECL_VARIANT(up, lo, avx2)                                         \
-	GD__DECL_VARIANT(up, lo, avx512)
+#define GD__DECL_ALL(up, lo) GD_VARIANT_MAP(GD__DECL_VARIANT, lo)
 GD_RULE_MAP(GD__DECL_ALL)
 #undef GD__DECL_ALL
 #undef GD__DECL_VARIANT
@@ -126,15 +130,10 @@ GD_RULE_MAP(GD__DECL_ALL)
  */
 typedef void (*gd_stream_fn)(float *restrict w, const float *restrict g,
                              float *const state[], int ns, size_t n, int zero);
-void gd_stream_f32_avx2(float *restrict w, const float *restrict g,
-                        float *const state[], int ns, size_t n, int zero);
-void gd_stream_f32_avx512(float *restrict w, const float *restrict g,
-                          float *const state[], int ns, size_t n, int zero);
-void gd_stream_f32_scalar(float *restrict w, const float *restrict g,
-                          float *const state[], int ns, size_t n, int zero);
-void gd_stream_f32_auto_avx2(float *restrict w, const float *restrict g,
-                             float *const state[], int ns, size_t n, int zero);
-void gd_stream_f32_auto_avx512(float *restrict w, const float *restrict g,
-                               float *const state[], int ns, size_t n, int zero);
+#define GD__DECL_STREAM(v, unused)                                             \
+	void gd_stream_f32_##v(float *restrict w, const float *restrict g,     \
+	                       float *const state[], int ns, size_t n, int zero);
+GD_VARIANT_MAP(GD__DECL_STREAM, 0)
+#undef GD__DECL_STREAM
 
 #endif

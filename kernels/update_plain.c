@@ -2,7 +2,7 @@
  * Update rules in plain C: the scalar reference (compiled with
  * -fno-tree-vectorize) and, compiled again with an ISA's flags, the "auto"
  * variant that the compiler vectorizes. GD_SUFFIX names the build
- * (scalar, auto_avx2, auto_avx512); see meson.build.
+ * (scalar, auto_<isa>); see meson.build.
  *
  * Every rule first forms the effective gradient
  *     g' = gscale*g + l2*w          (clipping factor; L2 folded into g)
@@ -20,7 +20,7 @@
 #include "update.h"
 
 #ifndef GD_SUFFIX
-#error "GD_SUFFIX must name the variant (scalar, auto_avx2, auto_avx512)"
+#error "GD_SUFFIX must name the variant (scalar, auto_<isa>)"
 #endif
 #define GD__CAT3(a, b, c) a##b##c
 #define GD__NAME(lo, sfx) GD__CAT3(gd_, lo, _f32_##sfx)

@@ -1,18 +1,12 @@
 /*
  * Update rules written once over the thin vector layer (kernels/simd/vec_*.h)
- * and compiled once per ISA: -DGD_ISA_AVX2 or -DGD_ISA_AVX512 (meson.build).
+ * and compiled once per ISA with -DGD_ISA_<LEVEL> (kernels/meson.build).
  * Same equations and per-step scalars as update_plain.c (the reference, with
  * the derivations); here with FMAs, so results differ from it by rounding.
  */
 #include "update.h"
 
-#if defined(GD_ISA_AVX512)
-#include "simd/vec_avx512.h"
-#elif defined(GD_ISA_AVX2)
-#include "simd/vec_avx2.h"
-#else
-#error "define GD_ISA_AVX2 or GD_ISA_AVX512"
-#endif
+#include "simd/vec.h"
 
 #define GD__CAT3(a, b, c) a##b##c
 #define GD__NAME(lo, sfx) GD__CAT3(gd_, lo, _f32_##sfx)

@@ -55,6 +55,11 @@ bad 2 "--array-mb 'x'" "$GD" info --array-mb x
 bad 2 "--array-mb '0'" "$GD" info --array-mb 0
 bad 2 "--kind 'rules'" "$GD" list --kind rules
 bad 2 "--isa 'avx9'" "$GD" list --isa avx9
+# a level the registry has but this CPU lacks (none on a CPU that runs them all)
+check "list --json parses (no GDBENCH_ISA)" registry env -u GDBENCH_ISA "$GD"
+for l in $(reg 'list(dict.fromkeys(e["isa"] for e in U if not e["runnable"]))'); do
+	bad 2 "--isa $l: this CPU cannot run it" env -u GDBENCH_ISA "$GD" list --isa "$l"
+done
 bad 2 "--what: 'both' is not a kind; expected update, grad or sparse" "$GD" kernels --what both
 bad 2 "--rules 'nope'" "$GD" kernels --rules nope
 bad 2 "--models: 'cnn'" "$GD" kernels --models cnn

@@ -7,11 +7,17 @@ CMP=${1:?usage: compare.sh gdbench-compare gdbench}
 GD=$2
 PY=/usr/bin/python3
 . "$(dirname "$0")/lib.sh"
+# the kernel names in the synthetic files: the best variants this machine runs (from the registry)
+registry "$GD" || { echo "not ok - $GD list --json"; exit 1; }
+adam=$(reg 'next(e["name"] for e in run(U) if e["rule"] == "adam")')
+sgd=$(reg 'next(e["name"] for e in run(U) if e["rule"] == "sgd")')
+softmax=$(reg 'next(e["name"] for e in run(G) if e["model"] == "softmax")')
+isa=$(reg 'next(e["isa"] for e in run(U) if e["rule"] == "adam")')
 
 # kernels files in Google Benchmark's format: NAME:MEAN:SD:REPS per benchmark (seeded noise)
-$PY - "$tmp" <<'PY'
+$PY - "$tmp" "$adam" "$sgd" "$softmax" "$isa" <<'PY'
 import json, random, sys
-d = sys.argv[1]
+d, adam, sgd, softmax, isa = sys.argv[1:6]
 def kern(path, specs, cpu="Test CPU", nan=False):
     rnd = random.Random(path)
     b = []
@@ -21,26 +27,26 @@ def kern(path, specs, cpu="Test CPU", nan=False):
                       "repetition_index": r, "threads": 1, "real_time": 1.0, "roofline": rnd.gauss(mean, sd)})
         b.append({"name": name + "_mean", "run_name": name, "run_type": "aggregate", "aggregate_name": "mean",
                   "threads": 1, "roofline": mean, "x_cv": "NaN"})
-    doc = {"context": {"cpu_model": cpu, "isa": "avx512", "openblas_corename": "Haswell"}, "benchmarks": b}
+    doc = {"context": {"cpu_model": cpu, "isa": isa, "openblas_corename": "Haswell"}, "benchmarks": b}
     text = json.dumps(doc)
     if nan:  # Google Benchmark can write a bare NaN
         text = text.replace('"x_cv": "NaN"', '"x_cv": NaN')
     open(f"{d}/{path}", "w").write(text)
-base = [("adam/simd/avx512/L1", 1.0, 0.01, 10), ("sgd/simd/avx512/L1", 0.8, 0.01, 10)]
+base = [(adam + "/L1", 1.0, 0.01, 10), (sgd + "/L1", 0.8, 0.01, 10)]
 kern("base.json", base, nan=True)
 kern("same.json", [(n, m, s, r) for n, m, s, r in base])
-kern("slow.json", [("adam/simd/avx512/L1", 0.9, 0.01, 10), ("sgd/simd/avx512/L1", 0.8, 0.01, 10)])
-kern("noisy_a.json", [("adam/simd/avx512/L1", 1.0, 0.10, 10)])
-kern("noisy_b.json", [("adam/simd/avx512/L1", 0.97, 0.10, 10)])
-kern("few_a.json", [("adam/simd/avx512/L1", 1.0, 0.01, 3)])
-kern("few_b.json", [("adam/simd/avx512/L1", 0.5, 0.01, 3)])
+kern("slow.json", [(adam + "/L1", 0.9, 0.01, 10), (sgd + "/L1", 0.8, 0.01, 10)])
+kern("noisy_a.json", [(adam + "/L1", 1.0, 0.10, 10)])
+kern("noisy_b.json", [(adam + "/L1", 0.97, 0.10, 10)])
+kern("few_a.json", [(adam + "/L1", 1.0, 0.01, 3)])
+kern("few_b.json", [(adam + "/L1", 0.5, 0.01, 3)])
 kern("other_cpu.json", base, cpu="Another CPU")
 def runs(path, times):
     rs = []
     for t in times:
         rs.append({"problem": {"model": "softmax", "dataset": "fashion-mnist/train"},
                    "optimizer": {"name": "adam:lr=5e-3"}, "mode": "minibatch", "batch": 128, "threads": 1,
-                   "kernels": {"gradient": "softmax/simd/avx512", "update": "adam/simd/avx512"},
+                   "kernels": {"gradient": softmax, "update": adam},
                    "noise": {"noisy": False},
                    "summary": {"time_to_target": [{"target": 0.45, "train_s": t}], "samples_per_s": 1e6}})
     open(f"{d}/{path}", "w").write(json.dumps({"schema": "gdbench-results", "version": 1, "context": {}, "runs": rs}))
@@ -49,8 +55,8 @@ runs("runs_b.json", [0.040, 0.041, 0.039, None, 0.042, 0.040])
 PY
 
 expect 0 'adam.* same$' "$CMP" "$tmp/base.json" "$tmp/same.json"
-expect 1 'adam/simd/avx512/L1.*\+1[01]\.[0-9]%.*REGRESSION' "$CMP" "$tmp/base.json" "$tmp/slow.json"
-expect 0 'sgd/simd/avx512/L1.* same' "$CMP" "$tmp/base.json" "$tmp/slow.json" --filter sgd
+expect 1 "$adam/L1.*\\+1[01]\\.[0-9]%.*REGRESSION" "$CMP" "$tmp/base.json" "$tmp/slow.json"
+expect 0 "$sgd/L1.* same" "$CMP" "$tmp/base.json" "$tmp/slow.json" --filter sgd
 expect 0 ' same$' "$CMP" "$tmp/noisy_a.json" "$tmp/noisy_b.json"
 expect 0 'not enough repetitions' "$CMP" "$tmp/few_a.json" "$tmp/few_b.json"
 expect 0 "warning: cpu_model differs: 'Test CPU' vs 'Another CPU'" "$CMP" "$tmp/base.json" "$tmp/other_cpu.json"
@@ -61,7 +67,7 @@ if $PY -c 'import json,sys; v=json.load(open(sys.argv[1])); assert v["regression
 	echo "ok $n - --json verdict"; else echo "not ok $n - --json verdict"; fails=$((fails + 1)); fi
 expect 2 'compare files of one kind' "$CMP" "$tmp/base.json" "$tmp/runs_a.json"
 # several files on one side pool their repetitions (separate processes)
-expect 1 'adam/simd/avx512/L1/threads:1 +roofline +20/10 .*REGRESSION' "$CMP" "$tmp/base.json,$tmp/same.json" "$tmp/slow.json"
+expect 1 "$adam/L1/threads:1 +roofline +20/10 .*REGRESSION" "$CMP" "$tmp/base.json,$tmp/same.json" "$tmp/slow.json"
 expect 2 'mixes run and kernels files' "$CMP" "$tmp/base.json,$tmp/runs_a.json" "$tmp/slow.json"
 echo '{"benchmarks": [' >"$tmp/broken.json"
 expect 2 'broken.json:[0-9]+:[0-9]+:' "$CMP" "$tmp/base.json" "$tmp/broken.json"

@@ -22,14 +22,28 @@ check 'report written (exit 0, path printed)' grep -q 'index.html' "$tmp/out"
 check 'self-contained: no external references' bash -c "! grep -Eq '(src|href)=\"(http|file|/)' '$tmp/rep/index.html'"
 # blobs: 2 modes x (vs seconds, vs epochs) + time-to-target chart; regression (no target): 2;
 # kernels: 2 charts; paths: 4 plots
-check "figures: $(count '<svg') SVGs (expected 13)" [ "$(count '<svg')" -eq 13 ]
+# the kernels file's update variants (scalar alone under GDBENCH_ISA=scalar): with more than one,
+# a speedup-over-scalar chart joins the roofline chart
+nvar=$(/usr/bin/python3 -c '
+import json, sys
+print(len({b["name"].split("/n:")[0].split("/", 1)[1] for b in json.load(open(sys.argv[1]))["benchmarks"]}))' "$tmp/k.json")
+nsvg=$((12 + (nvar > 1)))
+check "figures: $(count '<svg') SVGs (expected $nsvg)" [ "$(count '<svg')" -eq "$nsvg" ]
 check 'loss vs training seconds and vs epochs, per mode' bash -c "grep -q 'minibatch:32: training loss vs training seconds' '$tmp/rep/index.html' && grep -q 'full: training loss vs epochs' '$tmp/rep/index.html'"
 check 'axis labels' bash -c "grep -q '>training seconds<' '$tmp/rep/index.html' && grep -q '>training loss (mean + penalty)<' '$tmp/rep/index.html'"
-check 'every optimizer is a series, repetitions as median with a band' has '<title>adam:lr=0.01 (median, min-max)</title>'
-check 'the diverged run is named and flagged' bash -c "grep -q '<title>sgd:lr=10</title>' '$tmp/rep/index.html' && grep -q 'class=nr>diverged' '$tmp/rep/index.html'"
+# series of runs on a scalar update kernel (no SIMD level runnable here, or GDBENCH_ISA=scalar)
+# are tagged [scalar]: the tag each run should get, from the kernel its file records (as a regex)
+tag() { /usr/bin/python3 -c '
+import json, sys
+r = next(r for r in json.load(open(sys.argv[1]))["runs"] if r["optimizer"]["name"] == sys.argv[2])
+print(" \\[scalar\\]" if "/scalar" in r["kernels"]["update"] else "")' "$@"; }
+check 'every optimizer is a series, repetitions as median with a band' \
+	has "<title>adam:lr=0.01$(tag "$tmp/a.json" adam:lr=0.01) (median, min-max)</title>"
+check 'the diverged run is named and flagged' bash -c "grep -q '<title>sgd:lr=10$(tag "$tmp/div.json" sgd:lr=10)</title>' '$tmp/rep/index.html' && grep -q 'class=nr>diverged' '$tmp/rep/index.html'"
 check 'targets not reached are said so' has 'not reached'
 check 'no test split: accuracy shown as -' has '<td>-</td>'
-check 'kernel charts: roofline fraction and speedup over scalar' bash -c "grep -q 'throughput / memory-only ceiling' '$tmp/rep/index.html' && grep -q 'speedup over the scalar variant' '$tmp/rep/index.html'"
+check "kernel charts: roofline fraction, and speedup over scalar with $nvar variants" bash -c "grep -q 'throughput / memory-only ceiling' '$tmp/rep/index.html' && [ \$(grep -q 'speedup over the scalar variant' '$tmp/rep/index.html' && echo 1 || echo 0) -eq \$(( $nvar > 1 )) ]"
+check "kernel chart series: the $nvar variants of the file, scalar first" bash -c "grep -o '<title>[a-z0-9/]*</title>' '$tmp/rep/index.html' | grep -qx '<title>scalar</title>'"
 check 'paths: 4 functions, 6 optimizers and the minimum marked on each with one' bash -c "[ \$(grep -o '<figcaption>[a-z]*[^<]*optimizer paths over contours' '$tmp/rep/index.html' | wc -l) -eq 4 ] && [ \$(grep -o '<title>minimum</title>' '$tmp/rep/index.html' | wc -l) -eq 3 ] && grep -q '<title>adam:lr=0.1</title>' '$tmp/rep/index.html'"
 check 'context block' bash -c "grep -q '<th>cpu_model</th>' '$tmp/rep/index.html' && grep -q '<th>git_revision</th>' '$tmp/rep/index.html'"
 

@@ -135,10 +135,12 @@ static void test_csr_kernels(void **unused)
 	uint32_t idx[64];
 	for (size_t i = 0; i < n; i++)
 		idx[i] = (uint32_t)((i * 13 + 5) % n);
+	int checked = 0;
 	for (size_t t = 0; t < gd_csr_count; t++) {
 		const gd_grad_entry *ce = &gd_csr_table[t];
-		if (ce->isa > gd_cpu_get()->max)
+		if (!tu_row(ce->isa, ce->name))
 			continue;
+		checked++;
 		gd_model m = { .kind = ce->model, .d = d, .c = ce->model == GD_MODEL_SOFTMAX ? 3 : 1 };
 		int reg = ce->model == GD_MODEL_LSQ;
 		int32_t lab2[64];
@@ -174,6 +176,11 @@ static void test_csr_kernels(void **unused)
 	}
 	gd_dataset_free(&sp), gd_dataset_free(&dn), gd_dataset_free(&spr), gd_dataset_free(&dnr);
 	unlink(write_tmp(""));
+	if (!checked) {
+		/* CSR kernels have variants at some levels only (none beyond scalar on ARM) */
+		printf("[ SKIP     ] no CSR kernel at this level\n");
+		skip();
+	}
 }
 
 /* ---- the driver on CSR data ---- */
@@ -205,7 +212,8 @@ static gd_run_out run_on(const gd_dataset *ds, gd_rule rule, double lr, gd_mode 
 	assert_int_equal(gd_pool_create(NULL, NULL, threads, 0, 0, &pool, NULL), 0);
 	gd_run_cfg c = { 0 };
 	c.model = (gd_model){ .kind = GD_MODEL_SOFTMAX, .d = ds->d, .c = 4, .l2 = l2 };
-	const gd_grad_entry *simd = gd_csr_simd(GD_MODEL_SOFTMAX, gd_cpu_get()->max); /* NULL below AVX2 */
+	/* NULL where no CSR kernel has a SIMD variant at this level */
+	const gd_grad_entry *simd = gd_csr_simd(GD_MODEL_SOFTMAX, gd_cpu_get()->max);
 	c.grad = ds->rowptr ? (threads == 2 && simd ? simd : gd_csr_best(GD_MODEL_SOFTMAX, gd_cpu_get()->max))
 	                    : gd_grad_scalar(GD_MODEL_SOFTMAX);
 	c.upd = gd_update_best(rule, gd_cpu_get()->max);
@@ -226,10 +234,16 @@ static gd_run_out run_on(const gd_dataset *ds, gd_rule rule, double lr, gd_mode 
 static double max_rel_diff(const gd_run_out *a, const gd_run_out *b, size_t np)
 {
 	double worst = 0, scale = 1e-6;
-	for (size_t j = 0; j < np; j++)
-		scale = fmax(scale, fabs(a->params[j]));
-	for (size_t j = 0; j < np; j++)
-		worst = fmax(worst, fabs(a->params[j] - b->params[j]) / scale);
+	/* ternaries, not fmax: gcc 12 for aarch64 crashes (internal compiler
+	 * error in vect_transform_reduction) vectorizing an fmax reduction */
+	for (size_t j = 0; j < np; j++) {
+		double v = fabs(a->params[j]);
+		scale = v > scale ? v : scale;
+	}
+	for (size_t j = 0; j < np; j++) {
+		double v = fabs(a->params[j] - b->params[j]) / scale;
+		worst = v > worst ? v : worst;
+	}
 	return worst;
 }
 
@@ -297,14 +311,14 @@ static void test_sample_and_hogwild(void **unused)
 	gd_dataset_free(&sp);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_loader_csr),
-		cmocka_unit_test(test_loader_storage_and_errors),
-		cmocka_unit_test(test_csr_kernels),
-		cmocka_unit_test(test_lazy_vs_dense),
-		cmocka_unit_test(test_sample_and_hogwild),
+	static const tu_case all_cases[] = {
+		TU_COMMON_TEST(test_loader_csr),
+		TU_COMMON_TEST(test_loader_storage_and_errors),
+		TU_ISA_TEST(test_csr_kernels),
+		TU_COMMON_TEST(test_lazy_vs_dense),
+		TU_COMMON_TEST(test_sample_and_hogwild),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_main(argc, argv, all_cases, sizeof(all_cases) / sizeof(all_cases[0]));
 }

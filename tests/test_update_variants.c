@@ -110,10 +110,8 @@ static void test_variants_match_scalar(void **unused)
 			const gd_update_entry *e = &gd_update_table[i];
 			if (e->rule != hs->rule || e == scalar)
 				continue;
-			if (e->isa > gd_cpu_get()->max) {
-				printf("[ SKIP     ] %s [%s]: %s\n", e->name, hs->label, gd_cpu_get()->refused);
+			if (!tu_row(e->isa, e->name))
 				continue;
-			}
 			for (size_t li = 0; li < sizeof(lengths) / sizeof(lengths[0]); li++) {
 				size_t n = lengths[li];
 				uint64_t seed = 0x5eed + li * 131 + si;
@@ -154,6 +152,11 @@ out:
 	arrays_free(&ref);
 	arrays_free(&tst);
 	assert_int_equal(failures, 0);
+	if (!compared && tu_scalar_only()) {
+		/* the scalar level holds the reference alone */
+		printf("[ SKIP     ] no variant besides the scalar reference at this level\n");
+		skip();
+	}
 	printf("[ INFO     ] %d variant x hyperparameter x length combinations matched the scalar reference\n",
 	       compared);
 	assert_true(compared > 0);
@@ -164,10 +167,12 @@ static void test_nan_propagates(void **unused)
 {
 	(void)unused;
 	enum { N = 37, BAD = 21 };
+	int rules_seen[GD_NRULES] = { 0 };
 	for (size_t i = 0; i < gd_update_count; i++) {
 		const gd_update_entry *e = &gd_update_table[i];
-		if (e->isa > gd_cpu_get()->max)
+		if (!tu_row(e->isa, e->name))
 			continue;
+		rules_seen[e->rule]++;
 		gd_hparams hp;
 		gd_hparams_default(e->rule, &hp);
 		float w[N], g[N], sb[GD_MAX_STATE][N], *state[GD_MAX_STATE] = { sb[0], sb[1], sb[2] };
@@ -187,6 +192,10 @@ static void test_nan_propagates(void **unused)
 			if (k != BAD && !isfinite(w[k]))
 				fail_msg("%s: NaN leaked into w[%d]", e->name, k);
 	}
+	/* every rule has rows at every level the registry builds */
+	for (int r = 0; r < GD_NRULES; r++)
+		if (!rules_seen[r])
+			fail_msg("%s: no row at this level", gd_rule_name((gd_rule)r));
 }
 
 static void test_hparams_rejected(void **unused)
@@ -220,19 +229,28 @@ static void test_hparams_rejected(void **unused)
 	assert_int_not_equal(gd_hparams_check(GD_RULE_ADAM, &hp, NULL), 0);
 }
 
-/* The registry: best first, scalar last, names match their fields, and
- * --isa caps dispatch. */
+/* The registry: best first, scalar last, names match their fields, one
+ * hand-written (simd) and one compiler-vectorized (auto) row per rule at
+ * every level it builds above scalar, and --isa caps dispatch. The levels
+ * come from the table itself, so this holds on any architecture. */
 static void test_registry_order(void **unused)
 {
 	(void)unused;
+	int built[GD_NISA] = { 0 }, nbuilt = 0;
+	for (size_t i = 0; i < gd_update_count; i++)
+		built[gd_update_table[i].isa] = 1;
+	for (int l = 0; l < GD_NISA; l++)
+		nbuilt += built[l];
+	assert_true(built[GD_ISA_SCALAR]);
 	for (int r = 0; r < GD_NRULES; r++) {
 		const gd_update_entry *prev = NULL;
-		int rows = 0;
+		int rows = 0, per[GD_NISA][GD_NIMPL] = { { 0 } };
 		for (size_t i = 0; i < gd_update_count; i++) {
 			const gd_update_entry *e = &gd_update_table[i];
 			if ((int)e->rule != r)
 				continue;
 			rows++;
+			per[e->isa][e->impl]++;
 			char want[64];
 			if (e->impl == GD_IMPL_SCALAR)
 				snprintf(want, sizeof(want), "%s/scalar", gd_rule_name(e->rule));
@@ -245,20 +263,37 @@ static void test_registry_order(void **unused)
 				assert_true(prev->isa >= e->isa);
 			prev = e;
 		}
-		assert_int_equal(rows, 5);
+		assert_non_null(prev);
 		assert_int_equal(prev->impl, GD_IMPL_SCALAR);
+		assert_int_equal(per[GD_ISA_SCALAR][GD_IMPL_SCALAR], 1);
+		for (int l = GD_ISA_SCALAR + 1; l < GD_NISA; l++) {
+			if (!built[l])
+				continue;
+			if (per[l][GD_IMPL_SIMD] != 1 || per[l][GD_IMPL_AUTO] != 1)
+				fail_msg("%s at %s: %d simd and %d auto rows, expected one of each", gd_rule_name((gd_rule)r),
+				         gd_isa_name((gd_isa)l), per[l][GD_IMPL_SIMD], per[l][GD_IMPL_AUTO]);
+		}
+		assert_int_equal(rows, 1 + 2 * (nbuilt - 1));
+		/* dispatch at each cap: the first (best) row of the rule at or below it */
+		for (int l = 0; l < GD_NISA; l++) {
+			const gd_update_entry *best = gd_update_best((gd_rule)r, (gd_isa)l), *first = NULL;
+			for (size_t i = 0; i < gd_update_count && !first; i++)
+				if ((int)gd_update_table[i].rule == r && (int)gd_update_table[i].isa <= l)
+					first = &gd_update_table[i];
+			assert_non_null(best);
+			assert_ptr_equal(best, first);
+		}
 		assert_int_equal(gd_update_best((gd_rule)r, GD_ISA_SCALAR)->impl, GD_IMPL_SCALAR);
-		assert_true(gd_update_best((gd_rule)r, GD_ISA_AVX2)->isa <= GD_ISA_AVX2);
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_variants_match_scalar),
-		cmocka_unit_test(test_nan_propagates),
-		cmocka_unit_test(test_hparams_rejected),
-		cmocka_unit_test(test_registry_order),
+	static const tu_case all_cases[] = {
+		TU_ISA_TEST(test_variants_match_scalar),
+		TU_ISA_TEST(test_nan_propagates),
+		TU_COMMON_TEST(test_hparams_rejected),
+		TU_COMMON_TEST(test_registry_order),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_main(argc, argv, all_cases, sizeof(all_cases) / sizeof(all_cases[0]));
 }

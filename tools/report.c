@@ -642,11 +642,45 @@ static void profile_section(json_t **docs, int nd)
 
 /* ---------------- kernel microbenchmarks ---------------- */
 
+/* The update-rule variants a kernels file holds ("scalar", "auto/avx2", ...,
+ * or "simd/sve" on ARM), read from its names "<rule>/<variant>/<size>:...":
+ * gdbench registers them best first, so reversed first appearance puts
+ * scalar first and the widest SIMD variant last. Returns the count. */
+#define MAXVAR 8
+static int update_variants(json_t *b, char vars[MAXVAR][32])
+{
+	static const char *const sizes[] = { "/L1:", "/L2:", "/L3:", "/DRAM:", "/n:" };
+	char seen[MAXVAR][32];
+	int n = 0;
+	size_t i;
+	json_t *row;
+	json_array_foreach(b, i, row) {
+		const char *name = str(row, "name"), *v = strchr(name, '/'), *end = NULL;
+		if (!v || !json_object_get(row, "roofline"))
+			continue;
+		for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]) && !end; k++)
+			end = strstr(v, sizes[k]);
+		if (!end || end - v - 1 <= 0 || end - v - 1 >= 32)
+			continue;
+		char var[32];
+		snprintf(var, sizeof(var), "%.*s", (int)(end - v - 1), v + 1);
+		int dup = 0;
+		for (int k = 0; k < n; k++)
+			dup |= !strcmp(seen[k], var);
+		if (!dup && n < MAXVAR)
+			snprintf(seen[n++], sizeof(seen[0]), "%s", var);
+	}
+	for (int k = 0; k < n; k++)
+		snprintf(vars[k], sizeof(vars[0]), "%s", seen[n - 1 - k]);
+	return n;
+}
+
 static void kernels_section(json_t *doc)
 {
 	json_t *b = json_object_get(doc, "benchmarks");
 	/* update rules: roofline fraction per rule x variant, for each size label, 1 thread */
-	const char *vars[5] = { "scalar", "auto/avx2", "simd/avx2", "auto/avx512", "simd/avx512" };
+	char vars[MAXVAR][32];
+	const int nv = update_variants(b, vars);
 	char sizes[8][32];
 	int ns = 0;
 	size_t i;
@@ -671,20 +705,24 @@ static void kernels_section(json_t *doc)
 		                       "amsgrad", "adamax", "nadam", "rprop" };
 	for (int s = 0; s < ns; s++) {
 		for (int which = 0; which < 2; which++) { /* roofline fraction, then speedup over scalar */
+			if (which == 1 && nv < 2)
+				break; /* scalar alone: no speedup to show */
 			char svg[512], datp[512];
 			FILE *dat, *gp = fig_begin(900, 380, svg, sizeof(svg), datp, sizeof(datp), &dat);
 			if (!gp)
 				return;
 			int any = 0;
 			for (size_t r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
-				double val[5] = { NAN, NAN, NAN, NAN, NAN }, ips[5] = { NAN, NAN, NAN, NAN, NAN };
+				double val[MAXVAR], ips[MAXVAR];
+				for (int v = 0; v < MAXVAR; v++)
+					val[v] = ips[v] = NAN;
 				json_array_foreach(b, i, row) {
 					const char *name = str(row, "name");
 					if ((!strcmp(str(row, "run_type"), "aggregate") && strcmp(str(row, "aggregate_name"), "median")) ||
 					    num(row, "threads") != 1)
 						continue;
 					char pre[64];
-					for (int v = 0; v < 5; v++) {
+					for (int v = 0; v < nv; v++) {
 						snprintf(pre, sizeof(pre), "%s/%s/%s:", rules[r], vars[v], sizes[s]);
 						if (!strncmp(name, pre, strlen(pre))) {
 							val[v] = num(row, "roofline");
@@ -693,7 +731,7 @@ static void kernels_section(json_t *doc)
 					}
 				}
 				fprintf(dat, "%s", rules[r]);
-				for (int v = 0; v < 5; v++) {
+				for (int v = 0; v < nv; v++) {
 					double x = which == 0 ? val[v] : ips[v] / ips[0];
 					fprintf(dat, " %.6g", isfinite(x) ? x : 0.0);
 					any |= isfinite(x) && v > 0;
@@ -716,8 +754,8 @@ static void kernels_section(json_t *doc)
 			if (!any)
 				fputs("set label 1 'no data' at graph 0.5,0.5 center\n", gp);
 			fprintf(gp, "plot ");
-			for (int v = which; v < 5; v++)
-				fprintf(gp, "'%s' using %d:xtic(1) title '%s'%s", datp, v + 2, vars[v], v < 4 ? ", " : "\n");
+			for (int v = which; v < nv; v++)
+				fprintf(gp, "'%s' using %d:xtic(1) title '%s'%s", datp, v + 2, vars[v], v < nv - 1 ? ", " : "\n");
 			fig_end(gp, svg, title);
 		}
 	}
@@ -736,7 +774,7 @@ static void kernels_section(json_t *doc)
 						if (!strcmp(str(row, "run_type"), "aggregate") && strcmp(str(row, "aggregate_name"), "median"))
 							continue;
 						char pre[64];
-						snprintf(pre, sizeof(pre), "%s/simd/avx512/%s:", rules[r], sizes[s]);
+						snprintf(pre, sizeof(pre), "%s/%s/%s:", rules[r], vars[nv - 1], sizes[s]);
 						if (strncmp(str(row, "name"), pre, strlen(pre)))
 							continue;
 						if (num(row, "threads") == 1)
@@ -749,7 +787,9 @@ static void kernels_section(json_t *doc)
 				fputc('\n', dat);
 			}
 			fclose(dat);
-			const char *title = "Thread scaling: simd/avx512 elements/s on 2 threads over 1 (per size)";
+			char title[160];
+			snprintf(title, sizeof(title), "Thread scaling: %s elements/s on 2 threads over 1 (per size)",
+			         vars[nv - 1]);
 			fputs("set title ", gp);
 			gq(gp, title);
 			fputs("\nset style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\n"

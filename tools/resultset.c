@@ -140,6 +140,13 @@ int rs_add_doc(rs_set *s, json_t *doc, const char *path, char *err, size_t errle
 		json_decref(doc);
 		return -1;
 	}
+	/* an emulator's timings are not measurements (gdbench marks such files) */
+	const char *emu = rs_str(json_object_get(doc, "context"), "emulated");
+	if (*emu) {
+		snprintf(err, errlen, "%s: measured under emulation (%s): its timings are not measurements", path, emu);
+		json_decref(doc);
+		return -1;
+	}
 	json_t *keep = s->doc;
 	s->doc = doc;
 	s->conv = conv;

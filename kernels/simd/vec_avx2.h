@@ -6,6 +6,7 @@
 
 #define VW 8
 #define VSUFFIX avx2
+#define GD_VREGS 16
 typedef __m256 vf;
 typedef __m256 vc;     /* comparison result: all-ones lanes */
 typedef __m256i vm;    /* tail mask for maskload/maskstore */

@@ -6,6 +6,7 @@
 
 #define VW 16
 #define VSUFFIX avx512
+#define GD_VREGS 32
 typedef __m512 vf;
 typedef __mmask16 vc;   /* comparison result */
 typedef __mmask16 vm;   /* tail mask */
