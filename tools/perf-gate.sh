@@ -7,9 +7,10 @@
 #   tools/perf-gate.sh --record [OUT]   measure now, write OUT (default: refresh this machine's
 #                                       baseline); --machine-id prints the id
 #   tools/perf-gate.sh --self-test [N [DIR]]  N times (default 1): measure twice on this build (the
-#                                       comparison must pass) and once with adam/simd/avx512 slowed
-#                                       by 10% (it must be caught); prints the false-alarm and
-#                                       detection rates; keeps the measurements in DIR if given
+#                                       comparison must pass) and once with the best adam variant
+#                                       measured here (e.g. adam/simd/avx512) slowed by 10% (it
+#                                       must be caught); prints the false-alarm and detection
+#                                       rates; keeps the measurements in DIR if given
 #
 # The measurement is a short `gdbench kernels` over a few update rules on DRAM-resident arrays
 # (16M elements), run as PROCS separate processes with REPS repetitions each; the comparison is
@@ -28,11 +29,27 @@ build=${GDBENCH_BUILD:-build}
 GD="$build/bench/gdbench"
 CMP="$build/tools/gdbench-compare"
 [ -x "$GD" ] && [ -x "$CMP" ] || { echo "perf-gate: build first (tools/test.sh or meson compile -C $build)" >&2; exit 2; }
-# what is measured: 3 memory-bound rules x simd avx2/avx512 x 16M elements
+# what is measured: 3 memory-bound rules x the SIMD variants of every level this CPU (or the
+# GDBENCH_ISA cap) runs x 16M elements; the scalar variants where it runs none. Which ones
+# come from the registry (gdbench list --json: runnable rows, best first).
 PROCS=${PERF_GATE_PROCS:-5}
 REPS=${PERF_GATE_REPS:-3}
-KARGS=(kernels --what update --rules adam,sgd,momentum --impl simd --sizes 16M --threads 1
+RULES=adam,sgd,momentum
+# registry EXPR [ARG]: a Python expression over the runnable update rows R (best first, ARG in
+# sys.argv[2]), printed
+registry() {
+	"$GD" list --kind update --json | /usr/bin/python3 -c '
+import json, sys
+R = [e for e in json.load(sys.stdin) if e["kind"] == "update" and e["runnable"]]
+print(eval(sys.argv[1]))' "$@"
+}
+IMPL=$(registry '"simd" if any(e["impl"] == "simd" and e["rule"] in sys.argv[2].split(",") for e in R) else "scalar"' "$RULES") ||
+	{ echo "perf-gate: '$GD list --json' failed" >&2; exit 2; }
+KARGS=(kernels --what update --rules "$RULES" --impl "$IMPL" --sizes 16M --threads 1
        --min-time 0.05 --benchmark_repetitions=$REPS --benchmark_format=json)
+# the self-test's victim: the best adam variant among those measured
+SLOW=$(registry 'next(e["name"] for e in R if e["rule"] == "adam" and e["impl"] == sys.argv[2])' "$IMPL") ||
+	{ echo "perf-gate: no runnable adam row with impl $IMPL" >&2; exit 2; }
 # measure OUT: PROCS processes; OUT is then a comma-separated list of their files
 measure() {
 	local files="" p
@@ -44,9 +61,14 @@ measure() {
 }
 list() { cat "$1.list"; }
 
-# machine id: CPU model and PU count, lower-case, non-alphanumerics as '-'
+# machine id: gdbench's own (`info --machine-id`) where it has one; else the CPU model and PU
+# count, lower-case, non-alphanumerics as '-' (x86 /proc/cpuinfo)
 machine_id() {
 	local model
+	if model=$("$GD" info --machine-id 2>/dev/null) && [ -n "$model" ] && [ "$(echo "$model" | wc -l)" -eq 1 ]; then
+		echo "$model"
+		return
+	fi
 	model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)
 	echo "$(echo "$model" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]\+/-/g; s/^-//; s/-$//')-$(nproc)pu"
 }
@@ -84,20 +106,20 @@ PY
 	false_alarms=0 caught=0
 	for i in $(seq "$tries"); do
 		measure "$tmp/a$i.json" && measure "$tmp/b$i.json" || exit 2
-		GDBENCH_TEST_SLOWDOWN=adam/simd/avx512=0.10 measure "$tmp/slow$i.json" || exit 2
+		GDBENCH_TEST_SLOWDOWN=$SLOW=0.10 measure "$tmp/slow$i.json" || exit 2
 		"$CMP" "$(list "$tmp/a$i.json")" "$(list "$tmp/b$i.json")" >"$tmp/same.txt"; same=$?
 		"$CMP" "$(list "$tmp/a$i.json")" "$(list "$tmp/slow$i.json")" >"$tmp/slow.txt"; slow=$?
 		[ "$same" -eq 1 ] && false_alarms=$((false_alarms + 1))
-		[ "$slow" -eq 1 ] && grep -q 'adam/simd/avx512.*REGRESSION' "$tmp/slow.txt" && caught=$((caught + 1))
-		echo "try $i: same build -> $([ "$same" -eq 0 ] && echo pass || echo 'FALSE ALARM'); 10% slower adam -> $([ "$slow" -eq 1 ] && echo caught || echo MISSED)"
+		[ "$slow" -eq 1 ] && grep -q "$SLOW/.*REGRESSION" "$tmp/slow.txt" && caught=$((caught + 1))
+		echo "try $i: same build -> $([ "$same" -eq 0 ] && echo pass || echo 'FALSE ALARM'); 10% slower $SLOW -> $([ "$slow" -eq 1 ] && echo caught || echo MISSED)"
 		[ "$same" -eq 1 ] && grep REGRESSION "$tmp/same.txt" | sed 's/^/    /'
-		[ "$slow" -ne 1 ] && grep 'adam/simd/avx512' "$tmp/slow.txt" | sed 's/^/    /'
+		[ "$slow" -ne 1 ] && grep "$SLOW/" "$tmp/slow.txt" | sed 's/^/    /'
 	done
 	echo "perf-gate self-test: false alarms $false_alarms/$tries, 10% slowdown caught $caught/$tries"
 	[ "$false_alarms" -eq 0 ] && [ "$caught" -eq "$tries" ]
 	;;
 -h|--help)
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
 	;;
 *)
 	base=${1:-$baseline}

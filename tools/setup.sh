@@ -1,6 +1,16 @@
 #!/usr/bin/env bash
 # Installs every build, test and run dependency of gdbench from Debian 12's archive (idempotent).
+#   tools/setup.sh             the native build, its tests and runs
+#   tools/setup.sh --aarch64   also the aarch64 cross build and qemu-user to test it: Debian's
+#                              cross gcc and the arm64 multiarch -dev packages (adds the arm64
+#                              architecture to dpkg)
 set -euo pipefail
+aarch64=0
+case ${1:-} in
+--aarch64) aarch64=1 ;;
+"") ;;
+*) echo "usage: tools/setup.sh [--aarch64]" >&2; exit 2 ;;
+esac
 
 pkgs=(
   build-essential meson ninja-build pkg-config git
@@ -17,6 +27,14 @@ pkgs=(
   clang-14 libclang-rt-14-dev   # libFuzzer targets (tools/fuzz.sh)
   openmpi-bin libopenmpi-dev   # run --mode mpi:... (meson option mpi=auto)
 )
+
+if [ "$aarch64" -eq 1 ]; then
+  pkgs+=(
+    gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static
+    libhwloc-dev:arm64 libopenblas-dev:arm64 libjansson-dev:arm64 zlib1g-dev:arm64
+    libcmocka-dev:arm64 libbenchmark-dev:arm64 liblbfgs-dev:arm64
+  )
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -36,6 +54,9 @@ fi
 
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+if [ "$aarch64" -eq 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64 || { echo "setup: dpkg --add-architecture arm64 failed" >&2; exit 1; }
+fi
 apt-get update -q || { echo "setup: apt-get update failed" >&2; exit 1; }
 apt-get install -y -q --no-install-recommends "${missing[@]}" || {
   echo "setup: apt-get install failed for: ${missing[*]}" >&2; exit 1; }
