@@ -20,6 +20,7 @@
 #include "jsonfile.h"
 #include "optspec.h"
 #include "results.h"
+#include "runlabel.h"
 #include "tune.h"
 
 static const char help[] =
@@ -244,16 +245,9 @@ int cmd_tune(int argc, char **argv)
 			json_t *grid = json_array();
 			json_array_foreach(runs, i, r) {
 				const char *name = json_string_value(json_object_get(json_object_get(r, "optimizer"), "name"));
-				/* the mode as --mode spells it: full, sample, minibatch:B, hogwild:B */
+				/* the mode as --mode spells it (hogwild-locked:B and mpi:... included) */
 				char mode[48];
-				long b = (long)json_integer_value(json_object_get(r, "batch"));
-				const char *mo = json_string_value(json_object_get(r, "mode"));
-				if (!mo)
-					continue;
-				if (!strcmp(mo, "full") || !strcmp(mo, "sample"))
-					snprintf(mode, sizeof(mode), "%s", mo);
-				else
-					snprintf(mode, sizeof(mode), "%s:%ld", mo, b);
+				gd_run_mode_label(r, mode, sizeof(mode));
 				if (strcmp(mode, m))
 					continue;
 				int member = 0;

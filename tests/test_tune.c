@@ -1,4 +1,7 @@
 /* Picking a grid's winner: the stated criterion, failures last, deterministic ties. */
+#include <jansson.h>
+
+#include "runlabel.h"
 #include "tune.h"
 #include "testutil.h"
 
@@ -33,9 +36,35 @@ static void test_by_loss(void **unused)
 	assert_int_equal(gd_tune_pick(a, 4, GD_TUNE_LOSS), 1);
 }
 
+/* the mode label of a result record: every spelling --mode accepts comes back */
+static void label_is(const char *json, const char *want)
+{
+	json_t *r = json_loads(json, 0, NULL);
+	assert_non_null(r);
+	char buf[64];
+	gd_run_mode_label(r, buf, sizeof(buf));
+	assert_string_equal(buf, want);
+	json_decref(r);
+}
+
+static void test_mode_label(void **unused)
+{
+	(void)unused;
+	label_is("{\"mode\": \"full\", \"batch\": 0}", "full");
+	label_is("{\"mode\": \"sample\", \"batch\": 1}", "sample");
+	label_is("{\"mode\": \"minibatch\", \"batch\": 32}", "minibatch:32");
+	label_is("{\"mode\": \"hogwild\", \"batch\": 8}", "hogwild:8");
+	/* these two were lost by the three hand-written copies this replaced */
+	label_is("{\"mode\": \"hogwild\", \"batch\": 8, \"hogwild_lock\": true}", "hogwild-locked:8");
+	label_is("{\"mode\": \"full\", \"batch\": 0, \"mpi\": {\"ranks\": 2}}", "mpi:full");
+	label_is("{\"mode\": \"minibatch\", \"batch\": 64, \"mpi\": {\"ranks\": 2}}", "mpi:minibatch:64");
+	label_is("{\"batch\": 3}", "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mode_label),
 		cmocka_unit_test(test_by_time),
 		cmocka_unit_test(test_by_loss),
 	};

@@ -46,6 +46,13 @@ for g in t["groups"]:
 "$GD" report -o "$tmp/rep" "$tmp/t.json" >/dev/null 2>&1
 check 'report: learning-rate sensitivity and performance profile' bash -c "grep -q 'Learning-rate sensitivity, minibatch:32' '$tmp/rep/index.html' && grep -q 'Performance profile' '$tmp/rep/index.html' && grep -q '<title>adam:lr=1e-4..1e-1:log4</title>' '$tmp/rep/index.html' && grep -q '<title>sgd:lr=1e-3..1:log4</title>' '$tmp/rep/index.html' && grep -q '<title>diverged</title>' '$tmp/rep/index.html'"
 check 'report: the profile names solvers by rule (sgd and adam)' bash -c "grep -q '<td>sgd</td>' '$tmp/rep/index.html' && grep -q '<td>adam</td>' '$tmp/rep/index.html'"
+# the mode label comes from one place (harness/runlabel.c): a locked Hogwild tune finds its winner,
+# and gdbench-compare keeps locked and lock-free runs apart
+expect 0 'wrote .*hl.json: 2 grid runs, 1 reruns of 1 winners' "$GD" tune "${blobs[@]}" --opt 'sgd:lr=0.01|0.1' \
+	--mode hogwild-locked:16 --grid-epochs 1 --seeds 1 --epochs 1 -o "$tmp/hl.json"
+"$GD" run "${blobs[@]}" --opt sgd:lr=0.1 --mode hogwild:16 --epochs 1 --repeat 3 -o "$tmp/hw.json" >/dev/null
+"$GD" run "${blobs[@]}" --opt sgd:lr=0.1 --mode hogwild-locked:16 --epochs 1 --repeat 3 -o "$tmp/hwl.json" >/dev/null
+expect 0 'only in .*hwl.json: .* hogwild-locked:16 ' "$GD" compare "$tmp/hw.json" "$tmp/hwl.json"
 expect 2 'needs --target' "$GD" tune "${blobs[@]}" --opt 'sgd:lr=0.1|0.2' --criterion time -o "$tmp/x.json"
 expect 2 "'--repeat' is not available in tune" "$GD" tune "${blobs[@]}" --opt 'sgd:lr=0.1|0.2' --repeat 2 -o "$tmp/x.json"
 expect 2 'at least one optimizer family' "$GD" tune "${blobs[@]}" -o "$tmp/x.json"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "jsonread.h"
+#include "runlabel.h"
 #include "stats.h"
 
 #define VERSION "0.1.0"
@@ -145,14 +146,10 @@ static void run_label(json_t *r, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%d", threads);
 }
 
-/* The mode as --mode spells it: full, sample, minibatch:B, hogwild:B */
+/* The mode as --mode spells it (harness/runlabel.c) */
 static void mode_label(json_t *r, char *buf, size_t len)
 {
-	const char *m = str(r, "mode");
-	if (!strcmp(m, "full") || !strcmp(m, "sample"))
-		snprintf(buf, len, "%s", m);
-	else
-		snprintf(buf, len, "%s:%ld", m, (long)num(r, "batch"));
+	gd_run_mode_label(r, buf, len);
 }
 
 static void problem_key(json_t *r, char *buf, size_t len)

@@ -6,6 +6,7 @@
 
 #include "jsonread.h"
 #include "resultset.h"
+#include "runlabel.h"
 
 static rs_entry *find_or_add(rs_set *s, const char *key)
 {
@@ -96,9 +97,10 @@ static int load_runs(rs_set *s, char *err, size_t errlen)
 			         s->path, i);
 			return -1;
 		}
-		char key[512];
-		snprintf(key, sizeof(key), "%s %s %s %s:%lld T=%lld %s %s", rs_str(pb, "model"), rs_str(pb, "dataset"),
-		         rs_str(op, "name"), rs_str(r, "mode"), (long long)json_integer_value(json_object_get(r, "batch")),
+		char key[512], mode[64];
+		gd_run_mode_label(r, mode, sizeof(mode));
+		snprintf(key, sizeof(key), "%s %s %s %s T=%lld %s %s", rs_str(pb, "model"), rs_str(pb, "dataset"),
+		         rs_str(op, "name"), mode,
 		         (long long)json_integer_value(json_object_get(r, "threads")), rs_str(kn, "gradient"), rs_str(kn, "update"));
 		json_t *mpi = json_object_get(r, "mpi");
 		if (mpi) /* runs on R ranks pair only with runs on R ranks */
