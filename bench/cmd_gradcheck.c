@@ -97,8 +97,8 @@ int cmd_gradcheck(int argc, char **argv)
 	if (cli_isa("gradcheck", isa_arg, &cap))
 		return GD_EXIT_USAGE;
 	unsigned impls;
-	const char *bad;
-	if (gd_impl_parse(impl_arg, &impls, &bad))
+	char bad[32];
+	if (gd_impl_parse(impl_arg, &impls, bad, sizeof(bad)))
 		return cli_usage("gradcheck", "--impl: '%s' is not an implementation; expected scalar, simd, blas, best or all", bad);
 	int on[GD_NMODELS];
 	if (cli_models("gradcheck", models, on))

@@ -429,8 +429,8 @@ int cmd_kernels(int argc, char **argv)
 	if (cli_isa("kernels", isa_arg, &cap))
 		goto done;
 	unsigned impls;
-	const char *bad;
-	if (gd_impl_parse(impl_arg, &impls, &bad)) {
+	char bad[32];
+	if (gd_impl_parse(impl_arg, &impls, bad, sizeof(bad))) {
 		rc = cli_usage("kernels", "--impl: '%s' is not an implementation; expected scalar, auto, simd, best or all", bad);
 		goto done;
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gd_error.h"
 #include "optspec.h"
 #include "registry.h"
 #include "results.h"
@@ -122,8 +123,9 @@ int cmd_paths(int argc, char **argv)
 	                        (json_int_t)steps, "functions", fns);
 	int rc = 0;
 	if (out) {
-		if (gd_results_write(out, doc))
-			rc = cli_fail("paths", "cannot write '%s'", out);
+		int we = gd_results_write(out, doc);
+		if (we)
+			rc = cli_fail("paths", "cannot write '%s': %s", out, gd_strerror(we));
 	} else {
 		json_dumpf(doc, stdout, JSON_INDENT(1));
 		putchar('\n');

@@ -496,7 +496,8 @@ static int run_main(int argc, char **argv)
 	if (cli_isa(me, isa_arg, &cap))
 		return GD_EXIT_USAGE;
 	unsigned impls;
-	if (gd_impl_parse(impl_arg, &impls, &bad) || (impls & (1u << GD_IMPL_AUTO)))
+	char bad_impl[32];
+	if (gd_impl_parse(impl_arg, &impls, bad_impl, sizeof(bad_impl)) || (impls & (1u << GD_IMPL_AUTO)))
 		return cli_usage(me, "--impl: '%s' is not a gradient implementation; expected best, simd, blas, scalar",
 		                 impl_arg);
 	double targets[GD_MAX_TARGETS];
@@ -698,7 +699,7 @@ static int run_main(int argc, char **argv)
 	if (out_path) { /* fail now, not after minutes of training; leave no file behind */
 		int e = gd_can_write(out_path);
 		if (e) {
-			rc = cli_fail(me, "cannot write '%s': %s", out_path, strerror(e));
+			rc = cli_fail(me, "cannot write '%s': %s", out_path, gd_strerror(e));
 			json_decref(doc);
 			goto done_data;
 		}
@@ -707,6 +708,11 @@ static int run_main(int argc, char **argv)
 	int total = nspec * nmode * nthr * (int)repeat, index = 0, failures = 0;
 	typedef struct { char opt[96], mode[32]; int threads; gd_run_out o; } done_run;
 	done_run *done = calloc((size_t)total, sizeof(*done));
+	if (!done) {
+		rc = cli_fail(me, "out of memory (summaries of %d runs)", total);
+		json_decref(doc);
+		goto done_data;
+	}
 	for (int ti = 0; ti < nthr && !stop_signal; ti++) {
 		int T = threads[ti], pus[1024];
 		if (ncustom) {
@@ -828,9 +834,10 @@ static int run_main(int argc, char **argv)
 					json_array_append_new(runs, rj);
 					if (stop_signal)
 						json_object_set_new(doc, "interrupted", json_true());
-					if (out_path && gd_results_write(out_path, doc)) {
+					int we = out_path ? gd_results_write(out_path, doc) : 0;
+					if (we) {
 						rc = cli_fail(me, "cannot write '%s': %s (the previous file is intact)", out_path,
-						              strerror(errno));
+						              gd_strerror(we));
 						goto stop_all;
 					}
 				}

@@ -169,7 +169,7 @@ int cmd_tune(int argc, char **argv)
 	}
 	int werr = gd_can_write(out);
 	if (werr) {
-		rc = cli_fail("tune", "cannot write '%s': %s", out, strerror(werr));
+		rc = cli_fail("tune", "cannot write '%s': %s", out, gd_strerror(werr));
 		goto done;
 	}
 	if (!crit)
@@ -287,8 +287,8 @@ int cmd_tune(int argc, char **argv)
 	                              "epochs", grid_time ? json_null() : json_integer(atol(grid_epochs)), "time_s",
 	                              grid_time ? json_string(grid_time) : json_null(), "groups", groups));
 	/* the grid alone is already a result: write it to OUT before the reruns */
-	if (gd_results_write(out, doc)) {
-		rc = cli_fail("tune", "cannot write '%s': %s", out, strerror(errno));
+	if ((werr = gd_results_write(out, doc))) {
+		rc = cli_fail("tune", "cannot write '%s': %s", out, gd_strerror(werr));
 		goto done;
 	}
 
@@ -328,8 +328,8 @@ int cmd_tune(int argc, char **argv)
 	runs = json_object_get(doc, "runs");
 	json_array_foreach(runs, i, r) if (i >= ngrid_runs)
 		json_object_set_new(r, "tune_role", json_string("rerun"));
-	if (gd_results_write(out, doc)) {
-		rc = cli_fail("tune", "cannot write '%s': %s", out, strerror(errno));
+	if ((werr = gd_results_write(out, doc))) {
+		rc = cli_fail("tune", "cannot write '%s': %s", out, gd_strerror(werr));
 		goto done;
 	}
 	printf("wrote %s: %zu grid runs, %zu reruns of %d winners\n", out, ngrid_runs, json_array_size(runs) - ngrid_runs,

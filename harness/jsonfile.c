@@ -12,7 +12,7 @@ int gd_json_write_atomic(const char *path, const json_t *doc, size_t flags)
 	size_t len = strlen(path) + 32;
 	char *tmp = malloc(len);
 	if (!tmp)
-		return errno = ENOMEM, -1;
+		return -ENOMEM;
 	snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
 	int saved = 0;
 	FILE *f = fopen(tmp, "w");
@@ -30,8 +30,7 @@ int gd_json_write_atomic(const char *path, const json_t *doc, size_t flags)
 			unlink(tmp);
 	}
 	free(tmp);
-	errno = saved;
-	return saved ? -1 : 0;
+	return -saved;
 }
 
 int gd_can_write(const char *path)
@@ -40,7 +39,7 @@ int gd_can_write(const char *path)
 	snprintf(probe, sizeof(probe), "%s.tmp.%ld", path, (long)getpid());
 	FILE *f = fopen(probe, "w");
 	if (!f)
-		return errno ? errno : EIO;
+		return errno ? -errno : -EIO;
 	fclose(f);
 	unlink(probe);
 	return 0;

@@ -1,4 +1,5 @@
 /* The update-rule table: generated from the rule list, five variants each, best first. */
+#include <stdio.h>
 #include <string.h>
 
 #include "gd_error.h"
@@ -174,14 +175,14 @@ const char *gd_impl_name(gd_impl impl)
 	return (unsigned)impl < GD_NIMPL ? impl_names[impl] : "?";
 }
 
-int gd_impl_parse(const char *list, unsigned *set, const char **bad)
+int gd_impl_parse(const char *list, unsigned *set, char *bad, size_t badlen)
 {
-	static char word[32];
+	char word[32];
 	*set = 0;
 	for (const char *p = list; *p;) {
 		size_t len = strcspn(p, ",");
 		if (len == 0 || len >= sizeof(word)) {
-			*bad = len ? p : "(empty)";
+			snprintf(bad, badlen, "%.*s", len ? (int)len : 7, len ? p : "(empty)");
 			return GD_EINVAL;
 		}
 		memcpy(word, p, len);
@@ -200,13 +201,13 @@ int gd_impl_parse(const char *list, unsigned *set, const char **bad)
 				found = 1;
 			}
 		if (!found) {
-			*bad = word;
+			snprintf(bad, badlen, "%s", word);
 			return GD_EINVAL;
 		}
 		p += len + (p[len] == ',');
 	}
 	if (!*set) {
-		*bad = "(empty)";
+		snprintf(bad, badlen, "(empty)");
 		return GD_EINVAL;
 	}
 	return 0;

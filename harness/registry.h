@@ -59,8 +59,9 @@ float gd_read_rows_best(const gd_batch *b, size_t d);
 const char *gd_impl_name(gd_impl impl);
 /* Parse a comma-separated --impl list ("best", "all", or impl names) into a
  * bit set of (1 << gd_impl), with bit GD_NIMPL meaning "best only".
- * Returns 0 or GD_EINVAL and points *bad at the offending word. */
-int gd_impl_parse(const char *list, unsigned *set, const char **bad);
+ * Returns 0 or GD_EINVAL with the offending word copied into bad[badlen]
+ * (the caller's buffer: safe on any thread). */
+int gd_impl_parse(const char *list, unsigned *set, char *bad, size_t badlen);
 #define GD_IMPL_BEST_BIT (1u << GD_NIMPL)
 
 /* Row by exact name, or NULL. */

@@ -162,5 +162,5 @@ json_t *gd_results_new(json_t *context, const char *command_line)
 
 int gd_results_write(const char *path, const json_t *doc)
 {
-	return gd_json_write_atomic(path, doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ? GD_EIO : 0;
+	return gd_json_write_atomic(path, doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
 }

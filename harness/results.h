@@ -30,8 +30,8 @@ json_t *gd_results_new(json_t *context, const char *command_line);
 /*
  * Write doc to path atomically: a temporary file in the same directory,
  * flushed and fsync'ed, then renamed over path, so a reader sees the old
- * file or the new one, never half of one. Returns 0 or GD_EIO with errno
- * kept; the temporary file is removed on failure.
+ * file or the new one, never half of one. Returns 0 or -errno (what the
+ * system said: -ENOSPC, -EACCES, ...); the temporary file is removed on failure.
  */
 int gd_results_write(const char *path, const json_t *doc);
 #endif

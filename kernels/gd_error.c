@@ -1,4 +1,6 @@
 /* gd_strerror: the one place error codes turn into words. */
+#include <string.h>
+
 #include "gd_error.h"
 
 const char *gd_strerror(int err)
@@ -9,5 +11,8 @@ const char *gd_strerror(int err)
 	GD_ERRNO_MAP(GD__ERR_CASE)
 #undef GD__ERR_CASE
 	}
+	/* -errno from a system call; strerror's table is read-only in glibc */
+	if (err < 0 && err > -1000)
+		return strerror(-err);
 	return "unknown error";
 }

@@ -1,22 +1,29 @@
-/* Error codes shared by kernels/ and harness/: negative ints, one X-macro list (libuv style). */
+/*
+ * The one error convention of kernels/ and harness/ (libuv style): a function
+ * that can fail returns 0 or a negative int, either one of the GD_E* codes
+ * below (all under -1000) or -errno where a system call failed (-ENOSPC,
+ * -EACCES, ...). gd_strerror() turns both into words. Nothing returns -1
+ * with errno set, nor a positive errno. Only main() prints and picks the
+ * exit status.
+ */
 #ifndef GD_ERROR_H
 #define GD_ERROR_H
 
 /* X(name, value, message): the message says what was wrong, main() adds the context. */
 #define GD_ERRNO_MAP(X)                                                        \
-	X(EINVAL,    -1,  "invalid argument")                                  \
-	X(ENOMEM,    -2,  "out of memory")                                     \
-	X(ENOCPU,    -3,  "the CPU lacks a required instruction set")          \
-	X(ENOENT,    -4,  "no such entry")                                     \
-	X(ERANGE,    -5,  "value out of range")                                \
-	X(EIO,       -6,  "input/output error")                                \
-	X(EFORMAT,   -7,  "malformed input")                                   \
-	X(ETOPO,     -8,  "hardware topology error")                           \
-	X(EBIND,     -9,  "could not bind thread to its processing unit")      \
-	X(ETHREAD,   -10, "could not create thread")                           \
-	X(EBENCH,    -11, "benchmark library error")                         \
-	X(ECOMM,     -12, "communication between processes failed")          \
-	X(ENOTSUP,   -13, "not supported by this build")
+	X(EINVAL,    -1001,  "invalid argument")                                  \
+	X(ENOMEM,    -1002,  "out of memory")                                     \
+	X(ENOCPU,    -1003,  "the CPU lacks a required instruction set")          \
+	X(ENOENT,    -1004,  "no such entry")                                     \
+	X(ERANGE,    -1005,  "value out of range")                                \
+	X(EIO,       -1006,  "input/output error")                                \
+	X(EFORMAT,   -1007,  "malformed input")                                   \
+	X(ETOPO,     -1008,  "hardware topology error")                           \
+	X(EBIND,     -1009,  "could not bind thread to its processing unit")      \
+	X(ETHREAD,   -1010, "could not create thread")                           \
+	X(EBENCH,    -1011, "benchmark library error")                         \
+	X(ECOMM,     -1012, "communication between processes failed")          \
+	X(ENOTSUP,   -1013, "not supported by this build")
 
 typedef enum {
 	GD_OK = 0,
@@ -25,7 +32,7 @@ typedef enum {
 #undef GD__ERR_ENUM
 } gd_err;
 
-/* Message for an error code; never NULL. */
+/* Message for an error code (a GD_E* code or -errno); never NULL. */
 const char *gd_strerror(int err);
 
 #endif

@@ -26,7 +26,7 @@ int gd_model_from_name(const char *name)
 
 int gd_model_check(const gd_model *m, const char **what)
 {
-	static const char *unused;
+	const char *unused; /* a local, not a static: callers may run on several threads */
 	if (!what)
 		what = &unused;
 	if ((unsigned)m->kind >= GD_NMODELS)

@@ -115,7 +115,7 @@ void gd_hparams_default(gd_rule r, gd_hparams *hp)
 
 int gd_hparams_check(gd_rule r, const gd_hparams *hp, const char **what)
 {
-	static const char *unused;
+	const char *unused; /* a local, not a static: callers may run on several threads */
 	if (!what)
 		what = &unused;
 	if ((unsigned)r >= GD_NRULES) {

@@ -1,8 +1,10 @@
 /* ISA resolution (--isa / GDBENCH_ISA) and thread placement on synthetic hwloc topologies. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gd_error.h"
+#include "registry.h"
 #include "topo.h"
 #include "testutil.h"
 
@@ -112,10 +114,58 @@ static void test_bind_self(void **unused)
 	assert_int_equal(seen, pus[0]);
 }
 
+/*
+ * The validators and the --impl parser on two threads at once: they wrote a
+ * static (the unused *what of the checks, the parser's word buffer), which
+ * ThreadSanitizer reports as a race (this test is in the 'threads' suite, which
+ * tools/test.sh runs under TSan), and the parser could hand one thread the
+ * other's word.
+ */
+static void *checker(void *arg)
+{
+	const char *word = arg;
+	int ok = 1;
+	for (int k = 0; k < 2000 && ok; k++) {
+		gd_hparams hp;
+		gd_hparams_default(GD_RULE_ADAM, &hp);
+		hp.lr = -1;
+		ok &= gd_hparams_check(GD_RULE_ADAM, &hp, NULL) == GD_ERANGE;
+		gd_model m = { .kind = GD_MODEL_SOFTMAX, .d = 0, .c = 3 };
+		ok &= gd_model_check(&m, NULL) == GD_ERANGE;
+		unsigned set;
+		char bad[32];
+		ok &= gd_impl_parse(word, &set, bad, sizeof(bad)) == GD_EINVAL && !strcmp(bad, word);
+	}
+	return ok ? arg : NULL;
+}
+
+static void test_checks_thread_safe(void **unused)
+{
+	(void)unused;
+	pthread_t t[2];
+	char *words[2] = { "fast", "quick" };
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, checker, words[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		void *r;
+		assert_int_equal(pthread_join(t[i], &r), 0);
+		assert_ptr_equal(r, words[i]);
+	}
+	/* the parser's other refusals name their word too */
+	unsigned set;
+	char bad[32];
+	assert_int_equal(gd_impl_parse("simd,", &set, bad, sizeof(bad)), 0);
+	assert_int_equal(gd_impl_parse("simd,,blas", &set, bad, sizeof(bad)), GD_EINVAL);
+	assert_string_equal(bad, "(empty)");
+	assert_int_equal(gd_impl_parse("averyveryverylongimplementationname", &set, bad, sizeof(bad)), GD_EINVAL);
+	assert_true(strlen(bad) > 0 && strlen(bad) < sizeof(bad));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_isa_resolve),
+		cmocka_unit_test(test_checks_thread_safe),
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_synthetic_caches),
 		cmocka_unit_test(test_bind_self),

@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 	if (json_out) { /* fail before the comparison, not after */
 		int e = gd_can_write(json_out);
 		if (e) {
-			fprintf(stderr, "gdbench-compare: cannot write '%s': %s\n", json_out, strerror(e));
+			fprintf(stderr, "gdbench-compare: cannot write '%s': %s\n", json_out, strerror(-e));
 			return 2;
 		}
 	}
@@ -250,9 +250,10 @@ int main(int argc, char **argv)
 		                      "geomean_change", isfinite(geo) ? json_real(geo) : json_null(), "regressions",
 		                      regressions, "improvements", improvements, "undecided", undecided,
 		                      "comparable_context", !mismatched, "pairs", arr);
-		if (!v || gd_json_write_atomic(json_out, v, JSON_INDENT(1)) != 0) {
+		int we = v ? gd_json_write_atomic(json_out, v, JSON_INDENT(1)) : -ENOMEM;
+		if (we) {
 			fprintf(stderr, "gdbench-compare: cannot write '%s': %s (any previous file is intact)\n", json_out,
-			        strerror(v ? errno : ENOMEM));
+			        strerror(-we));
 			write_failed = 1;
 		}
 		json_decref(v);
