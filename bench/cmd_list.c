@@ -133,14 +133,20 @@ int cmd_list(int argc, char **argv)
 		gd_hparams_default(e->rule, &hp);
 		int ok = e->isa <= cap;
 		if (json) {
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:i, s:s}",
+			const gd_rule_info *ri = gd_rule_info_of(e->rule);
+			json_t *keys = json_array();
+			for (int k = 0; k < GD_NKEYS; k++)
+				if (ri->keys & (1u << k))
+					json_array_append_new(keys, json_string(gd_key_name(k)));
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:i, s:s, s:s, s:o, s:b}",
 			                                     "name", e->name, "kind", "update",
 			                                     "rule", gd_rule_name(e->rule), "impl", gd_impl_name(e->impl),
 			                                     "isa", gd_isa_name(e->isa), "runnable", ok,
 			                                     "state_arrays", gd_rule_nstate(e->rule, &hp),
 			                                     "flops_per_elem", gd_rule_flops(e->rule, &hp),
 			                                     "bytes_per_elem", gd_rule_bytes(e->rule, &hp),
-			                                     "needs", gd_isa_features(e->isa)));
+			                                     "needs", gd_isa_features(e->isa), "torch", ri->torch,
+			                                     "keys", keys, "decoupled_weight_decay", ri->decoupled));
 		} else {
 			printf("%-22s %-9s %-6s %-6s %-9s %5d %6d %6d  %s\n", e->name, gd_rule_name(e->rule),
 			       gd_impl_name(e->impl), gd_isa_name(e->isa), ok ? "yes" : "no",

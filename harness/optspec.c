@@ -27,6 +27,31 @@ static int pair(const char *s, double *a, double *b)
 	return num(buf, a) || num(slash + 1, b) ? -1 : 0;
 }
 
+/* Whether key k as set in hp differs from what rule defaults d would have. */
+static int key_changes(int k, const gd_hparams *hp, const gd_hparams *d, int nesterov, int amsgrad)
+{
+	switch (k) {
+	case GD_KI_LR: return hp->lr != d->lr;
+	case GD_KI_MOMENTUM: return hp->momentum != d->momentum;
+	case GD_KI_DAMPENING: return hp->dampening != d->dampening;
+	case GD_KI_NESTEROV: return nesterov;
+	case GD_KI_WEIGHT_DECAY: return hp->weight_decay != d->weight_decay;
+	case GD_KI_DECOUPLED: return hp->decoupled_wd != d->decoupled_wd;
+	case GD_KI_LR_DECAY: return hp->lr_decay != d->lr_decay;
+	case GD_KI_INITIAL_ACCUMULATOR_VALUE: return hp->initial_accumulator_value != d->initial_accumulator_value;
+	case GD_KI_ALPHA: return hp->alpha != d->alpha;
+	case GD_KI_CENTERED: return hp->centered != d->centered;
+	case GD_KI_RHO: return hp->rho != d->rho;
+	case GD_KI_BETAS: return hp->beta1 != d->beta1 || hp->beta2 != d->beta2;
+	case GD_KI_EPS: return hp->eps != d->eps;
+	case GD_KI_AMSGRAD: return amsgrad;
+	case GD_KI_MOMENTUM_DECAY: return hp->momentum_decay != d->momentum_decay;
+	case GD_KI_ETAS: return hp->eta_minus != d->eta_minus || hp->eta_plus != d->eta_plus;
+	case GD_KI_STEP_SIZES: return hp->step_min != d->step_min || hp->step_max != d->step_max;
+	default: return 1;
+	}
+}
+
 int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
@@ -51,14 +76,17 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 		o->kind = GD_OPT_NEWTON;
 		o->rule = GD_RULE_SGD;
 	} else if (r < 0) {
-		snprintf(err, errlen, "unknown optimizer '%s' (expected sgd, momentum, nesterov, adagrad, rmsprop, "
-		         "adadelta, adam, adamw, amsgrad, adamax, nadam, rprop, lbfgs or newton)", name);
+		char names[512] = "";
+		for (int q = 0; q < GD_NRULES; q++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s, ", gd_rule_name((gd_rule)q));
+		snprintf(err, errlen, "unknown optimizer '%s' (expected %slbfgs or newton)", name, names);
 		return GD_EINVAL;
 	} else {
 		o->rule = (gd_rule)r;
 	}
 	gd_hparams_default(o->rule, &o->hp);
 	int nesterov = 0, amsgrad = 0, momentum_given = 0;
+	unsigned given = 0; /* the keys the text set */
 	for (char *kv = strtok_r(NULL, ":", &save); kv; kv = strtok_r(NULL, ":", &save)) {
 		char *eq = strchr(kv, '=');
 		if (!eq || eq == kv || !eq[1]) {
@@ -68,7 +96,6 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 		*eq = 0;
 		const char *k = kv, *v = eq + 1;
 		double x = 0, y = 0;
-		int bad = 0;
 		gd_hparams *hp = &o->hp;
 		if (o->kind == GD_OPT_LBFGS) {
 			if (!strcmp(k, "m") && !num(v, &x) && x >= 1 && x <= 100 && x == floor(x))
@@ -83,14 +110,27 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 			snprintf(err, errlen, "newton takes no hyperparameters (got '%s')", k);
 			return GD_EINVAL;
 		}
-		if (!strcmp(k, "betas") || !strcmp(k, "etas") || !strcmp(k, "step_sizes")) {
+		int key = -1;
+		for (int q = 0; q < GD_NKEYS && key < 0; q++)
+			if (!strcmp(k, gd_key_name(q)))
+				key = q;
+		if (key < 0) {
+			char names[512] = "";
+			for (int q = 0; q < GD_NKEYS; q++)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", q ? ", " : "",
+				         gd_key_name(q));
+			snprintf(err, errlen, "unknown hyperparameter '%s' in '%s' (torch.optim names: %s)", k, spec, names);
+			return GD_EINVAL;
+		}
+		given |= 1u << key;
+		if (key == GD_KI_BETAS || key == GD_KI_ETAS || key == GD_KI_STEP_SIZES) {
 			if (pair(v, &x, &y)) {
 				snprintf(err, errlen, "%s '%s': expected two numbers as a/b, e.g. 0.9/0.999", k, v);
 				return GD_EINVAL;
 			}
-			if (!strcmp(k, "betas"))
+			if (key == GD_KI_BETAS)
 				hp->beta1 = x, hp->beta2 = y;
-			else if (!strcmp(k, "etas"))
+			else if (key == GD_KI_ETAS)
 				hp->eta_minus = x, hp->eta_plus = y;
 			else
 				hp->step_min = x, hp->step_max = y;
@@ -100,41 +140,22 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 			snprintf(err, errlen, "%s '%s': expected a number", k, v);
 			return GD_EINVAL;
 		}
-		if (!strcmp(k, "lr"))
-			hp->lr = x;
-		else if (!strcmp(k, "momentum"))
-			hp->momentum = x, momentum_given = 1;
-		else if (!strcmp(k, "dampening"))
-			hp->dampening = x;
-		else if (!strcmp(k, "nesterov"))
-			nesterov = x != 0;
-		else if (!strcmp(k, "weight_decay"))
-			hp->weight_decay = x;
-		else if (!strcmp(k, "decoupled"))
-			hp->decoupled_wd = x != 0;
-		else if (!strcmp(k, "lr_decay"))
-			hp->lr_decay = x;
-		else if (!strcmp(k, "initial_accumulator_value"))
-			hp->initial_accumulator_value = x;
-		else if (!strcmp(k, "alpha"))
-			hp->alpha = x;
-		else if (!strcmp(k, "centered"))
-			hp->centered = x != 0;
-		else if (!strcmp(k, "rho"))
-			hp->rho = x;
-		else if (!strcmp(k, "eps"))
-			hp->eps = x;
-		else if (!strcmp(k, "amsgrad"))
-			amsgrad = x != 0;
-		else if (!strcmp(k, "momentum_decay"))
-			hp->momentum_decay = x;
-		else
-			bad = 1;
-		if (bad) {
-			snprintf(err, errlen, "unknown hyperparameter '%s' in '%s' (torch.optim names: lr, momentum, dampening, "
-			         "nesterov, weight_decay, decoupled, lr_decay, initial_accumulator_value, alpha, centered, rho, "
-			         "betas, eps, amsgrad, momentum_decay, etas, step_sizes)", k, spec);
-			return GD_EINVAL;
+		switch (key) {
+		case GD_KI_LR: hp->lr = x; break;
+		case GD_KI_MOMENTUM: hp->momentum = x, momentum_given = 1; break;
+		case GD_KI_DAMPENING: hp->dampening = x; break;
+		case GD_KI_NESTEROV: nesterov = x != 0; break;
+		case GD_KI_WEIGHT_DECAY: hp->weight_decay = x; break;
+		case GD_KI_DECOUPLED: hp->decoupled_wd = x != 0; break;
+		case GD_KI_LR_DECAY: hp->lr_decay = x; break;
+		case GD_KI_INITIAL_ACCUMULATOR_VALUE: hp->initial_accumulator_value = x; break;
+		case GD_KI_ALPHA: hp->alpha = x; break;
+		case GD_KI_CENTERED: hp->centered = x != 0; break;
+		case GD_KI_RHO: hp->rho = x; break;
+		case GD_KI_EPS: hp->eps = x; break;
+		case GD_KI_AMSGRAD: amsgrad = x != 0; break;
+		case GD_KI_MOMENTUM_DECAY: hp->momentum_decay = x; break;
+		default: break;
 		}
 	}
 	if (o->kind != GD_OPT_FIRST_ORDER)
@@ -154,6 +175,20 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 			return GD_EINVAL;
 		}
 		o->rule = GD_RULE_AMSGRAD;
+	}
+	/* a key the rule does not read is refused (adam:rho=0.3 would run as plain Adam), unless it
+	 * leaves the value the rule has anyway (sgd:momentum=0 is plain sgd, as in torch) */
+	const gd_rule_info *ri = gd_rule_info_of(o->rule);
+	for (int q = 0; q < GD_NKEYS; q++) {
+		if (!(given & (1u << q)) || (ri->keys & (1u << q)) || !key_changes(q, &o->hp, &ri->defaults, nesterov, amsgrad))
+			continue;
+		char names[256] = "";
+		for (int p = 0; p < GD_NKEYS; p++)
+			if (ri->keys & (1u << p))
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", *names ? ", " : "",
+				         gd_key_name(p));
+		snprintf(err, errlen, "%s: %s does not read '%s' (it reads %s)", spec, ri->name, gd_key_name(q), names);
+		return GD_EINVAL;
 	}
 	const char *what = NULL;
 	if (gd_hparams_check(o->rule, &o->hp, &what)) {

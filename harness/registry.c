@@ -11,7 +11,7 @@
  * the other architectures do not exist there).
  */
 #if defined(__x86_64__)
-#define ROWS(up, lo)                                                                       \
+#define ROWS(up, lo, ...)                                                                     \
 	{ #lo "/simd/avx512", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_f32_avx512 },      \
 	{ #lo "/auto/avx512", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX512, gd_##lo##_f32_auto_avx512 }, \
 	{ #lo "/simd/avx2", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_f32_avx2 },            \
@@ -28,7 +28,7 @@
 	{ #lo "-csr/simd/avx2", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_csr_grad_f32_avx2 },       \
 	{ #lo "-csr/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_csr_grad_f32_scalar },
 #elif defined(__aarch64__)
-#define ROWS(up, lo)                                                                       \
+#define ROWS(up, lo, ...)                                                                     \
 	{ #lo "/simd/sve", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_SVE, gd_##lo##_f32_sve },               \
 	{ #lo "/auto/sve", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_SVE, gd_##lo##_f32_auto_sve },          \
 	{ #lo "/simd/neon", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_NEON, gd_##lo##_f32_neon },            \
@@ -44,7 +44,7 @@
 #define CSR_ROWS(lo, up) \
 	{ #lo "-csr/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_csr_grad_f32_scalar },
 #else
-#define ROWS(up, lo) { #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
+#define ROWS(up, lo, ...) { #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
 #define GRAD_ROWS(up, lo) \
 	{ #lo "/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_grad_f32_scalar },
 #define CSR_ROWS(lo, up) \

@@ -16,45 +16,37 @@ static json_t *num(double x)
 	return isfinite(x) ? json_real(x) : json_null();
 }
 
+/* The hyperparameters the rule reads (its row's keys, rules.h), by torch.optim's names. */
 static json_t *hparams_json(const gd_update_entry *u, const gd_hparams *hp)
 {
+	const gd_rule_info *ri = gd_rule_info_of(u->rule);
 	json_t *o = json_object();
-	json_object_set_new(o, "lr", num(hp->lr));
-	json_object_set_new(o, "weight_decay", num(hp->weight_decay));
-	json_object_set_new(o, "decoupled_weight_decay", json_boolean(hp->decoupled_wd || u->rule == GD_RULE_ADAMW));
-	json_object_set_new(o, "eps", num(hp->eps));
-	switch (u->rule) {
-	case GD_RULE_MOMENTUM:
-	case GD_RULE_NESTEROV:
-		json_object_set_new(o, "momentum", num(hp->momentum));
-		json_object_set_new(o, "dampening", num(hp->dampening));
-		json_object_set_new(o, "nesterov", json_boolean(u->rule == GD_RULE_NESTEROV));
-		break;
-	case GD_RULE_ADAGRAD:
-		json_object_set_new(o, "lr_decay", num(hp->lr_decay));
-		json_object_set_new(o, "initial_accumulator_value", num(hp->initial_accumulator_value));
-		break;
-	case GD_RULE_RMSPROP:
-		json_object_set_new(o, "alpha", num(hp->alpha));
-		json_object_set_new(o, "momentum", num(hp->momentum));
-		json_object_set_new(o, "centered", json_boolean(hp->centered));
-		break;
-	case GD_RULE_ADADELTA: json_object_set_new(o, "rho", num(hp->rho)); break;
-	case GD_RULE_ADAM:
-	case GD_RULE_ADAMW:
-	case GD_RULE_AMSGRAD:
-	case GD_RULE_ADAMAX:
-	case GD_RULE_NADAM:
-		json_object_set_new(o, "betas", json_pack("[f, f]", hp->beta1, hp->beta2));
-		json_object_set_new(o, "amsgrad", json_boolean(u->rule == GD_RULE_AMSGRAD));
-		if (u->rule == GD_RULE_NADAM)
-			json_object_set_new(o, "momentum_decay", num(hp->momentum_decay));
-		break;
-	case GD_RULE_RPROP:
-		json_object_set_new(o, "etas", json_pack("[f, f]", hp->eta_minus, hp->eta_plus));
-		json_object_set_new(o, "step_sizes", json_pack("[f, f]", hp->step_min, hp->step_max));
-		break;
-	default: break;
+	for (int k = 0; k < GD_NKEYS; k++) {
+		if (!(ri->keys & (1u << k)))
+			continue;
+		json_t *v = NULL;
+		switch (k) {
+		case GD_KI_LR: v = num(hp->lr); break;
+		case GD_KI_MOMENTUM: v = num(hp->momentum); break;
+		case GD_KI_DAMPENING: v = num(hp->dampening); break;
+		case GD_KI_NESTEROV: v = json_boolean(u->rule == GD_RULE_NESTEROV); break;
+		case GD_KI_WEIGHT_DECAY: v = num(hp->weight_decay); break;
+		case GD_KI_DECOUPLED: v = json_boolean(hp->decoupled_wd || ri->decoupled); break;
+		case GD_KI_LR_DECAY: v = num(hp->lr_decay); break;
+		case GD_KI_INITIAL_ACCUMULATOR_VALUE: v = num(hp->initial_accumulator_value); break;
+		case GD_KI_ALPHA: v = num(hp->alpha); break;
+		case GD_KI_CENTERED: v = json_boolean(hp->centered); break;
+		case GD_KI_RHO: v = num(hp->rho); break;
+		case GD_KI_BETAS: v = json_pack("[f, f]", hp->beta1, hp->beta2); break;
+		case GD_KI_EPS: v = num(hp->eps); break;
+		case GD_KI_AMSGRAD: v = json_boolean(u->rule == GD_RULE_AMSGRAD); break;
+		case GD_KI_MOMENTUM_DECAY: v = num(hp->momentum_decay); break;
+		case GD_KI_ETAS: v = json_pack("[f, f]", hp->eta_minus, hp->eta_plus); break;
+		case GD_KI_STEP_SIZES: v = json_pack("[f, f]", hp->step_min, hp->step_max); break;
+		default: break;
+		}
+		/* "decoupled" as result files have always spelled it */
+		json_object_set_new(o, k == GD_KI_DECOUPLED ? "decoupled_weight_decay" : gd_key_name(k), v);
 	}
 	return o;
 }

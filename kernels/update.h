@@ -4,27 +4,53 @@
 
 #include <stddef.h>
 
-/* The rules, in the order `gdbench list` shows them. */
-#define GD_RULE_MAP(X)                                                         \
-	X(SGD, sgd)                                                            \
-	X(MOMENTUM, momentum)                                                  \
-	X(NESTEROV, nesterov)                                                  \
-	X(ADAGRAD, adagrad)                                                    \
-	X(RMSPROP, rmsprop)                                                    \
-	X(ADADELTA, adadelta)                                                  \
-	X(ADAM, adam)                                                          \
-	X(ADAMW, adamw)                                                        \
-	X(AMSGRAD, amsgrad)                                                    \
-	X(ADAMAX, adamax)                                                      \
-	X(NADAM, nadam)                                                        \
-	X(RPROP, rprop)
+/* The rules, in the order `gdbench list` shows them: one row each in rules.h. */
+#include "rules.h"
 
 typedef enum {
-#define GD__RULE_ENUM(up, lo) GD_RULE_##up,
+#define GD__RULE_ENUM(up, lo, ...) GD_RULE_##up,
 	GD_RULE_MAP(GD__RULE_ENUM)
 #undef GD__RULE_ENUM
 	GD_NRULES
 } gd_rule;
+
+/*
+ * Hyperparameter keys, torch.optim's names, as bits of a rule's `keys`:
+ * --opt accepts a key only for a rule that reads it, and result files
+ * record exactly the keys the rule read. nesterov and amsgrad are the
+ * torch flags that select the nesterov and amsgrad rules.
+ */
+#define GD_KEY_MAP(X)                                                          \
+	X(LR, lr) X(MOMENTUM, momentum) X(DAMPENING, dampening) X(NESTEROV, nesterov) \
+	X(WEIGHT_DECAY, weight_decay) X(DECOUPLED, decoupled) X(LR_DECAY, lr_decay) \
+	X(INITIAL_ACCUMULATOR_VALUE, initial_accumulator_value) X(ALPHA, alpha) \
+	X(CENTERED, centered) X(RHO, rho) X(BETAS, betas) X(EPS, eps)          \
+	X(AMSGRAD, amsgrad) X(MOMENTUM_DECAY, momentum_decay) X(ETAS, etas)    \
+	X(STEP_SIZES, step_sizes)
+enum {
+#define GD__KEY_ENUM(up, lo) GD_KI_##up,
+	GD_KEY_MAP(GD__KEY_ENUM)
+#undef GD__KEY_ENUM
+	GD_NKEYS
+};
+#define GD__KEY_BIT(up, lo) GD_K_##up = 1u << GD_KI_##up,
+enum { GD_KEY_MAP(GD__KEY_BIT) };
+#undef GD__KEY_BIT
+/* The key's name ("lr", "betas", ...), or NULL past the last. */
+const char *gd_key_name(int k);
+
+/* Which per-step scalars a rule's kernels read in st->c[] (see gd_step_prepare). */
+typedef enum {
+	GD_SC_NONE,     /* sgd */
+	GD_SC_MOMENTUM, /* c = {mu_t, 1 - dampening_t, mu} (torch starts the buffer at g) */
+	GD_SC_ADAGRAD,  /* c = {lr / (1 + (t-1)*lr_decay), eps} */
+	GD_SC_RMSPROP,  /* c = {alpha, 1 - alpha, eps, momentum} */
+	GD_SC_ADADELTA, /* c = {rho, 1 - rho, eps} */
+	GD_SC_ADAM,     /* c = {b1, 1 - b1, b2, 1 - b2, lr/(1 - b1^t), 1/sqrt(1 - b2^t), eps} */
+	GD_SC_ADAMAX,   /* c = {b1, 1 - b1, b2, eps, lr/(1 - b1^t)} */
+	GD_SC_NADAM,    /* c = {b1, 1 - b1, b2, 1 - b2, coefficient on g, on m, 1/sqrt(bc2), eps} */
+	GD_SC_RPROP,    /* c = {eta_minus, eta_plus, step_min, step_max} */
+} gd_step_scalars;
 
 #define GD_MAX_STATE 3
 
@@ -77,7 +103,21 @@ typedef void (*gd_update_fn)(const gd_hparams *hp, const gd_step *st,
                              float *restrict w, const float *restrict g,
                              float *const state[], size_t n);
 
-/* Rule metadata: the single source for names, state counts and FLOP counts. */
+/* One row of rules.h (see there for the fields). */
+typedef struct gd_rule_info {
+	const char *name, *torch;
+	int nstate, flops, decoupled;
+	unsigned keys;
+	gd_step_scalars scalars;
+	int (*nstate_fn)(const gd_hparams *hp);
+	int (*flops_fn)(const gd_hparams *hp);
+	int (*check)(const gd_hparams *hp, const char **what);
+	gd_hparams defaults;
+} gd_rule_info;
+/* The row of rule r (r must be a rule). */
+const gd_rule_info *gd_rule_info_of(gd_rule r);
+
+/* Rule metadata, read from the rows. */
 const char *gd_rule_name(gd_rule r);
 int gd_rule_from_name(const char *name); /* gd_rule, or GD_ENOENT */
 /* State arrays the rule touches with these hyperparameters (rmsprop varies). */
@@ -88,7 +128,7 @@ int gd_rule_flops(gd_rule r, const gd_hparams *hp);
 /* Bytes moved per element: read w, g and every state array, write them back. */
 int gd_rule_bytes(gd_rule r, const gd_hparams *hp);
 
-/* torch.optim defaults for rule r. */
+/* torch.optim defaults for rule r (its row's). */
 void gd_hparams_default(gd_rule r, gd_hparams *hp);
 /* 0 if hp is valid for r, else GD_EINVAL / GD_ERANGE; *what names the field. */
 int gd_hparams_check(gd_rule r, const gd_hparams *hp, const char **what);
@@ -117,7 +157,7 @@ void gd_state_init(gd_rule r, const gd_hparams *hp, float *const state[], size_t
 	void gd_##lo##_f32_##v(const gd_hparams *hp, const gd_step *st,        \
 	                       float *restrict w, const float *restrict g,     \
 	                       float *const state[], size_t n);
-#define GD__DECL_ALL(up, lo) GD_VARIANT_MAP(GD__DECL_VARIANT, lo)
+#define GD__DECL_ALL(up, lo, ...) GD_VARIANT_MAP(GD__DECL_VARIANT, lo)
 GD_RULE_MAP(GD__DECL_ALL)
 #undef GD__DECL_ALL
 #undef GD__DECL_VARIANT

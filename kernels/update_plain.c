@@ -212,6 +212,28 @@ GD_FN(amsgrad)
 }
 
 /*
+ * Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms",
+ * Algorithm 2): c = b1*m + (1-b1)*g; w -= lr*(sign(c) + wd*w), the decay
+ * decoupled (w *= 1 - lr*wd first, as lion-pytorch does); m = b2*m + (1-b2)*g.
+ * Every step moves each weight by exactly lr (or 0 where c = 0). sign keeps
+ * c where c is neither > 0 nor < 0, so sign(0) = 0 and a NaN gradient
+ * reaches w, as torch.sign does. Scalars: the Adam set's c[0..3].
+ */
+GD_FN(lion)
+{
+	PROLOGUE;
+	const float lr = st->lr, b1 = st->c[0], b11 = st->c[1], b2 = st->c[2], b21 = st->c[3];
+	float *restrict m = state[0];
+	for (size_t i = 0; i < n; i++) {
+		float gi = EFFECTIVE_GRAD(i);
+		float c = b1 * m[i] + b11 * gi;
+		float sg = c > 0 ? 1.0f : c < 0 ? -1.0f : c;
+		w[i] = w[i] * decay - lr * sg;
+		m[i] = b2 * m[i] + b21 * gi;
+	}
+}
+
+/*
  * AdaMax: m = b1*m + (1-b1)*g; u = max(b2*u, |g| + eps); w -= lr/bc1 * m/u.
  * (torch adds eps inside the max, Kingma & Ba's box adds none.)
  */

@@ -203,6 +203,23 @@ GD_FN(adamax)
 	});
 }
 
+GD_FN(lion)
+{
+	PROLOGUE;
+	const vf lr = vset1(st->lr), b1 = vset1(st->c[0]), b11 = vset1(st->c[1]);
+	const vf b2 = vset1(st->c[2]), b21 = vset1(st->c[3]), one = vset1(1.0f), mone = vset1(-1.0f), zero = vzero();
+	float *restrict m = state[0];
+	VLOOP({
+		LOAD_WG(wi, gi);
+		vf mi = LD(m);
+		vf c = vfma(b1, mi, vmul(b11, gi));
+		/* sign(c), c itself where neither > 0 nor < 0 (0 stays 0, NaN stays NaN) */
+		vf sg = vsel(vgt(c, zero), one, vsel(vlt(c, zero), mone, c));
+		ST(w, vfnma(lr, sg, wi));
+		ST(m, vfma(b2, mi, vmul(b21, gi)));
+	});
+}
+
 GD_FN(nadam)
 {
 	PROLOGUE;

@@ -1,69 +1,144 @@
-/* Rule metadata, torch.optim defaults, validation, and the per-step scalars each kernel reads. */
+/* Rule metadata from the rows of rules.h, torch.optim defaults, validation, and the per-step scalars each kernel reads. */
 #include <math.h>
 #include <string.h>
 
 #include "gd_error.h"
 #include "update.h"
 
-static const char *const rule_names[GD_NRULES] = {
-#define GD__RULE_NAME(up, lo) #lo,
-	GD_RULE_MAP(GD__RULE_NAME)
-#undef GD__RULE_NAME
+static const char *const key_names[GD_NKEYS] = {
+#define GD__KEY_NAME(up, lo) #lo,
+	GD_KEY_MAP(GD__KEY_NAME)
+#undef GD__KEY_NAME
 };
+
+const char *gd_key_name(int k)
+{
+	return k >= 0 && k < GD_NKEYS ? key_names[k] : NULL;
+}
+
+/* The few rules whose state or cost depends on their hyperparameters. */
+static int gd__rmsprop_nstate(const gd_hparams *hp) /* square_avg [, grad_avg] [, momentum_buffer] */
+{
+	return 1 + (hp->centered != 0) + (hp->momentum > 0);
+}
+
+static int gd__rmsprop_flops(const gd_hparams *hp) /* v update 4, sqrt, +eps, div, fma */
+{
+	return 9 + (hp->centered ? 5 : 0) + (hp->momentum > 0 ? 2 : 0);
+}
+
+#define CHECK(cond, field)                                                     \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			*what = (field);                                       \
+			return GD_ERANGE;                                      \
+		}                                                              \
+	} while (0)
+
+/* Rule-specific validation (the generic checks of lr, weight_decay and eps come first). */
+static int gd__check_momentum(const gd_hparams *hp, const char **what)
+{
+	CHECK(hp->momentum > 0 && hp->momentum < 1, "momentum (must be in (0, 1))");
+	CHECK(hp->dampening >= 0 && hp->dampening <= 1, "dampening (must be in [0, 1])");
+	return 0;
+}
+
+static int gd__check_nesterov(const gd_hparams *hp, const char **what)
+{
+	/* torch: "Nesterov momentum requires a momentum and zero dampening" */
+	CHECK(hp->dampening == 0, "dampening (nesterov requires 0)");
+	return gd__check_momentum(hp, what);
+}
+
+static int gd__check_adagrad(const gd_hparams *hp, const char **what)
+{
+	CHECK(hp->lr_decay >= 0, "lr_decay (must be >= 0)");
+	CHECK(hp->initial_accumulator_value >= 0, "initial_accumulator_value (must be >= 0)");
+	return 0;
+}
+
+static int gd__check_rmsprop(const gd_hparams *hp, const char **what)
+{
+	CHECK(hp->alpha >= 0 && hp->alpha < 1, "alpha (must be in [0, 1))");
+	CHECK(hp->momentum >= 0 && hp->momentum < 1, "momentum (must be in [0, 1))");
+	return 0;
+}
+
+static int gd__check_adadelta(const gd_hparams *hp, const char **what)
+{
+	CHECK(hp->rho >= 0 && hp->rho < 1, "rho (must be in [0, 1))");
+	CHECK(hp->eps > 0, "eps (adadelta needs eps > 0)");
+	return 0;
+}
+
+static int gd__check_betas(const gd_hparams *hp, const char **what)
+{
+	CHECK(hp->beta1 >= 0 && hp->beta1 < 1, "betas (beta1 must be in [0, 1))");
+	CHECK(hp->beta2 >= 0 && hp->beta2 < 1, "betas (beta2 must be in [0, 1))");
+	return 0;
+}
+
+static int gd__check_adamax(const gd_hparams *hp, const char **what)
+{
+	CHECK(hp->eps > 0, "eps (adamax needs eps > 0)");
+	return gd__check_betas(hp, what);
+}
+
+static int gd__check_nadam(const gd_hparams *hp, const char **what)
+{
+	CHECK(hp->momentum_decay >= 0, "momentum_decay (must be >= 0)");
+	return gd__check_betas(hp, what);
+}
+
+static int gd__check_rprop(const gd_hparams *hp, const char **what)
+{
+	CHECK(hp->eta_minus > 0 && hp->eta_minus < 1, "etas (eta_minus must be in (0, 1))");
+	CHECK(hp->eta_plus > 1 && isfinite(hp->eta_plus), "etas (eta_plus must be > 1)");
+	CHECK(hp->step_min >= 0 && hp->step_min <= hp->step_max && isfinite(hp->step_max),
+	      "step_sizes (need 0 <= min <= max)");
+	return 0;
+}
+
+static const gd_rule_info rules[GD_NRULES] = {
+#define GD__RULE_ROW(up, lo, torch_, nstate_, flops_, decoupled_, keys_, scalars_, nstate_fn_, flops_fn_, \
+                     check_, ...)                                                                     \
+	[GD_RULE_##up] = { .name = #lo, .torch = torch_, .nstate = nstate_, .flops = flops_,             \
+		           .decoupled = decoupled_, .keys = keys_, .scalars = scalars_, .nstate_fn = nstate_fn_, \
+		           .flops_fn = flops_fn_, .check = check_, .defaults = { __VA_ARGS__ } },
+	GD_RULE_MAP(GD__RULE_ROW)
+#undef GD__RULE_ROW
+};
+
+const gd_rule_info *gd_rule_info_of(gd_rule r)
+{
+	return &rules[r];
+}
 
 const char *gd_rule_name(gd_rule r)
 {
-	return (unsigned)r < GD_NRULES ? rule_names[r] : "?";
+	return (unsigned)r < GD_NRULES ? rules[r].name : "?";
 }
 
 int gd_rule_from_name(const char *name)
 {
 	for (int r = 0; r < GD_NRULES; r++)
-		if (strcmp(name, rule_names[r]) == 0)
+		if (strcmp(name, rules[r].name) == 0)
 			return r;
 	return GD_ENOENT;
 }
 
 int gd_rule_nstate(gd_rule r, const gd_hparams *hp)
 {
-	switch (r) {
-	case GD_RULE_SGD: return 0;
-	case GD_RULE_MOMENTUM:
-	case GD_RULE_NESTEROV:
-	case GD_RULE_ADAGRAD: return 1;
-	case GD_RULE_RMSPROP: /* square_avg [, grad_avg] [, momentum_buffer] */
-		return 1 + (hp->centered != 0) + (hp->momentum > 0);
-	case GD_RULE_ADADELTA:
-	case GD_RULE_ADAM:
-	case GD_RULE_ADAMW:
-	case GD_RULE_ADAMAX:
-	case GD_RULE_NADAM:
-	case GD_RULE_RPROP: return 2;
-	case GD_RULE_AMSGRAD: return 3;
-	case GD_NRULES: break;
-	}
-	return 0;
+	if ((unsigned)r >= GD_NRULES)
+		return 0;
+	return rules[r].nstate_fn ? rules[r].nstate_fn(hp) : rules[r].nstate;
 }
 
 int gd_rule_flops(gd_rule r, const gd_hparams *hp)
 {
-	switch (r) {
-	case GD_RULE_SGD: return 2;       /* w -= lr*g */
-	case GD_RULE_MOMENTUM: return 5;  /* b = mu*b + d*g; w -= lr*b */
-	case GD_RULE_NESTEROV: return 7;  /* + g + mu*b */
-	case GD_RULE_ADAGRAD: return 7;   /* s += g*g; sqrt; +eps; div; fma */
-	case GD_RULE_RMSPROP:             /* v update 4, sqrt, +eps, div, fma */
-		return 9 + (hp->centered ? 5 : 0) + (hp->momentum > 0 ? 2 : 0);
-	case GD_RULE_ADADELTA: return 16; /* 2 EMAs, 2 sqrt, div, mul, fma */
-	case GD_RULE_ADAM: return 13;     /* m 3, v 4, sqrt, scale+eps 2, div, fma */
-	case GD_RULE_ADAMW: return 14;    /* adam + decoupled decay */
-	case GD_RULE_AMSGRAD: return 14;  /* adam + max */
-	case GD_RULE_ADAMAX: return 10;   /* m 3, max(b2*u,|g|+eps) 4, div, fma */
-	case GD_RULE_NADAM: return 15;    /* m 3, v 4, sqrt+scale 3, cg*g+cm*m 3, div, sub */
-	case GD_RULE_RPROP: return 5;     /* g*prev, step*eta, clamp, fma */
-	case GD_NRULES: break;
-	}
-	return 0;
+	if ((unsigned)r >= GD_NRULES)
+		return 0;
+	return rules[r].flops_fn ? rules[r].flops_fn(hp) : rules[r].flops;
 }
 
 int gd_rule_bytes(gd_rule r, const gd_hparams *hp)
@@ -74,44 +149,8 @@ int gd_rule_bytes(gd_rule r, const gd_hparams *hp)
 
 void gd_hparams_default(gd_rule r, gd_hparams *hp)
 {
-	memset(hp, 0, sizeof(*hp));
-	hp->lr = 1e-3;
-	hp->eps = 1e-8;
-	hp->beta1 = 0.9;
-	hp->beta2 = 0.999;
-	switch (r) {
-	case GD_RULE_SGD: break;
-	case GD_RULE_MOMENTUM:
-	case GD_RULE_NESTEROV: hp->momentum = 0.9; break; /* torch has 0; 0 is plain sgd */
-	case GD_RULE_ADAGRAD: hp->lr = 1e-2; hp->eps = 1e-10; break;
-	case GD_RULE_RMSPROP: hp->lr = 1e-2; hp->alpha = 0.99; break;
-	case GD_RULE_ADADELTA: hp->lr = 1.0; hp->rho = 0.9; hp->eps = 1e-6; break;
-	case GD_RULE_ADAM:
-	case GD_RULE_AMSGRAD: break;
-	case GD_RULE_ADAMW: hp->weight_decay = 1e-2; break;
-	case GD_RULE_ADAMAX:
-	case GD_RULE_NADAM:
-		hp->lr = 2e-3;
-		hp->momentum_decay = 4e-3;
-		break;
-	case GD_RULE_RPROP:
-		hp->lr = 1e-2;
-		hp->eta_minus = 0.5;
-		hp->eta_plus = 1.2;
-		hp->step_min = 1e-6;
-		hp->step_max = 50;
-		break;
-	case GD_NRULES: break;
-	}
+	*hp = rules[(unsigned)r < GD_NRULES ? r : 0].defaults;
 }
-
-#define CHECK(cond, field)                                                     \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			*what = (field);                                       \
-			return GD_ERANGE;                                      \
-		}                                                              \
-	} while (0)
 
 int gd_hparams_check(gd_rule r, const gd_hparams *hp, const char **what)
 {
@@ -126,47 +165,7 @@ int gd_hparams_check(gd_rule r, const gd_hparams *hp, const char **what)
 	CHECK(hp->lr > 0 && isfinite(hp->lr), "lr (must be > 0)");
 	CHECK(hp->weight_decay >= 0 && isfinite(hp->weight_decay), "weight_decay (must be >= 0)");
 	CHECK(hp->eps >= 0 && isfinite(hp->eps), "eps (must be >= 0)");
-	switch (r) {
-	case GD_RULE_MOMENTUM:
-	case GD_RULE_NESTEROV:
-		CHECK(hp->momentum > 0 && hp->momentum < 1, "momentum (must be in (0, 1))");
-		CHECK(hp->dampening >= 0 && hp->dampening <= 1, "dampening (must be in [0, 1])");
-		/* torch: "Nesterov momentum requires a momentum and zero dampening" */
-		CHECK(r != GD_RULE_NESTEROV || hp->dampening == 0, "dampening (nesterov requires 0)");
-		break;
-	case GD_RULE_ADAGRAD:
-		CHECK(hp->lr_decay >= 0, "lr_decay (must be >= 0)");
-		CHECK(hp->initial_accumulator_value >= 0, "initial_accumulator_value (must be >= 0)");
-		break;
-	case GD_RULE_RMSPROP:
-		CHECK(hp->alpha >= 0 && hp->alpha < 1, "alpha (must be in [0, 1))");
-		CHECK(hp->momentum >= 0 && hp->momentum < 1, "momentum (must be in [0, 1))");
-		break;
-	case GD_RULE_ADADELTA:
-		CHECK(hp->rho >= 0 && hp->rho < 1, "rho (must be in [0, 1))");
-		CHECK(hp->eps > 0, "eps (adadelta needs eps > 0)");
-		break;
-	case GD_RULE_ADAM:
-	case GD_RULE_ADAMW:
-	case GD_RULE_AMSGRAD:
-	case GD_RULE_ADAMAX:
-	case GD_RULE_NADAM:
-		CHECK(hp->beta1 >= 0 && hp->beta1 < 1, "betas (beta1 must be in [0, 1))");
-		CHECK(hp->beta2 >= 0 && hp->beta2 < 1, "betas (beta2 must be in [0, 1))");
-		CHECK(r != GD_RULE_ADAMAX || hp->eps > 0, "eps (adamax needs eps > 0)");
-		CHECK(hp->momentum_decay >= 0, "momentum_decay (must be >= 0)");
-		break;
-	case GD_RULE_RPROP:
-		CHECK(hp->eta_minus > 0 && hp->eta_minus < 1, "etas (eta_minus must be in (0, 1))");
-		CHECK(hp->eta_plus > 1 && isfinite(hp->eta_plus), "etas (eta_plus must be > 1)");
-		CHECK(hp->step_min >= 0 && hp->step_min <= hp->step_max && isfinite(hp->step_max),
-		      "step_sizes (need 0 <= min <= max)");
-		break;
-	case GD_RULE_SGD:
-	case GD_NRULES:
-		break;
-	}
-	return 0;
+	return rules[r].check ? rules[r].check(hp, what) : 0;
 }
 
 gd_step_carry gd_step_carry_init(void)
@@ -197,40 +196,37 @@ void gd_step_prepare(gd_rule r, const gd_hparams *hp, long t, double lr,
 	st->t = t;
 	st->lr = (float)lr;
 	st->gscale = (float)gscale;
-	int decoupled = hp->decoupled_wd || r == GD_RULE_ADAMW;
+	int decoupled = hp->decoupled_wd || rules[r].decoupled;
 	st->l2 = decoupled ? 0.0f : (float)hp->weight_decay;
 	st->decay = decoupled ? (float)(1.0 - lr * hp->weight_decay) : 1.0f;
 	float *c = st->c;
 	double bc1 = one_minus_pow(hp->beta1, t), bc2 = one_minus_pow(hp->beta2, t);
 
-	switch (r) {
-	case GD_RULE_SGD: break;
-	case GD_RULE_MOMENTUM:
-	case GD_RULE_NESTEROV:
+	switch (rules[r].scalars) {
+	case GD_SC_NONE: break;
+	case GD_SC_MOMENTUM:
 		/* torch: the buffer starts as g itself at the first step, so
 		 * b = c0*b + c1*g with c0 = 0, c1 = 1 then c0 = mu, c1 = 1 - dampening */
 		c[0] = t == 1 ? 0.0f : (float)hp->momentum;
 		c[1] = t == 1 ? 1.0f : (float)(1.0 - hp->dampening);
 		c[2] = (float)hp->momentum;
 		break;
-	case GD_RULE_ADAGRAD:
+	case GD_SC_ADAGRAD:
 		c[0] = (float)(lr / (1.0 + (double)(t - 1) * hp->lr_decay)); /* clr */
 		c[1] = (float)hp->eps;
 		break;
-	case GD_RULE_RMSPROP:
+	case GD_SC_RMSPROP:
 		c[0] = (float)hp->alpha;
 		c[1] = (float)(1.0 - hp->alpha);
 		c[2] = (float)hp->eps;
 		c[3] = (float)hp->momentum;
 		break;
-	case GD_RULE_ADADELTA:
+	case GD_SC_ADADELTA:
 		c[0] = (float)hp->rho;
 		c[1] = (float)(1.0 - hp->rho);
 		c[2] = (float)hp->eps;
 		break;
-	case GD_RULE_ADAM:
-	case GD_RULE_ADAMW:
-	case GD_RULE_AMSGRAD:
+	case GD_SC_ADAM:
 		c[0] = (float)hp->beta1;
 		c[1] = (float)(1.0 - hp->beta1);
 		c[2] = (float)hp->beta2;
@@ -239,14 +235,14 @@ void gd_step_prepare(gd_rule r, const gd_hparams *hp, long t, double lr,
 		c[5] = (float)(1.0 / sqrt(bc2));   /* sqrt(v)/sqrt(bc2) as a product */
 		c[6] = (float)hp->eps;
 		break;
-	case GD_RULE_ADAMAX:
+	case GD_SC_ADAMAX:
 		c[0] = (float)hp->beta1;
 		c[1] = (float)(1.0 - hp->beta1);
 		c[2] = (float)hp->beta2;
 		c[3] = (float)hp->eps;
 		c[4] = (float)(lr / bc1);
 		break;
-	case GD_RULE_NADAM: {
+	case GD_SC_NADAM: {
 		double mu = nadam_mu(hp, t), mu_next = nadam_mu(hp, t + 1);
 		carry->mu_product *= mu;
 		double mu_product_next = carry->mu_product * mu_next;
@@ -260,13 +256,12 @@ void gd_step_prepare(gd_rule r, const gd_hparams *hp, long t, double lr,
 		c[7] = (float)hp->eps;
 		break;
 	}
-	case GD_RULE_RPROP:
+	case GD_SC_RPROP:
 		c[0] = (float)hp->eta_minus;
 		c[1] = (float)hp->eta_plus;
 		c[2] = (float)hp->step_min;
 		c[3] = (float)hp->step_max;
 		break;
-	case GD_NRULES: break;
 	}
 }
 
@@ -275,9 +270,9 @@ void gd_state_init(gd_rule r, const gd_hparams *hp, float *const state[], size_t
 	int ns = gd_rule_nstate(r, hp);
 	for (int k = 0; k < ns; k++) {
 		float v = 0.0f;
-		if (r == GD_RULE_ADAGRAD)
+		if (rules[r].scalars == GD_SC_ADAGRAD)
 			v = (float)hp->initial_accumulator_value;
-		else if (r == GD_RULE_RPROP && k == 1)
+		else if (rules[r].scalars == GD_SC_RPROP && k == 1)
 			v = (float)hp->lr; /* per-element step sizes start at lr */
 		for (size_t i = 0; i < n; i++)
 			state[k][i] = v;

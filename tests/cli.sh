@@ -61,6 +61,27 @@ check "list --kind grad has $ng rows" [ "$("$GD" list --kind grad | grep -cE '^[
 expect 0 'rosenbrock +2 +\(1, 1\)' "$GD" list --kind function
 expect 0 'fashion-mnist' "$GD" list --kind dataset
 expect 2 "--kind 'rules': expected update, grad, function, dataset or all" "$GD" list --kind rules
+# the schema's rule field accepts every registry rule and the two second-order drivers, and
+# rejects what is not a rule name
+check 'results/schema.json accepts every registry rule (+ lbfgs, newton)' $PY - "$tmp/registry.json" \
+	"$(dirname "$0")/../results/schema.json" <<'PY'
+import json, sys
+a, schema = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+import jsonschema
+rules = {e["rule"] for e in a if e["kind"] == "update"} | {"lbfgs", "newton"}
+field = schema["$defs"]["run"]["properties"]["optimizer"]["properties"]["rule"]
+for r in rules:
+    jsonschema.validate(r, field)
+for bad in ("", "Adam", "adam w", 3):
+    try:
+        jsonschema.validate(bad, field)
+    except jsonschema.ValidationError:
+        continue
+    raise AssertionError(f"schema accepts rule {bad!r}")
+for e in a:
+    if e["kind"] == "update":
+        assert e["torch"] and "lr" in e["keys"] and isinstance(e["decoupled_weight_decay"], bool), e
+PY
 for r in $(reg 'list(dict.fromkeys(e["rule"] for e in U))'); do
 	check "list has $r/scalar" grep -q "^$r/scalar " <("$GD" list)
 done

@@ -98,6 +98,15 @@ def rprop(w, g, t, s, lr=0.1, em=0.5, ep=1.2, smin=1e-6, smax=50.0):
     return w - sign * step
 
 
+def lion(w, g, t, s, lr=0.1, b1=0.9, b2=0.99, wd=0.0):
+    # Chen et al. 2023, Algorithm 2: the update is the sign of an interpolation of m and g
+    c = b1 * s.get('m', 0.0) + (1 - b1) * g
+    sign = (c > 0) - (c < 0)
+    w = w - lr * (sign + wd * w)
+    s['m'] = b2 * s.get('m', 0.0) + (1 - b2) * g
+    return w
+
+
 RULES = [
     ('sgd', sgd, {}),
     ('momentum', momentum, dict(damp=0.5)),
@@ -113,6 +122,7 @@ RULES = [
     ('adamax', adamax, {}),
     ('nadam', nadam, {}),
     ('rprop', rprop, {}),
+    ('lion', lion, dict(wd=0.1)),
 ]
 
 if __name__ == '__main__':

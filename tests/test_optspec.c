@@ -6,6 +6,48 @@
 #include "optspec.h"
 #include "testutil.h"
 
+/* A key is accepted only for a rule whose row (kernels/rules.h) reads it, unless it leaves the
+ * rule's own value; the messages list the table's names. */
+static void test_keys_from_the_table(void **unused)
+{
+	(void)unused;
+	gd_optspec o;
+	char err[512];
+	/* adam:rho=0.3 used to run as plain Adam */
+	assert_int_equal(gd_optspec_parse("adam:rho=0.3", &o, err, sizeof(err)), GD_EINVAL);
+	assert_non_null(strstr(err, "adam does not read 'rho'"));
+	assert_non_null(strstr(err, "betas"));
+	assert_int_equal(gd_optspec_parse("rprop:eps=1e-3", &o, err, sizeof(err)), GD_EINVAL);
+	assert_int_equal(gd_optspec_parse("sgd:dampening=0.3", &o, err, sizeof(err)), GD_EINVAL);
+	/* torch's SGD flags that change nothing stay accepted */
+	assert_int_equal(gd_optspec_parse("sgd:momentum=0:nesterov=0", &o, err, sizeof(err)), 0);
+	assert_int_equal(o.rule, GD_RULE_SGD);
+	assert_int_equal(gd_optspec_parse("adam:amsgrad=0", &o, err, sizeof(err)), 0);
+	assert_int_equal(o.rule, GD_RULE_ADAM);
+	/* every rule's name and every key its row lists parse, at the rule's defaults */
+	for (int r = 0; r < GD_NRULES; r++) {
+		const gd_rule_info *ri = gd_rule_info_of((gd_rule)r);
+		assert_int_equal(gd_optspec_parse(ri->name, &o, err, sizeof(err)), 0);
+		assert_int_equal(o.rule, r);
+		char spec[128];
+		snprintf(spec, sizeof(spec), "%s:lr=%g", ri->name, ri->defaults.lr);
+		assert_int_equal(gd_optspec_parse(spec, &o, err, sizeof(err)), 0);
+	}
+	/* Lion: the table's defaults (lr 1e-4, betas 0.9/0.99) and decoupled decay */
+	assert_int_equal(gd_optspec_parse("lion:weight_decay=0.1", &o, err, sizeof(err)), 0);
+	assert_int_equal(o.rule, GD_RULE_LION);
+	assert_true(o.hp.lr == 1e-4 && o.hp.beta1 == 0.9 && o.hp.beta2 == 0.99 && o.hp.weight_decay == 0.1);
+	assert_true(gd_rule_info_of(GD_RULE_LION)->decoupled);
+	assert_int_equal(gd_optspec_parse("lion:eps=1e-8", &o, err, sizeof(err)), GD_EINVAL);
+	/* the unknown-name messages come from the table */
+	assert_int_equal(gd_optspec_parse("sdg", &o, err, sizeof(err)), GD_EINVAL);
+	for (int r = 0; r < GD_NRULES; r++)
+		assert_non_null(strstr(err, gd_rule_name((gd_rule)r)));
+	assert_int_equal(gd_optspec_parse("adam:bogus=1", &o, err, sizeof(err)), GD_EINVAL);
+	for (int k = 0; k < GD_NKEYS; k++)
+		assert_non_null(strstr(err, gd_key_name(k)));
+}
+
 static void test_names_to_rules(void **unused)
 {
 	(void)unused;
@@ -81,6 +123,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_to_rules),
+		cmocka_unit_test(test_keys_from_the_table),
 		cmocka_unit_test(test_sweeps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

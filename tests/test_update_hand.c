@@ -185,6 +185,19 @@ static const double nadam_s[GD_MAX_STATE][3] = { { 0.013, 0.014, 0.00025 }, { 0.
 static const double rprop_w[3][3] = { { 0.9, -0.4, 1.9 }, { 0.78, -0.4, 1.9 }, { 0.78, -0.45, 1.85 } };
 static const double rprop_s[GD_MAX_STATE][3] = { { 0, 0.5, 0.25 }, { 0.06, 0.05, 0.05 } };
 
+/* lion {'wd': 0.1} (lr 0.1, betas 0.9/0.99, decoupled decay: every step moves w by lr*(1 + wd*w))
+ *   t=1: w = [0.89, -0.395, 1.88]
+ *        m=0.005; m=-0.01; m=0.0025
+ *   t=2: w = [0.7811, -0.49105, 1.9612]
+ *        m=0.00745; m=-0.0049; m=-0.002525
+ *   t=3: w = [0.873289, -0.5861395, 1.841588]
+ *        m=0.0023755; m=0.000149; m=2.5e-07
+ * Element 0, t=3: c = 0.9*0.00745 + 0.1*(-0.5) = -0.0433 < 0, so
+ * w = 0.7811 - 0.1*(-1 + 0.1*0.7811) = 0.873289.
+ */
+static const double lion_w[3][3] = { { 0.89, -0.395, 1.88 }, { 0.7811, -0.49105, 1.9612 }, { 0.873289, -0.5861395, 1.841588 } };
+static const double lion_s[GD_MAX_STATE][3] = { { 0.0023755, 0.000149, 2.5e-07 } };
+
 typedef struct hand_case {
 	const char *label;
 	gd_rule rule;
@@ -216,6 +229,7 @@ static const hand_case cases[] = {
 	{ "adamax", GD_RULE_ADAMAX, 0.1, NULL, adamax_w, adamax_s },
 	{ "nadam", GD_RULE_NADAM, 0.1, NULL, nadam_w, nadam_s },
 	{ "rprop", GD_RULE_RPROP, 0.1, NULL, rprop_w, rprop_s },
+	{ "lion", GD_RULE_LION, 0.1, wd_01, lion_w, lion_s },
 };
 
 static void check_case(const hand_case *c, const gd_update_entry *e)
@@ -266,6 +280,14 @@ static void test_hand_worked(void **unused)
 	}
 	/* every case ran on at least one row: the scalar one, or those of the level asked for */
 	assert_true(checked >= (int)(sizeof(cases) / sizeof(cases[0])));
+	/* and every rule of the table has a hand-worked case: a new rule is not done without one */
+	for (int r = 0; r < GD_NRULES; r++) {
+		int found = 0;
+		for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+			found |= cases[k].rule == (gd_rule)r;
+		if (!found)
+			fail_msg("%s has no hand-worked case (tests/hand_values.py, then a table here)", gd_rule_name((gd_rule)r));
+	}
 }
 
 /* Adam's bias correction makes the first step exactly lr long per coordinate,

@@ -22,35 +22,53 @@
 
 static const size_t lengths[] = { 0, 1, 7, 15, 16, 17, 33, 1000, 4099, 65536 };
 
-/* Hyperparameter sets per rule: defaults plus every option the kernels branch on. */
-typedef struct hp_set {
-	const char *label;
-	gd_rule rule;
-	void (*tweak)(gd_hparams *hp);
-} hp_set;
-
+/*
+ * Hyperparameter sets: every rule of the table (kernels/rules.h) with its
+ * defaults, a larger step, L2 and decoupled weight decay, and each option
+ * the kernels branch on for the rules that read its key. A new rule is
+ * covered with no edit here; a tweak its own validation refuses (nesterov
+ * with dampening) is skipped.
+ */
 static void lr_big(gd_hparams *hp) { hp->lr = 0.05; }
 static void l2(gd_hparams *hp) { hp->weight_decay = 0.01; }
 static void decoupled(gd_hparams *hp) { hp->weight_decay = 0.05; hp->decoupled_wd = 1; }
 static void damp(gd_hparams *hp) { hp->dampening = 0.3; }
 static void centered(gd_hparams *hp) { hp->centered = 1; }
-static void rms_mom(gd_hparams *hp) { hp->momentum = 0.9; }
-static void rms_both(gd_hparams *hp) { hp->centered = 1; hp->momentum = 0.5; }
+static void mom(gd_hparams *hp) { hp->momentum = 0.9; }
+static void centered_mom(gd_hparams *hp) { hp->centered = 1; hp->momentum = 0.5; }
 static void adagrad_opts(gd_hparams *hp) { hp->lr_decay = 0.1; hp->initial_accumulator_value = 0.1; }
 
-static const hp_set sets[] = {
-	{ "sgd", GD_RULE_SGD, lr_big },         { "sgd+l2", GD_RULE_SGD, l2 },
-	{ "sgd+decoupled", GD_RULE_SGD, decoupled },
-	{ "momentum", GD_RULE_MOMENTUM, NULL }, { "momentum+dampening", GD_RULE_MOMENTUM, damp },
-	{ "nesterov", GD_RULE_NESTEROV, l2 },   { "adagrad", GD_RULE_ADAGRAD, adagrad_opts },
-	{ "rmsprop", GD_RULE_RMSPROP, NULL },   { "rmsprop centered", GD_RULE_RMSPROP, centered },
-	{ "rmsprop momentum", GD_RULE_RMSPROP, rms_mom },
-	{ "rmsprop centered+momentum", GD_RULE_RMSPROP, rms_both },
-	{ "adadelta", GD_RULE_ADADELTA, NULL }, { "adam", GD_RULE_ADAM, lr_big },
-	{ "adam+l2", GD_RULE_ADAM, l2 },        { "adamw", GD_RULE_ADAMW, NULL },
-	{ "amsgrad", GD_RULE_AMSGRAD, NULL },   { "adamax", GD_RULE_ADAMAX, NULL },
-	{ "nadam", GD_RULE_NADAM, NULL },       { "rprop", GD_RULE_RPROP, NULL },
+typedef struct tweak {
+	const char *label;
+	unsigned needs; /* keys the rule must read */
+	void (*fn)(gd_hparams *hp);
+} tweak;
+static const tweak tweaks[] = {
+	{ "defaults", 0, NULL },
+	{ "lr 0.05", GD_K_LR, lr_big },
+	{ "+l2", GD_K_WEIGHT_DECAY, l2 },
+	{ "+decoupled", GD_K_WEIGHT_DECAY | GD_K_DECOUPLED, decoupled },
+	{ "+dampening", GD_K_DAMPENING, damp },
+	{ "momentum 0.9", GD_K_MOMENTUM, mom },
+	{ "centered", GD_K_CENTERED, centered },
+	{ "centered+momentum", GD_K_CENTERED | GD_K_MOMENTUM, centered_mom },
+	{ "lr_decay+initial_accumulator_value", GD_K_LR_DECAY | GD_K_INITIAL_ACCUMULATOR_VALUE, adagrad_opts },
 };
+#define NTWEAKS (sizeof(tweaks) / sizeof(tweaks[0]))
+
+/* Set si (0 .. GD_NRULES * NTWEAKS - 1) into *rule, *hp and label; 0 if it does not apply. */
+static int hp_set(size_t si, gd_rule *rule, gd_hparams *hp, char *label, size_t len)
+{
+	*rule = (gd_rule)(si / NTWEAKS);
+	const tweak *tw = &tweaks[si % NTWEAKS];
+	if ((gd_rule_info_of(*rule)->keys & tw->needs) != tw->needs)
+		return 0;
+	gd_hparams_default(*rule, hp);
+	if (tw->fn)
+		tw->fn(hp);
+	snprintf(label, len, "%s %s", gd_rule_name(*rule), tw->label);
+	return gd_hparams_check(*rule, hp, NULL) == 0;
+}
 
 typedef struct arrays {
 	float *base[2 + GD_MAX_STATE];
@@ -97,13 +115,11 @@ static void test_variants_match_scalar(void **unused)
 	arrays_alloc(&ref, nmax);
 	arrays_alloc(&tst, nmax);
 	int failures = 0, compared = 0;
-	for (size_t si = 0; si < sizeof(sets) / sizeof(sets[0]); si++) {
-		const hp_set *hs = &sets[si];
+	for (size_t si = 0; si < GD_NRULES * NTWEAKS; si++) {
 		gd_hparams hp;
-		gd_hparams_default(hs->rule, &hp);
-		if (hs->tweak)
-			hs->tweak(&hp);
-		assert_int_equal(gd_hparams_check(hs->rule, &hp, NULL), 0);
+		struct { gd_rule rule; char label[96]; } hs_, *hs = &hs_;
+		if (!hp_set(si, &hs->rule, &hp, hs->label, sizeof(hs->label)))
+			continue;
 		const gd_update_entry *scalar = gd_update_scalar(hs->rule);
 		int ns = gd_rule_nstate(hs->rule, &hp);
 		for (size_t i = 0; i < gd_update_count; i++) {
@@ -229,6 +245,36 @@ static void test_hparams_rejected(void **unused)
 	assert_int_not_equal(gd_hparams_check(GD_RULE_ADAM, &hp, NULL), 0);
 }
 
+/* The rule table (kernels/rules.h) is whole: every row valid at its defaults, with a name, a
+ * torch counterpart, a state count the kernels' state arrays hold, a cost, and lr among its
+ * keys; names unique and found again by name. */
+static void test_rule_table(void **unused)
+{
+	(void)unused;
+	for (int r = 0; r < GD_NRULES; r++) {
+		const gd_rule_info *ri = gd_rule_info_of((gd_rule)r);
+		gd_hparams hp;
+		gd_hparams_default((gd_rule)r, &hp);
+		const char *what = NULL;
+		if (gd_hparams_check((gd_rule)r, &hp, &what))
+			fail_msg("%s: its defaults fail its own check (%s)", ri->name, what);
+		assert_true(ri->name && *ri->name && ri->torch && *ri->torch);
+		assert_int_equal(gd_rule_from_name(ri->name), r);
+		int ns = gd_rule_nstate((gd_rule)r, &hp);
+		assert_true(ns >= 0 && ns <= GD_MAX_STATE);
+		assert_true(gd_rule_flops((gd_rule)r, &hp) > 0);
+		assert_int_equal(gd_rule_bytes((gd_rule)r, &hp), (int)sizeof(float) * (3 + 2 * ns));
+		assert_true(ri->keys & GD_K_LR);
+		assert_true(ri->keys < (1u << GD_NKEYS));
+		assert_true(ri->defaults.lr > 0);
+		for (int q = 0; q < r; q++)
+			assert_string_not_equal(gd_rule_name((gd_rule)q), ri->name);
+	}
+	for (int k = 0; k < GD_NKEYS; k++)
+		assert_non_null(gd_key_name(k));
+	assert_null(gd_key_name(GD_NKEYS));
+}
+
 /* The registry: best first, scalar last, names match their fields, one
  * hand-written (simd) and one compiler-vectorized (auto) row per rule at
  * every level it builds above scalar, and --isa caps dispatch. The levels
@@ -293,6 +339,7 @@ int main(int argc, char **argv)
 		TU_ISA_TEST(test_variants_match_scalar),
 		TU_ISA_TEST(test_nan_propagates),
 		TU_COMMON_TEST(test_hparams_rejected),
+		TU_COMMON_TEST(test_rule_table),
 		TU_COMMON_TEST(test_registry_order),
 	};
 	return tu_main(argc, argv, all_cases, sizeof(all_cases) / sizeof(all_cases[0]));
