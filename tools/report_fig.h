@@ -1,0 +1,51 @@
+/*
+ * gdbench-report's plumbing: the context every section writes through (no
+ * file-level state anywhere in the report), HTML and gnuplot escaping, the
+ * result-file field readers, and figures. A figure is a gnuplot script and its
+ * data file in the context's temporary directory; gnuplot draws it into SVG,
+ * which is inlined into the HTML with a caption.
+ */
+#ifndef GD_REPORT_FIG_H
+#define GD_REPORT_FIG_H
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+typedef struct rp_ctx {
+	FILE *html;       /* the report being written */
+	char tmpdir[256]; /* the figures' scripts, data and SVG files */
+	int nfig;         /* figures started so far: the number of the next one */
+	int failed;       /* figures gnuplot did not draw */
+} rp_ctx;
+
+typedef struct rp_fig {
+	FILE *gp;       /* the gnuplot script, written by the section */
+	FILE *dat;      /* its data file ("datp"), NULL once closed */
+	int id;         /* figN */
+	char gpp[512];  /* script path */
+	char svg[512];  /* output path */
+	char datp[512]; /* data path, for the script's plot commands */
+} rp_fig;
+
+/* A string field of o ("" when missing), a number field (NAN when missing). */
+const char *rp_str(json_t *o, const char *k);
+double rp_num(json_t *o, const char *k);
+
+/* s into the HTML, with <, > and & escaped. */
+void rp_esc(rp_ctx *ctx, const char *s);
+/* s as a gnuplot string literal: single quotes, doubled inside. */
+void rp_gq(FILE *gp, const char *s);
+
+/* Start figure number c->nfig (counted even on failure) of w x h pixels: opens
+ * its script, with the terminal and the common settings written, and its data
+ * file. Returns 0, or -1 with nothing left open. */
+int rp_fig_begin(rp_ctx *ctx, rp_fig *f, int w, int h);
+/* Path of another file of figure f: DIR/figN.ext. */
+void rp_fig_path(const rp_ctx *ctx, const rp_fig *f, const char *ext, char *buf, size_t len);
+/* Drop a started figure that has nothing to draw: its number is reused. */
+void rp_fig_cancel(rp_ctx *ctx, rp_fig *f);
+/* Close the data file (if still open) and the script, run gnuplot and inline
+ * the SVG with caption; a failure is written into the HTML and counted. */
+void rp_fig_end(rp_ctx *ctx, rp_fig *f, const char *caption);
+#endif
