@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "gd_error.h"
 #include "gradcheck.h"
+#include "kbench.h"
 #include "registry.h"
 #include "rng.h"
 
@@ -108,10 +109,7 @@ int cmd_gradcheck(int argc, char **argv)
 	printf("%-22s %12s %12s  %s\n", "kernel", "grad relerr", "loss relerr", "verdict");
 	for (size_t i = 0; i < gd_grad_count; i++) {
 		const gd_grad_entry *e = &gd_grad_table[i];
-		int best = e == gd_grad_best(e->model, cap, n);
-		if (!on[e->model] || e->isa > cap)
-			continue;
-		if (!(impls & (1u << e->impl)) && !((impls & GD_IMPL_BEST_BIT) && best))
+		if (!on[e->model] || !kb_row_wanted(e->isa, e->impl, e == gd_grad_best(e->model, cap, n), cap, impls))
 			continue;
 		int binary = e->model == GD_MODEL_LSQ || e->model == GD_MODEL_LOGISTIC;
 		gd_model m = { .kind = e->model, .d = d, .c = binary ? 1 : c, .h = e->model == GD_MODEL_MLP ? h : 0,

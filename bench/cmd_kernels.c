@@ -1,29 +1,22 @@
 /*
- * `gdbench kernels`: microbenchmarks of every update rule x variant x size x
- * thread count through Google Benchmark (bench/gb_shim.cc).
- *
- * Each benchmark times its kernel and the memory-only kernel with the same
- * access pattern (update.h, gd_stream_*) alternately inside one loop, so the
- * "roofline" fraction compares two timings taken seconds apart at most: this
- * VM's bandwidth drifts ~2x over minutes. Only the kernel's time is reported
- * as the iteration time (manual time).
+ * `gdbench kernels`: the microbenchmarks of update rules (kbench_update.c),
+ * gradient kernels (kbench_grad.c) and sparse gradient kernels
+ * (kbench_csr.c) through Google Benchmark (bench/gb_shim.cc). This file is
+ * the command: its options, the context block, the run and the result file.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "clock.h"
 #include "gb.h"
 #include "dataset.h"
 #include "gd_error.h"
 #include "kbench.h"
-#include "mem.h"
 #include "roofline.h"
 #include "registry.h"
 #include "topo.h"
@@ -63,164 +56,6 @@ static const char help[] =
 	"Google Benchmark's own flags pass through: --benchmark_filter=REGEX,\n"
 	"--benchmark_repetitions=N, --benchmark_list_tests, --benchmark_format=json, ...\n";
 
-/* One big set of arrays shared by all benchmarks, allocated and touched once. */
-static struct {
-	pthread_once_t once;
-	size_t cap; /* elements per array */
-	float *a[2 + GD_MAX_STATE];
-	int rc;
-} arena = { PTHREAD_ONCE_INIT, 0, { 0 }, 0 };
-
-static void arena_alloc(void)
-{
-	for (int k = 0; k < 2 + GD_MAX_STATE; k++)
-		if (!(arena.a[k] = gd_alloc_big(arena.cap * sizeof(float))))
-			arena.rc = GD_ENOMEM;
-}
-
-typedef struct kbench {
-	char name[96];
-	const gd_update_entry *e;
-	gd_hparams hp;
-	gd_step st;
-	size_t n;      /* elements, all threads together */
-	int threads;
-	const char *level;
-	const gd_topo *topo;
-	const int *pus;
-	gd_stream_fn stream;
-	int zero;      /* read through a volatile: the stream kernel's runtime zero */
-	double slow;   /* GDBENCH_TEST_SLOWDOWN: extra work as a fraction (perf-gate self-test) */
-} kbench;
-
-/* 16-element granules: slices never share a cache line */
-static void slice(size_t n, int tid, int nt, size_t *lo, size_t *hi)
-{
-	size_t gran = ((n + 15) / 16 + (size_t)nt - 1) / (size_t)nt * 16;
-	*lo = gran * (size_t)tid < n ? gran * (size_t)tid : n;
-	*hi = *lo + gran < n ? *lo + gran : n;
-}
-
-static void run_update(gb_state *gs, void *user)
-{
-	const kbench *k = user;
-	pthread_once(&arena.once, arena_alloc);
-	if (arena.rc) {
-		gb_skip_with_error(gs, "could not allocate the benchmark arrays");
-		while (gb_keep_running(gs))
-			;
-		return;
-	}
-	int tid = gb_thread_index(gs), nt = gb_threads(gs);
-	gd_topo_bind_self(k->topo, k->pus[tid], NULL);
-	size_t lo, hi;
-	slice(k->n, tid, nt, &lo, &hi);
-	size_t len = hi - lo;
-	float *w = arena.a[0] + lo, *g = arena.a[1] + lo;
-	float *state[GD_MAX_STATE];
-	for (int s = 0; s < GD_MAX_STATE; s++)
-		state[s] = arena.a[2 + s] + lo;
-	/* deterministic inputs: g in [-1, 1) and never 0, w around 0.5 */
-	for (size_t i = 0; i < len; i++) {
-		unsigned h = (unsigned)(i + lo) * 2654435761u;
-		g[i] = (float)((h >> 8) & 0xffff) / 32768.0f - 1.0f + 1.0f / 65536.0f;
-		w[i] = 0.5f + g[i] * 0.25f;
-	}
-	gd_state_init(k->e->rule, &k->hp, state, len);
-	int ns = gd_rule_nstate(k->e->rule, &k->hp);
-	int zero = *(volatile const int *)&k->zero;
-
-	/* enough repetitions per timed block that the clock (~27 ns) is noise */
-	long reps = len ? (long)(262144 / len) : 1;
-	reps = reps < 1 ? 1 : reps;
-	double tk = 0, tm = 0;
-	long iters = 0;
-	while (gb_keep_running(gs)) {
-		double t0 = gd_now(), t1, t2;
-		if (iters & 1) { /* alternate the order so neither always runs on a warm cache */
-			for (long r = 0; r < reps; r++)
-				k->stream(w, g, state, ns, len, zero);
-			t1 = gd_now();
-			for (long r = 0; r < reps; r++)
-				k->e->fn(&k->hp, &k->st, w, g, state, len);
-			for (long r = 0; k->slow > 0 && r < reps; r++)
-				k->e->fn(&k->hp, &k->st, w, g, state, (size_t)((double)len * k->slow));
-			t2 = gd_now();
-			tm += t1 - t0;
-			tk += t2 - t1;
-			gb_set_iteration_time(gs, t2 - t1);
-		} else {
-			for (long r = 0; r < reps; r++)
-				k->e->fn(&k->hp, &k->st, w, g, state, len);
-			for (long r = 0; k->slow > 0 && r < reps; r++)
-				k->e->fn(&k->hp, &k->st, w, g, state, (size_t)((double)len * k->slow));
-			t1 = gd_now();
-			for (long r = 0; r < reps; r++)
-				k->stream(w, g, state, ns, len, zero);
-			t2 = gd_now();
-			tk += t1 - t0;
-			tm += t2 - t1;
-			gb_set_iteration_time(gs, t1 - t0);
-		}
-		iters++;
-	}
-	double elems = (double)iters * (double)reps * (double)len;
-	int bpe = gd_rule_bytes(k->e->rule, &k->hp);
-	gb_set_items_processed(gs, (int64_t)elems);
-	gb_set_bytes_processed(gs, (int64_t)(elems * bpe));
-	if (tk > 0 && tm > 0) { /* never register a counter that could be NaN */
-		gb_set_counter(gs, "roofline", tm / tk, GB_COUNTER_AVG_THREADS);
-		gb_set_counter(gs, "ceiling_GBps", elems * bpe / tm * 1e-9, GB_COUNTER_PLAIN);
-		gb_set_counter(gs, "GFLOPs", elems * gd_rule_flops(k->e->rule, &k->hp) * 1e-9, GB_COUNTER_RATE);
-	}
-}
-
-/* Parse one --sizes word for a rule with bpe bytes of working set per element. */
-static int size_for(const char *word, const gd_topo *t, int threads, size_t bpe, size_t *n)
-{
-	size_t l1, l2, l3;
-	gd_topo_caches(t, &l1, &l2, &l3);
-	size_t llc = l3 ? l3 : l2;
-	if (!strcmp(word, "L1") || !strcmp(word, "L2") || !strcmp(word, "L3")) {
-		size_t c = word[1] == '1' ? l1 : word[1] == '2' ? l2 : l3;
-		if (!c)
-			return GD_ENOENT;
-		/* L1 and L2 are per core: each thread gets half of its own */
-		*n = c / 2 / bpe * (word[1] == '3' ? 1 : (size_t)threads);
-		return 0;
-	}
-	if (!strcmp(word, "DRAM")) {
-		size_t ws = 2 * llc > ((size_t)256 << 20) ? 2 * llc : ((size_t)256 << 20);
-		*n = ws / bpe;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(word, &end, 10);
-	if (end == word || errno)
-		return GD_EINVAL;
-	if (!strcmp(end, "K"))
-		v <<= 10;
-	else if (!strcmp(end, "M"))
-		v <<= 20;
-	else if (*end)
-		return GD_EINVAL;
-	if (v < 1 || v > (1ull << 32))
-		return GD_ERANGE;
-	*n = (size_t)v;
-	return 0;
-}
-
-/* Static name of a --sizes word ("n" for an explicit count). */
-static const char *level_name(const char *word)
-{
-	static const char *const levels[] = { "L1", "L2", "L3", "DRAM" };
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-		if (!strcmp(word, levels[i]))
-			return levels[i];
-	return "n";
-}
-
 static int parse_rules(const char *list, int *on)
 {
 	for (int r = 0; r < GD_NRULES; r++)
@@ -240,10 +75,6 @@ static int parse_rules(const char *list, int *on)
 	return 0;
 }
 
-/* The triad measured at the start of this run (1 and the most threads). */
-static gd_roofline triad_m[2];
-static int triad_n;
-
 /* Flatten the context object into Google Benchmark's string context. */
 static void add_context(json_t *ctx)
 {
@@ -261,105 +92,12 @@ static void add_context(json_t *ctx)
 	}
 }
 
-/* After the run: one line per rule x size x threads with every variant's
- * throughput and roofline fraction, and the best variant's speedup over scalar. */
-static void print_summary(FILE *out, kbench *kb, size_t nkb)
-{
-	size_t nres = gb_result_count();
-	double *gel = calloc(nkb, sizeof(double)), *roof = calloc(nkb, sizeof(double));
-	if (!gel || !roof)
-		goto out;
-	for (size_t i = 0; i < nres; i++) {
-		gb_result r;
-		double items, rf;
-		if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")))
-			continue;
-		if (gb_result_counter(i, "items_per_second", &items) || gb_result_counter(i, "roofline", &rf))
-			continue;
-		for (size_t j = 0; j < nkb; j++) {
-			size_t l = strlen(kb[j].name);
-			if (!strncmp(r.name, kb[j].name, l) && r.name[l] == '/' && r.threads == kb[j].threads) {
-				gel[j] = items * 1e-9; /* a median row, when present, comes last and wins */
-				roof[j] = rf;
-			}
-		}
-	}
-	/* a memory-only ceiling below the same run's triad is not a ceiling: say so */
-	for (size_t i = 0; i < nres; i++) {
-		gb_result r;
-		double ceil;
-		if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")) ||
-		    gb_result_counter(i, "ceiling_GBps", &ceil))
-			continue;
-		if (!strstr(r.name, "/DRAM:") && !strstr(r.name, "/n:16777216") && !strstr(r.name, "/L3:"))
-			continue;
-		for (int k = 0; k < triad_n; k++)
-			if (triad_m[k].threads == r.threads && ceil < triad_m[k].triad_gbs)
-				fprintf(out, "warning: %s: memory-only ceiling %.1f GB/s is below this run's triad %.1f GB/s "
-				        "(%d thread%s): its roofline fraction overstates\n", r.name, ceil, triad_m[k].triad_gbs,
-				        r.threads, r.threads > 1 ? "s" : "");
-	}
-	if (triad_n)
-		fprintf(out, "\nTriad measured at the start of this run: %.1f GB/s on 1 thread%s", triad_m[0].triad_gbs,
-		        triad_n > 1 ? "" : "\n");
-	if (triad_n > 1)
-		fprintf(out, ", %.1f GB/s on %d\n", triad_m[1].triad_gbs, triad_m[1].threads);
-	fprintf(out, "\nSummary: Gelem/s (fraction of the memory-only ceiling timed alongside)\n");
-	fprintf(out, "%-9s %-16s %3s", "rule", "size", "thr");
-	/* columns: scalar, then auto and simd of each level this process runs */
-	enum { MAXCOL = 1 + 2 * (GD_NISA - 1) };
-	const int ncol = 1 + 2 * (int)gd_cpu_get()->max;
-	fprintf(out, " %14s", "scalar");
-	for (int l = 1; l < ncol; l += 2) {
-		char h[2][32];
-		snprintf(h[0], sizeof(h[0]), "auto/%s", gd_isa_name((gd_isa)(1 + l / 2)));
-		snprintf(h[1], sizeof(h[1]), "simd/%s", gd_isa_name((gd_isa)(1 + l / 2)));
-		fprintf(out, " %14s %14s", h[0], h[1]);
-	}
-	fprintf(out, "  best/scalar\n");
-	for (size_t j = 0; j < nkb; j++) {
-		/* rows start at each benchmark whose variant is the first of its group */
-		if (j > 0 && kb[j - 1].e->rule == kb[j].e->rule && kb[j - 1].n == kb[j].n &&
-		    kb[j - 1].threads == kb[j].threads)
-			continue;
-		double cell[MAXCOL] = { 0 }, cellr[MAXCOL] = { 0 };
-		for (size_t m = j; m < nkb && kb[m].e->rule == kb[j].e->rule && kb[m].n == kb[j].n &&
-		                   kb[m].threads == kb[j].threads; m++) {
-			const gd_update_entry *e = kb[m].e;
-			int c = e->impl == GD_IMPL_SCALAR ? 0 : 2 * (int)e->isa - 1 + (e->impl == GD_IMPL_SIMD);
-			if (c >= ncol)
-				continue;
-			cell[c] = gel[m];
-			cellr[c] = roof[m];
-		}
-		char sz[32];
-		snprintf(sz, sizeof(sz), "%s:%zu", kb[j].level, kb[j].n);
-		fprintf(out, "%-9s %-16s %3d", gd_rule_name(kb[j].e->rule), sz, kb[j].threads);
-		double best = 0;
-		for (int c = 0; c < ncol; c++) {
-			if (cell[c] > 0)
-				fprintf(out, " %6.2f (%4.2f)", cell[c], cellr[c]);
-			else
-				fprintf(out, " %14s", "-");
-			if (c > 0 && cell[c] > best)
-				best = cell[c];
-		}
-		if (cell[0] > 0 && best > 0)
-			fprintf(out, "  %6.1fx", best / cell[0]);
-		fputc('\n', out);
-	}
-out:
-	free(gel);
-	free(roof);
-}
-
 int cmd_kernels(int argc, char **argv)
 {
 	/* Google Benchmark's flags go to it; the rest to getopt */
 	char **ours = calloc((size_t)argc + 1, sizeof(char *)), **theirs = calloc((size_t)argc + 4, sizeof(char *));
 	int nours = 0, ntheirs = 0, rc = GD_EXIT_USAGE;
 	gd_topo *topo = NULL;
-	kbench *kb = NULL;
 	char *tmp_out = NULL, *out_path = NULL, *gb_out_arg = NULL;
 	if (!ours || !theirs) {
 		rc = cli_fail("kernels", "out of memory");
@@ -508,86 +246,22 @@ int cmd_kernels(int argc, char **argv)
 	}
 
 	/* the benchmarks, in table order within each size and thread count */
-	char sizes[256];
-	if (strlen(sizes_arg) >= sizeof(sizes)) {
+	if (strlen(sizes_arg) >= 256) {
 		rc = cli_usage("kernels", "--sizes: list too long");
 		goto done;
 	}
-	size_t cap_kb = 0, nkb = 0;
-	double grad_peak = 0;
-	size_t max_elems = 0;
-	size_t phys = gd_phys_mem();
-	gd_stream_fn stream = gd_stream_best(gd_cpu_get()->max); /* the machine's ceiling, whatever --isa says */
-	for (int r = 0; r < GD_NRULES; r++) {
-		if (!rule_on[r] || !do_update)
-			continue;
-		gd_hparams hp;
-		gd_hparams_default((gd_rule)r, &hp);
-		size_t bpe = (size_t)(2 + gd_rule_nstate((gd_rule)r, &hp)) * sizeof(float);
-		strcpy(sizes, sizes_arg);
-		for (char *save, *w = strtok_r(sizes, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-			for (int ti = 0; ti < nthr; ti++) {
-				size_t n;
-				int src = size_for(w, topo, threads[ti], bpe, &n);
-				if (src) {
-					rc = cli_usage("kernels", "--sizes: '%s' %s; expected L1, L2, L3, DRAM or a count like 4096, 64K, 16M",
-					               w, src == GD_ENOENT ? "is a cache level hwloc does not report here"
-					                                   : "is not a size");
-					goto done;
-				}
-				if (phys && n * bpe > phys / 2) {
-					rc = cli_usage("kernels", "--sizes: '%s' needs %zu MiB, more than half of this machine's %zu MiB",
-					               w, n * bpe >> 20, phys >> 20);
-					goto done;
-				}
-				for (size_t i = 0; i < gd_update_count; i++) {
-					const gd_update_entry *e = &gd_update_table[i];
-					int best = e == gd_update_best((gd_rule)r, cap);
-					if ((int)e->rule != r || e->isa > cap)
-						continue;
-					if (!(impls & (1u << e->impl)) && !((impls & GD_IMPL_BEST_BIT) && best))
-						continue;
-					if (nkb == cap_kb) {
-						cap_kb = cap_kb ? 2 * cap_kb : 64;
-						kbench *nk = realloc(kb, cap_kb * sizeof(*kb));
-						if (!nk) {
-							rc = cli_fail("kernels", "out of memory");
-							goto done;
-						}
-						kb = nk;
-					}
-					kbench *k = &kb[nkb++];
-					memset(k, 0, sizeof(*k));
-					k->e = e;
-					k->hp = hp;
-					k->n = n;
-					k->threads = threads[ti];
-					k->level = level_name(w);
-					k->topo = topo;
-					k->pus = pus;
-					k->stream = stream;
-					/* a representative step: t = 10, after the first-step special cases */
-					gd_step_carry carry = gd_step_carry_init();
-					for (long t = 1; t <= 10; t++)
-						gd_step_prepare((gd_rule)r, &hp, t, hp.lr, 1.0, &carry, &k->st);
-					snprintf(k->name, sizeof(k->name), "%s/%s:%zu", e->name, k->level, n);
-					/* test hook for tools/perf-gate.sh: "NAME=FRACTION" slows the
-					 * kernel NAME by running it again on that fraction of the elements */
-					const char *sd = getenv("GDBENCH_TEST_SLOWDOWN");
-					size_t nl = strlen(e->name);
-					if (sd && !strncmp(sd, e->name, nl) && sd[nl] == '=')
-						k->slow = atof(sd + nl + 1);
-					if (n > max_elems)
-						max_elems = n;
-				}
-			}
-		}
+	char err[512];
+	int prc = do_update ? kupd_plan(rule_on, sizes_arg, threads, nthr, cap, impls, topo, pus, err, sizeof(err)) : 0;
+	if (prc) {
+		rc = prc == GD_ENOMEM ? cli_fail("kernels", "out of memory") : cli_usage("kernels", "%s", err);
+		goto done;
 	}
+	double grad_peak = 0;
+	int list_only = 0;
+	for (int i = 0; i < ntheirs; i++)
+		list_only |= !strncmp(theirs[i], "--benchmark_list_tests", 22);
 	if (do_grad) {
 		double peak = 0;
-		int list_only = 0;
-		for (int i = 0; i < ntheirs; i++)
-			list_only |= !strncmp(theirs[i], "--benchmark_list_tests", 22);
 		/* the FMA peak of the core the gradient benchmarks run on, measured now */
 		if (!list_only && gd_fma_peak(topo, pus, 1, GD_ISA_TOP, &peak)) {
 			rc = cli_fail("kernels", "could not measure the FMA peak");
@@ -606,12 +280,9 @@ int cmd_kernels(int argc, char **argv)
 	}
 	/* DESIGN: a memory-only ceiling is valid only if it moves at least the STREAM triad bandwidth
 	 * measured in the same run; triad on 1 and on the most threads, for the context and the check */
-	int list_only_u = 0;
-	for (int i = 0; i < ntheirs; i++)
-		list_only_u |= !strncmp(theirs[i], "--benchmark_list_tests", 22);
 	gd_roofline triad[2];
 	int ntriad = 0;
-	for (int k = 0; nkb && !list_only_u && k < 2; k++) {
+	for (int k = 0; kupd_count() && !list_only && k < 2; k++) {
 		int tmax = 1;
 		for (int t = 0; t < nthr; t++)
 			tmax = threads[t] > tmax ? threads[t] : tmax;
@@ -621,13 +292,10 @@ int cmd_kernels(int argc, char **argv)
 		if (gd_roofline_measure(topo, pus, T, GD_ISA_TOP, (size_t)256 << 20, &triad[ntriad]) == 0)
 			ntriad++;
 	}
-	triad_n = ntriad;
-	memcpy(triad_m, triad, sizeof(triad));
-	if (!nkb && !kgrad_count() && !kcsr_count()) {
+	if (!kupd_count() && !kgrad_count() && !kcsr_count()) {
 		rc = cli_usage("kernels", "nothing to run: no registered kernel matches --what/--rules/--models/--impl/--isa");
 		goto done;
 	}
-	arena.cap = max_elems + 64;
 
 	if (out_path) {
 		size_t len = strlen(out_path) + 64;
@@ -666,10 +334,10 @@ int cmd_kernels(int argc, char **argv)
 		json_object_set_new(ctx, "placement", json_string("compact"));
 		json_object_set_new(ctx, "thread_pus", json_string(place));
 		json_object_set_new(ctx, "ceiling_kernel", json_string(gd_isa_name(gd_cpu_get()->max)));
-		for (int k = 0; k < triad_n; k++) {
+		for (int k = 0; k < ntriad; k++) {
 			char key[32];
-			snprintf(key, sizeof(key), "roofline_%dt", triad_m[k].threads);
-			gd_context_add_roofline(ctx, key, &triad_m[k]);
+			snprintf(key, sizeof(key), "roofline_%dt", triad[k].threads);
+			gd_context_add_roofline(ctx, key, &triad[k]);
 		}
 		if (kgrad_count()) {
 			json_object_set_new(ctx, "fma_peak_GFLOPs_1core", json_real(grad_peak));
@@ -682,12 +350,10 @@ int cmd_kernels(int argc, char **argv)
 		add_context(ctx);
 		json_decref(ctx);
 	}
-	for (size_t j = 0; j < nkb; j++) {
-		gb_opts o = { .manual_time = 1, .threads = kb[j].threads, .min_time = min_time };
-		if (gb_register(kb[j].name, run_update, &kb[j], &o)) {
-			rc = cli_fail("kernels", "could not register benchmark %s", kb[j].name);
-			goto done;
-		}
+	const char *failed = NULL;
+	if (kupd_register(min_time, &failed)) {
+		rc = cli_fail("kernels", "could not register benchmark %s", failed);
+		goto done;
 	}
 	if (kcsr_register(min_time)) {
 		rc = cli_fail("kernels", "could not register the sparse gradient benchmarks");
@@ -707,8 +373,7 @@ int cmd_kernels(int argc, char **argv)
 		for (int i = 1; i < argc; i++)
 			if (!strncmp(argv[i], "--benchmark_format=", 19) && strcmp(argv[i] + 19, "console"))
 				console = 0;
-		if (nkb)
-			print_summary(console ? stdout : stderr, kb, nkb);
+		kupd_summary(console ? stdout : stderr, triad, ntriad);
 		kgrad_summary(console ? stdout : stderr);
 		kcsr_summary(console ? stdout : stderr);
 	}
@@ -737,7 +402,6 @@ done:
 		unlink(tmp_out);
 	free(tmp_out);
 	free(gb_out_arg);
-	free(kb);
 	free(ours);
 	free(theirs);
 	gd_topo_close(topo);

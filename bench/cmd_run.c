@@ -2,6 +2,11 @@
  * `gdbench run`: convergence runs, the cross product of optimizers x modes x
  * thread counts x repetitions, on one problem. The result file is rewritten
  * atomically after every run, so an interrupted suite keeps what it measured.
+ * This file is the command: its options, their checks and the run loop. Mode
+ * and data specifications are parsed by harness/runspec.c; the data and the
+ * model come from run_data.c, the worker pools from run_pool.c, the result
+ * file from run_record.c, the progress line and the summary table from
+ * run_summary.c, and --suite runs through run_suite.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,9 +27,13 @@
 #include "optspec.h"
 #include "registry.h"
 #include "results.h"
-#include "roofline.h"
+#include "run_data.h"
 #include "run_mpi.h"
-#include "suite.h"
+#include "run_pool.h"
+#include "run_record.h"
+#include "run_suite.h"
+#include "run_summary.h"
+#include "runspec.h"
 #include "train.h"
 
 void openblas_set_num_threads(int n);
@@ -103,229 +112,9 @@ void cmd_run_as(const char *name)
 	me = name;
 }
 
-int cmd_run(int argc, char **argv);
-static int run_suite(const char *file, int argc, char **argv, const char *out, int force);
-
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-typedef struct mode_spec {
-	gd_mode mode;
-	size_t batch;
-	int mpi; /* mpi:full, mpi:minibatch:B */
-	int lock; /* hogwild-locked:B */
-	char label[32];
-} mode_spec;
-
-static int parse_modes(const char *list, mode_spec *out, int max, int *n, char *err, size_t errlen)
-{
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", list);
-	*n = 0;
-	for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
-		if (*n >= max)
-			return snprintf(err, errlen, "too many modes"), -1;
-		mode_spec *m = &out[(*n)++];
-		*m = (mode_spec){ .mode = GD_MODE_FULL, .batch = 0 }; /* full has no batch: 0, never garbage */
-		snprintf(m->label, sizeof(m->label), "%s", w);
-		if (!strncmp(w, "mpi:", 4)) {
-			m->mpi = 1;
-			w += 4;
-			if (strncmp(w, "full", 4) && strncmp(w, "minibatch", 9))
-				return snprintf(err, errlen, "mode '%s': expected mpi:full or mpi:minibatch:B", m->label), -1;
-		}
-		char *colon = strchr(w, ':');
-		if (colon)
-			*colon = 0;
-		if (!strcmp(w, "full") && !colon) {
-			m->mode = GD_MODE_FULL;
-		} else if (!strcmp(w, "sample") && !colon) {
-			m->mode = GD_MODE_SAMPLE;
-			m->batch = 1;
-		} else if (!strcmp(w, "minibatch") || !strcmp(w, "hogwild") || !strcmp(w, "hogwild-locked")) {
-			char *end;
-			unsigned long b = colon ? strtoul(colon + 1, &end, 10) : 0;
-			if (!colon || end == colon + 1 || *end || b < 1 || colon[1] == '-')
-				return snprintf(err, errlen, "mode '%s': expected %s:B with a batch size B >= 1", m->label, w), -1;
-			m->mode = !strncmp(w, "hogwild", 7) ? GD_MODE_HOGWILD : GD_MODE_MINIBATCH;
-			m->lock = !strcmp(w, "hogwild-locked");
-			m->batch = b;
-		} else {
-			return snprintf(err, errlen, "unknown mode '%s' (expected full, minibatch:B, sample, hogwild:B, "
-			                "hogwild-locked:B, mpi:full, mpi:minibatch:B)", m->label), -1;
-		}
-	}
-	return *n ? 0 : (snprintf(err, errlen, "empty --mode list"), -1);
-}
-
-/* key=value options of a synthetic dataset spec */
-static int synth_opt(const char *opts, const char *key, double *v)
-{
-	char pat[32];
-	snprintf(pat, sizeof(pat), ":%s=", key);
-	const char *p = strstr(opts, pat);
-	if (!p)
-		return 0;
-	char *end;
-	*v = strtod(p + strlen(pat), &end);
-	return (*end && *end != ':') || !isfinite(*v) ? -1 : 0;
-}
-
-/* Load spec; part/nparts: keep only that contiguous shard of the rows (MPI ranks). */
-static int load_data(const char *spec, const char *dir, int regression, int part, int nparts, gd_storage storage,
-                     size_t features, gd_dataset *ds, char *what, size_t wl, char *err, size_t errlen)
-{
-	gd_dataerr e = { .line = -1, .column = -1, .offset = -1 };
-	int rc;
-	snprintf(what, wl, "%s", spec);
-	if (!strcmp(spec, "fashion-mnist") || !strcmp(spec, "fashion-mnist:t10k")) {
-		/* converts only its shard's rows; the other sources are cut after loading */
-		rc = gd_fashion_mnist_load_shard(dir, strchr(spec, ':') ? "t10k" : "train", part, nparts, ds, &e);
-		snprintf(what, wl, "fashion-mnist/%s", strchr(spec, ':') ? "t10k" : "train");
-	} else if (!strncmp(spec, "libsvm:", 7)) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s", spec + 7);
-		char *fe = strstr(path, ":features=");
-		if (fe) {
-			char *end;
-			unsigned long long v = strtoull(fe + 10, &end, 10);
-			if (*end || v < 1 || v > (1ull << 28))
-				return snprintf(err, errlen, "--data '%s': features must be 1..2^28", spec), GD_EXIT_USAGE;
-			features = (size_t)v;
-			*fe = 0;
-		}
-		rc = gd_libsvm_load_as(path, regression, features, storage, ds, &e);
-	} else if (!strncmp(spec, "synth-regression", 16) && (!spec[16] || spec[16] == ':')) {
-		double n = 10000, d = 50, kappa = 100, noise = 0.1;
-		if (synth_opt(spec, "n", &n) || synth_opt(spec, "d", &d) || synth_opt(spec, "kappa", &kappa) ||
-		    synth_opt(spec, "noise", &noise))
-			return snprintf(err, errlen, "--data '%s': bad number in the options", spec), GD_EXIT_USAGE;
-		rc = gd_synth_regression((size_t)n, (size_t)d, kappa, noise, 1, ds, NULL);
-		if (rc == GD_EINVAL)
-			return snprintf(err, errlen, "--data '%s': need n, d >= 1, kappa >= 1, noise >= 0", spec), GD_EXIT_USAGE;
-	} else if (!strncmp(spec, "synth-blobs", 11) && (!spec[11] || spec[11] == ':')) {
-		double n = 10000, d = 20, c = 4, spread = 2;
-		if (synth_opt(spec, "n", &n) || synth_opt(spec, "d", &d) || synth_opt(spec, "c", &c) ||
-		    synth_opt(spec, "spread", &spread))
-			return snprintf(err, errlen, "--data '%s': bad number in the options", spec), GD_EXIT_USAGE;
-		rc = gd_synth_blobs((size_t)n, (size_t)d, (size_t)c, spread, 1, ds);
-		if (rc == GD_EINVAL)
-			return snprintf(err, errlen, "--data '%s': need n, d >= 1, c >= 2, spread >= 0", spec), GD_EXIT_USAGE;
-	} else {
-		return snprintf(err, errlen,
-		                "--data '%s': expected fashion-mnist, libsvm:PATH, synth-regression[:...] or synth-blobs[:...]",
-		                spec), GD_EXIT_USAGE;
-	}
-	if (rc) {
-		if (e.line > 0)
-			snprintf(err, errlen, "%s:%ld:%ld: %s", e.file, e.line, e.column, e.msg);
-		else if (e.offset >= 0)
-			snprintf(err, errlen, "%s: byte %ld: %s", e.file, e.offset, e.msg);
-		else
-			snprintf(err, errlen, "%s: %s", e.file[0] ? e.file : spec, e.msg[0] ? e.msg : gd_strerror(rc));
-		return GD_EXIT_FAIL;
-	}
-	if (nparts > 1 && ds->n_all == ds->n && gd_dataset_shard(ds, part, nparts)) {
-		snprintf(err, errlen, "--data '%s': %zu rows cannot be split into %d non-empty shards", spec, ds->n, nparts);
-		gd_dataset_free(ds);
-		return GD_EXIT_USAGE;
-	}
-	return 0;
-}
-
-typedef struct progress {
-	int quiet, index, total;
-	const char *opt, *mode;
-	int threads;
-	const gd_run_cfg *cfg;
-	double t_start;
-} progress;
-
-static void show_progress(void *user, const gd_trace_row *row)
-{
-	progress *p = user;
-	if (p->quiet)
-		return;
-	double eta = NAN;
-	if (p->cfg->time_budget > 0)
-		eta = p->cfg->time_budget - row->train_s;
-	else if (p->cfg->max_epochs > 0 && row->epoch > 0)
-		eta = (gd_now() - p->t_start) * ((double)p->cfg->max_epochs / row->epoch - 1);
-	fprintf(stderr, "\r\033[K[%d/%d] %s %s T=%d  epoch %.2f  loss %.5g  train %.2fs  ETA %s", p->index, p->total,
-	        p->opt, p->mode, p->threads, row->epoch, row->loss, row->train_s, isfinite(eta) ? "" : "?");
-	if (isfinite(eta))
-		fprintf(stderr, "%.0fs", eta > 0 ? eta : 0);
-	fflush(stderr);
-}
-
-static char *join_args(int argc, char **argv)
-{
-	size_t len = 16;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *s = malloc(len);
-	if (!s)
-		return NULL;
-	strcpy(s, "gdbench");
-	for (int i = 0; i < argc; i++) {
-		strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
-/* Suites (suite.h): every group runs as one `run` with --append to the same
- * file, after the whole suite has been checked. */
-static int run_suite(const char *file, int argc, char **argv, const char *out, int force)
-{
-	json_error_t e;
-	json_t *s = json_load_file(file, 0, &e);
-	if (!s && e.line < 0)
-		return cli_usage(me, "--suite: %s", e.text);
-	if (!s)
-		return cli_usage(me, "--suite %s:%d:%d: %s", file, e.line, e.column, e.text);
-	if (!out) {
-		json_decref(s);
-		return cli_usage(me, "--suite needs --out PATH");
-	}
-	if (!force && access(out, F_OK) == 0) {
-		json_decref(s);
-		return cli_usage(me, "'%s' exists; use --force to overwrite it", out);
-	}
-	/* our own flags, less --suite/--out/--force, go in front of every group's */
-	char *base[SUITE_MAX_ARGS];
-	int nb = 0;
-	for (int i = 1; i < argc && nb < SUITE_MAX_ARGS; i++) {
-		if (!strcmp(argv[i], "--suite") || !strcmp(argv[i], "--out") || !strcmp(argv[i], "-o")) {
-			i++;
-			continue;
-		}
-		if (!strncmp(argv[i], "--suite=", 8) || !strncmp(argv[i], "--out=", 6) || !strcmp(argv[i], "--force"))
-			continue;
-		base[nb++] = argv[i];
-	}
-	suite_plan *plan = malloc(sizeof(*plan));
-	char err[512];
-	int rc = !plan ? cli_fail(me, "out of memory") : 0;
-	if (!rc && suite_expand(s, base, nb, plan, err, sizeof(err)))
-		rc = cli_usage(me, "--suite %s: %s", file, err);
-	json_decref(s);
-	if (!rc && force)
-		unlink(out);
-	for (int gi = 0; !rc && gi < plan->ngroups; gi++) {
-		char **av = plan->argv[gi];
-		int ac = plan->argc[gi];
-		av[ac++] = "--out"; /* suite_expand leaves room for these */
-		av[ac++] = (char *)out;
-		av[ac++] = "--append";
-		av[ac] = NULL;
-		fprintf(stderr, "gdbench run: suite %s: group %d of %d\n", file, gi + 1, plan->ngroups);
-		rc = cmd_run(ac, av);
-	}
-	free(plan);
-	return rc;
 }
 
 #define MAX_OPTS 256 /* settings after sweep expansion */
@@ -335,18 +124,6 @@ static int run_suite(const char *file, int argc, char **argv, const char *out, i
 /* MPI stays open for the whole command once a mode asks for it (MPI_Init once per process). */
 static gd_comm comm;
 static int comm_open;
-
-static int run_main(int argc, char **argv);
-
-int cmd_run(int argc, char **argv)
-{
-	int rc = run_main(argc, argv);
-	if (comm_open && !strcmp(me, "run")) { /* tune and suites call run again: close at the very end */
-		gd_comm_mpi_close(&comm, 0);
-		comm_open = 0;
-	}
-	return rc;
-}
 
 static int run_main(int argc, char **argv)
 {
@@ -453,7 +230,7 @@ static int run_main(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(me, "unexpected argument '%s'", argv[optind]);
 	if (suite)
-		return run_suite(suite, argc, argv, out_path, force);
+		return run_suite(me, suite, argc, argv, out_path, force);
 
 	/* --- everything that can be checked before loading data --- */
 	char err[1024];
@@ -461,9 +238,9 @@ static int run_main(int argc, char **argv)
 	int nspec;
 	if (gd_optspec_parse_list(*optlist ? optlist : "sgd:lr=0.1", specs, MAX_OPTS, &nspec, err, sizeof(err)))
 		return cli_usage(me, "--opt: %s", err);
-	mode_spec modes[MAX_MODES];
+	gd_modespec modes[MAX_MODES];
 	int nmode;
-	if (parse_modes(mode_arg, modes, MAX_MODES, &nmode, err, sizeof(err)))
+	if (gd_modespec_parse_list(mode_arg, modes, MAX_MODES, &nmode, err, sizeof(err)))
 		return cli_usage(me, "--mode: %s", err);
 	int nmpi = 0;
 	for (int m = 0; m < nmode; m++)
@@ -580,119 +357,32 @@ static int run_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	/* --- data --- */
-	gd_dataset train = { 0 }, test = { 0 };
-	char train_name[128], test_name[128];
-	int regression = model_arg && !strcmp(model_arg, "lsq");
-	if (!model_arg && !strncmp(data_arg, "synth-regression", 16))
-		regression = 1;
-	rc = load_data(data_arg, dir, regression, cm ? cm->rank : 0, cm ? cm->size : 1, storage, 0, &train, train_name,
-	               sizeof(train_name), err, sizeof(err));
-	int have_test = 0, test_rc = 0;
-	if (!rc && !no_test && (test_arg || !strcmp(data_arg, "fashion-mnist")) && (!cm || cm->rank == 0)) {
-		char terr[sizeof(err)];
-		/* the test split is rank 0's alone: only it evaluates test metrics */
-		/* the training set's storage and width: a test file may not use the last features */
-		test_rc = load_data(test_arg ? test_arg : "fashion-mnist:t10k", dir, regression, 0, 1,
-		                    train.rowptr ? GD_STORE_CSR : GD_STORE_DENSE, train.d, &test, test_name,
-		                    sizeof(test_name), terr, sizeof(terr));
-		have_test = !test_rc;
-		if (test_rc)
-			snprintf(err, sizeof(err), "--test-data: %.1000s", terr);
-		else if (test.d != train.d) {
-			test_rc = GD_EXIT_FAIL;
-			snprintf(err, sizeof(err), "test data has %zu features, training data %zu", test.d, train.d);
-		}
-		rc = test_rc;
-	}
-	if (cm) { /* one rank's bad path or memory stops every rank, each saying which and why */
-		char why_rank[512];
-		if (run_mpi_agree(cm, rc, err, why_rank, sizeof(why_rank)) >= 0) {
-			rc = cli_fail(me, "[rank %d] stopping: %s", cm->rank, why_rank);
-			goto done_data;
-		}
-	}
-	if (rc) {
-		rc = rc == GD_EXIT_USAGE ? cli_usage(me, "%s", err) : cli_fail(me, "%s", err);
+	run_data_args da = { .data = data_arg, .test = test_arg, .dir = dir, .model = model_arg, .no_test = no_test,
+		             .storage = storage, .hidden = hidden, .l1 = l1, .l2 = l2, .clip = clip, .noise_eta = noise_eta };
+	for (int s = 0; s < nspec; s++)
+		da.second_order |= specs[s].kind != GD_OPT_FIRST_ORDER;
+	run_problem p = { 0 };
+	rc = run_problem_load(me, &da, cm, &p);
+	if (rc)
 		goto done_data;
-	}
-	int mk = model_arg ? gd_model_from_name(model_arg) : (train.y ? GD_MODEL_LSQ : GD_MODEL_SOFTMAX);
-	const char *why = NULL;
-	gd_model model = { .kind = (gd_model_kind)(mk < 0 ? 0 : mk), .d = train.d, .l1 = l1, .l2 = l2 };
-	if (mk >= 0) {
-		model.c = mk == GD_MODEL_LSQ || mk == GD_MODEL_LOGISTIC ? 1 : train.c;
-		model.h = mk == GD_MODEL_MLP ? (size_t)hidden : 0;
-	}
-	if (mk < 0 || (mk == GD_MODEL_LSQ) != (train.y != NULL) || (mk == GD_MODEL_LOGISTIC && train.c != 2) ||
-	    gd_model_check(&model, &why)) {
-		rc = cli_usage(me, "--model '%s' does not fit the data (%s, %zu classes)%s%s",
-		               model_arg ? model_arg : "?", train.y ? "regression targets" : "class labels", train.c,
-		               why ? ": " : "", why ? why : "");
-		goto done_data;
-	}
-	if (train.rowptr) { /* what the CSR path runs (gd_train refuses the rest) */
-		const char *no = !gd_model_has_csr(model.kind) ? "the model (CSR kernels: lsq, logistic, softmax)"
-		                 : l1 > 0 ? "--l1 (lazy steps need a penalty that vanishes with the gradient: use --l2)"
-		                 : noise_eta > 0 ? "--noise" : clip > 0 ? "--clip" : cm ? "mpi modes" : NULL;
-		for (int s = 0; s < nspec && !no; s++)
-			if (specs[s].kind != GD_OPT_FIRST_ORDER)
-				no = "lbfgs and newton";
-		if (no) {
-			rc = cli_usage(me, "%s: sparse (CSR) data does not support %s; --storage dense densifies it",
-			               train_name, no);
-			goto done_data;
-		}
-	}
+	const gd_dataset *train = &p.train;
+	const gd_model model = p.model;
 	for (int m = 0; m < nmode; m++)
-		if (modes[m].batch > train.n_all) {
+		if (modes[m].batch > train->n_all) {
 			rc = cli_usage(me, "mode %s: batch %zu is larger than the %zu training rows", modes[m].label,
-			               modes[m].batch, train.n_all);
+			               modes[m].batch, train->n_all);
 			goto done_data;
 		}
 
 	/* --- output and context --- */
-	openblas_set_num_threads(1); /* kernels run inside our workers: never oversubscribe (recorded below) */
-	gd_build_info binfo = cli_build_info();
-	json_t *ctx = gd_context_new(topo, cap, &binfo);
-	if (ctx)
-		json_object_set_new(ctx, "openblas_threads_used", json_integer(1));
-	/* the roofline of this machine now, on 1 and on the most threads asked for */
-	if (ctx && cm) {
-		json_object_set_new(ctx, "mpi_ranks", json_integer(cm->size));
-		json_object_set_new(ctx, "mpi_library", json_string(cm->library));
+	openblas_set_num_threads(1); /* kernels run inside our workers: never oversubscribe (the context records it) */
+	json_t *doc;
+	char why_doc[256];
+	if (run_doc_open(topo, cap, cm, roofline, threads, nthr, over, argc, argv, out_path, append, &doc, why_doc,
+	                 sizeof(why_doc))) {
+		rc = cli_fail(me, "--append: '%s' is not a gdbench result file (%s)", out_path, why_doc);
+		goto done_data;
 	}
-	if (cm && cm->rank != 0)
-		roofline = 0; /* measured on rank 0 only: the file is rank 0's */
-	for (int k = 0, tmax = 1; roofline && ctx && k < 2; k++) {
-		for (int t = 0; t < nthr; t++)
-			tmax = threads[t] > tmax ? threads[t] : tmax;
-		int T = k == 0 ? 1 : tmax, pus[1024];
-		if (k == 1 && tmax == 1)
-			break;
-		gd_roofline rl;
-		if (gd_topo_plan(topo, GD_PLACE_COMPACT, T, over, pus) == 0 &&
-		    gd_roofline_measure(topo, pus, T, GD_ISA_TOP, (size_t)256 << 20, &rl) == 0) {
-			char key[32];
-			snprintf(key, sizeof(key), "roofline_%dt", T);
-			gd_context_add_roofline(ctx, key, &rl);
-		}
-	}
-	char *cmdline = join_args(argc, argv);
-	json_t *doc = NULL;
-	if (append && access(out_path, F_OK) == 0) {
-		json_error_t jerr;
-		doc = json_load_file(out_path, 0, &jerr);
-		if (!doc || !json_is_array(json_object_get(doc, "runs"))) {
-			json_decref(doc);
-			json_decref(ctx);
-			free(cmdline);
-			rc = cli_fail(me, "--append: '%s' is not a gdbench result file (%s)", out_path, doc ? "no runs" : jerr.text);
-			goto done_data;
-		}
-	} else {
-		doc = gd_results_new(ctx, cmdline);
-	}
-	json_decref(ctx);
-	free(cmdline);
 	json_t *runs = json_object_get(doc, "runs");
 	if (cm && cm->rank != 0)
 		out_path = NULL;
@@ -706,49 +396,19 @@ static int run_main(int argc, char **argv)
 	}
 
 	int total = nspec * nmode * nthr * (int)repeat, index = 0, failures = 0;
-	typedef struct { char opt[96], mode[32]; int threads; gd_run_out o; } done_run;
-	done_run *done = calloc((size_t)total, sizeof(*done));
+	run_done *done = calloc((size_t)total, sizeof(*done));
 	if (!done) {
 		rc = cli_fail(me, "out of memory (summaries of %d runs)", total);
 		json_decref(doc);
 		goto done_data;
 	}
 	for (int ti = 0; ti < nthr && !stop_signal; ti++) {
-		int T = threads[ti], pus[1024];
-		if (ncustom) {
-			for (int i = 0; i < T; i++)
-				pus[i] = custom_pus[i % ncustom];
-		} else if (gd_topo_plan(topo, place, T, over, pus)) {
-			rc = cli_fail(me, "cannot place %d threads on %d PUs", T, npu);
-			break;
-		}
+		int T = threads[ti];
 		gd_pool *pool;
-		int badw = -1;
-		/* spin at barriers only when every worker has a PU of its own */
-		rc = gd_pool_create(topo, pus, T, T <= npu, strict, &pool, &badw);
-		if (cm) {
-			char msg[256], why_rank[512];
-			snprintf(msg, sizeof(msg), "worker %d of %d: %s", badw, T, rc ? gd_strerror(rc) : "");
-			if (run_mpi_agree(cm, rc, msg, why_rank, sizeof(why_rank)) >= 0) {
-				if (!rc)
-					gd_pool_destroy(pool);
-				rc = cli_fail(me, "[rank %d] stopping: %s", cm->rank, why_rank);
-				break;
-			}
-		}
-		if (rc) {
-			rc = rc == GD_EBIND ? cli_fail(me, "worker %d: cannot bind to PU %d: %s (--strict-pin)", badw,
-			                               pus[badw], strerror(errno))
-			                    : rc == GD_ETHREAD ? cli_fail(me, "worker %d of %d: cannot create its thread: %s "
-			                                                  "(pthread_create)", badw, T, strerror(errno))
-			                                       : cli_fail(me, "worker pool of %d: %s", T, gd_strerror(rc));
+		rc = run_pool_open(me, topo, place, custom_pus, ncustom, T, over, strict, cm, &pool);
+		if (rc)
 			break;
-		}
 		const gd_pin *pins = gd_pool_pins(pool);
-		for (int i = 0; i < T; i++)
-			if (pins[i].bind_err)
-				fprintf(stderr, "gdbench run: warning: worker %d not bound to PU %d (HWLOC_CPUBIND_THREAD): %s\n", i,
-				        pins[i].asked, strerror(pins[i].bind_err));
 		for (int s = 0; s < nspec && !stop_signal; s++)
 			for (int m = 0; m < nmode && !stop_signal; m++)
 				for (int rep = 0; rep < repeat && !stop_signal; rep++) {
@@ -756,15 +416,15 @@ static int run_main(int argc, char **argv)
 					cfg.kind = specs[s].kind;
 					cfg.lbfgs_m = specs[s].lbfgs_m;
 					cfg.model = model;
-					size_t bs = modes[m].mode == GD_MODE_FULL ? train.n : modes[m].batch;
+					size_t bs = modes[m].mode == GD_MODE_FULL ? train->n : modes[m].batch;
 					if (modes[m].mpi) { /* the rows this rank handles per step */
 						cfg.comm = cm;
-						bs = modes[m].mode == GD_MODE_FULL ? train.n : (bs + (size_t)cm->size - 1) / (size_t)cm->size;
+						bs = modes[m].mode == GD_MODE_FULL ? train->n : (bs + (size_t)cm->size - 1) / (size_t)cm->size;
 					}
-					const gd_grad_entry *gt = train.rowptr ? gd_csr_table : gd_grad_table;
-					size_t gn = train.rowptr ? gd_csr_count : gd_grad_count;
+					const gd_grad_entry *gt = train->rowptr ? gd_csr_table : gd_grad_table;
+					size_t gn = train->rowptr ? gd_csr_count : gd_grad_count;
 					cfg.grad = !(impls & GD_IMPL_BEST_BIT) ? NULL
-					           : train.rowptr ? gd_csr_best(model.kind, cap)
+					           : train->rowptr ? gd_csr_best(model.kind, cap)
 					                          : gd_grad_best(model.kind, cap, (bs + T - 1) / T);
 					for (size_t g = 0; !cfg.grad && g < gn; g++)
 						if (gt[g].model == model.kind && gt[g].isa <= cap && (impls & (1u << gt[g].impl)))
@@ -786,10 +446,10 @@ static int run_main(int argc, char **argv)
 					cfg.clip_norm = clip;
 					cfg.noise_eta = noise_eta;
 					cfg.noise_gamma = noise_gamma;
-					progress pr = { quiet, index + 1, total, specs[s].label, modes[m].label, T, &cfg, gd_now() };
-					cfg.progress = show_progress;
+					run_progress pr = { quiet, index + 1, total, specs[s].label, modes[m].label, T, &cfg, gd_now() };
+					cfg.progress = run_progress_show;
 					cfg.progress_user = &pr;
-					done_run *dr = &done[index++];
+					run_done *dr = &done[index++];
 					snprintf(dr->opt, sizeof(dr->opt), "%.95s", specs[s].label);
 					snprintf(dr->mode, sizeof(dr->mode), "%.31s", modes[m].label);
 					dr->threads = T;
@@ -798,7 +458,7 @@ static int run_main(int argc, char **argv)
 						               gd_model_name(model.kind), gd_isa_name(cap));
 						goto stop_all;
 					}
-					int trc = gd_train(&cfg, &train, have_test ? &test : NULL, pool, &stop_signal, &dr->o);
+					int trc = gd_train(&cfg, train, p.have_test ? &p.test : NULL, pool, &stop_signal, &dr->o);
 					if (!quiet)
 						fputs("\r\033[K", stderr);
 					if (trc) {
@@ -809,29 +469,10 @@ static int run_main(int argc, char **argv)
 					json_t *mj = cm ? run_mpi_json(cm, &dr->o, pins, T, cm->bucket_floats) : NULL;
 					if (cm && cm->rank != 0)
 						continue;
-					gd_run_desc d = { .optimizer = specs[s].label, .dataset = train_name,
-						          .test_set = have_test ? test_name : NULL, .rows = train.n_all, .npu = npu,
+					gd_run_desc d = { .optimizer = specs[s].label, .dataset = p.train_name,
+						          .test_set = p.have_test ? p.test_name : NULL, .rows = train->n_all, .npu = npu,
 						          .threads = T, .pins = pins, .placement = place_arg, .repeat_index = rep };
-					json_t *rj = gd_run_json(&d, &cfg, &dr->o);
-					if (rj && mj)
-						json_object_set_new(rj, "mpi", mj);
-					else
-						json_decref(mj);
-					if (rj && train.rowptr)
-						json_object_set_new(rj, "sparse", json_pack("{s:s, s:I, s:s, s:b, s:f}", "storage", "csr",
-						                                            "nnz", (json_int_t)train.nnz, "update",
-						                                            sparse_dense ? "dense" : "lazy", "exact",
-						                                            gd_lazy_exact(&cfg), "coords_per_step",
-						                                            dr->o.coords_per_step));
-					if (rj && modes[m].lock)
-						json_object_set_new(rj, "hogwild_lock", json_true());
-					if (rj && keep_params && dr->o.params) {
-						json_t *pa = json_array();
-						for (size_t j = 0; j < gd_model_nparams(&model); j++)
-							json_array_append_new(pa, json_real(dr->o.params[j]));
-						json_object_set_new(rj, "final_params", pa);
-					}
-					json_array_append_new(runs, rj);
+					json_array_append_new(runs, run_record(&d, &cfg, &dr->o, mj, train, keep_params));
 					if (stop_signal)
 						json_object_set_new(doc, "interrupted", json_true());
 					int we = out_path ? gd_results_write(out_path, doc) : 0;
@@ -846,70 +487,8 @@ static int run_main(int argc, char **argv)
 		if (rc)
 			break;
 	}
-	/* summary table: one line per configuration; with --repeat, the median
-	 * and [min, max] over its repetitions (which run back to back) */
 	if (!rc && index > 0 && (!cm || cm->rank == 0)) {
-		printf("%-34s %-14s %3s %2s %10s %10s", "optimizer", "mode", "T", "R", "final", "best");
-		for (int k = 0; k < ntarget; k++)
-			printf("   %-20s", "t(loss <= target)");
-		printf(" %12s %7s  %s\n", "samples/s", "epochs", "stop");
-		for (int i = 0; i < index;) {
-			int j = i;
-			while (j < index && !strcmp(done[j].opt, done[i].opt) && !strcmp(done[j].mode, done[i].mode) &&
-			       done[j].threads == done[i].threads && done[j].o.stop_reason)
-				j++;
-			int nr = j - i;
-			if (nr == 0) {
-				i++;
-				continue;
-			}
-			double v[1000];
-			/* median of a field over the group; min/max alongside */
-#define STAT(expr, med, lo, hi)                                                                   \
-	do {                                                                                      \
-		int cnt_ = 0;                                                                     \
-		for (int q = i; q < j; q++) {                                                     \
-			const gd_run_out *o = &done[q].o;                                         \
-			double x_ = (expr);                                                       \
-			int p_ = cnt_++;                                                          \
-			while (p_ > 0 && v[p_ - 1] > x_) { /* insertion sort */                  \
-				v[p_] = v[p_ - 1];                                                \
-				p_--;                                                             \
-			}                                                                         \
-			v[p_] = x_;                                                               \
-		}                                                                                 \
-		med = cnt_ % 2 ? v[cnt_ / 2] : 0.5 * (v[cnt_ / 2 - 1] + v[cnt_ / 2]);            \
-		lo = v[0];                                                                        \
-		hi = v[cnt_ - 1];                                                                 \
-	} while (0)
-			double fm, fl, fh, bm, bl, bh, sm, sl, sh;
-			STAT(o->final_loss, fm, fl, fh);
-			STAT(o->best_loss, bm, bl, bh);
-			STAT(o->t_train > 0 ? (double)o->samples / o->t_train : 0, sm, sl, sh);
-			(void)fl, (void)fh, (void)bl, (void)bh, (void)sl, (void)sh;
-			printf("%-34s %-14s %3d %2d %10.5g %10.5g", done[i].opt, done[i].mode, done[i].threads, nr, fm, bm);
-			for (int k = 0; k < ntarget; k++) {
-				int reached = 0;
-				for (int q = i; q < j; q++)
-					reached += done[q].o.time_to_target[k] >= 0;
-				double tm, tl, th;
-				/* not reached counts as +inf, so a median can say "not reached" */
-				STAT(o->time_to_target[k] >= 0 ? o->time_to_target[k] : INFINITY, tm, tl, th);
-				char cell[64];
-				if (!isfinite(tm))
-					snprintf(cell, sizeof(cell), "not reached%s", reached ? " (some)" : "");
-				else if (nr == 1)
-					snprintf(cell, sizeof(cell), "%.3fs", tm);
-				else if (isfinite(th))
-					snprintf(cell, sizeof(cell), "%.3fs [%.3f,%.3f]", tm, tl, th);
-				else
-					snprintf(cell, sizeof(cell), "%.3fs [%.3f,-]", tm, tl);
-				printf("   %-20s", cell);
-			}
-			printf(" %12.4g %7.2f  %s\n", sm, done[j - 1].o.epochs, done[j - 1].o.stop_reason);
-#undef STAT
-			i = j;
-		}
+		run_summary_print(done, index, ntarget);
 		if (out_path)
 			printf("wrote %s (%d run%s)\n", out_path, (int)json_array_size(runs), json_array_size(runs) == 1 ? "" : "s");
 	}
@@ -922,8 +501,17 @@ static int run_main(int argc, char **argv)
 	if (stop_signal)
 		rc = 128 + stop_signal;
 done_data:
-	gd_dataset_free(&train);
-	gd_dataset_free(&test);
+	run_problem_free(&p);
 	gd_topo_close(topo);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	int rc = run_main(argc, argv);
+	if (comm_open && !strcmp(me, "run")) { /* tune and suites call run again: close at the very end */
+		gd_comm_mpi_close(&comm, 0);
+		comm_open = 0;
+	}
 	return rc;
 }

@@ -1,11 +1,80 @@
-/* Gradient-kernel microbenchmarks (kbench_grad.c), registered by `gdbench kernels`. */
+/*
+ * Kernel microbenchmarks registered by `gdbench kernels` (cmd_kernels.c):
+ * update rules (kbench_update.c), gradient kernels (kbench_grad.c), sparse
+ * gradient kernels (kbench_csr.c), and what they share (kbench_loop.c).
+ * Each kind plans its benchmarks, registers them with Google Benchmark,
+ * says how many it has and prints its summary table after gb_run.
+ */
 #ifndef GD_KBENCH_H
 #define GD_KBENCH_H
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cpu.h"
 #include "gb.h"
+#include "registry.h"
+#include "roofline.h"
 #include "topo.h"
+
+/* ---- shared (kbench_loop.c) ---- */
+
+/*
+ * The timing loop of every kernel benchmark. Each iteration times the kernel
+ * and its ceiling (the memory-only work of the same access pattern) back to
+ * back, the ceiling first on odd iterations so neither always runs on a warm
+ * cache; the kernel's time alone is the iteration time (manual time). prepare
+ * runs before each iteration and after after it, untimed (either may be NULL).
+ */
+typedef struct kb_loop {
+	void (*prepare)(void *user);
+	void (*kernel)(void *user);
+	void (*ceiling)(void *user);
+	void (*after)(void *user);
+	void *user;
+} kb_loop;
+typedef struct kb_times {
+	double kernel_s, ceiling_s; /* summed over the iterations */
+	long iters;
+} kb_times;
+kb_times kb_time_loop(gb_state *gs, const kb_loop *l);
+/* Mark the benchmark failed with why and let Google Benchmark's loop end. */
+void kb_skip(gb_state *gs, const char *why);
+
+/* Whether a registry row of level isa and implementation impl runs under
+ * --isa cap and --impl impls (gd_impl_parse's set): its level is at most cap
+ * and impls names its implementation, or has 'best' and is_best is set (the
+ * row is the one 'best' picks for this kernel and shape). */
+int kb_row_wanted(gd_isa isa, gd_impl impl, int is_best, gd_isa cap, unsigned impls);
+/* perm[0..n): the fixed permutation of the rows that minibatches walk
+ * (Fisher-Yates from seed 7, stream 0: the same for every kernel). */
+void kb_permutation(uint32_t *perm, size_t n);
+/* Thread tid of nt's slice [lo, hi) of n elements, in 16-element granules
+ * (64 bytes of floats: slices never share a cache line). */
+void kb_slice(size_t n, int tid, int nt, size_t *lo, size_t *hi);
+/* The counters keys[0..n) of benchmark name's result (the median when
+ * repeated) after gb_run; 0, or -1 when it has none. */
+int kb_result(const char *name, const char *const *keys, int nkeys, double *vals);
+
+/* ---- update rules (kbench_update.c): rule x size x thread count x variant ---- */
+
+/* Plan the benchmarks of the rules with rules_on[rule] set, in table order
+ * within each size and thread count. sizes: the --sizes list (L1, L2, L3,
+ * DRAM, counts like 4096, 64K, 16M). Threads are pinned to pus[] (which must
+ * outlive the run). Returns 0, GD_EINVAL with the reason in err (a word that
+ * is no size, a cache level hwloc does not report, a size over half the
+ * memory) or GD_ENOMEM. */
+int kupd_plan(const int *rules_on, const char *sizes, const int *threads, int nthr, gd_isa cap, unsigned impls,
+              const gd_topo *topo, const int *pus, char *err, size_t errlen);
+/* Register the planned benchmarks; on failure *failed names the one refused. */
+int kupd_register(double min_time, const char **failed);
+size_t kupd_count(void);
+/* The table after gb_run: Gelem/s and roofline fraction per rule x size x
+ * threads and variant; warns of a memory-only ceiling below the triad
+ * measured in the same run (triad[0..ntriad): 1 and the most threads). */
+void kupd_summary(FILE *out, const gd_roofline *triad, int ntriad);
+
+/* ---- gradient kernels (kbench_grad.c): model x batch x variant ---- */
 
 typedef struct kgrad kgrad;
 
@@ -19,11 +88,8 @@ size_t kgrad_count(void);
 /* The table after gb_run: rows/s, GFLOP/s, fraction of peak, xread per benchmark. */
 void kgrad_summary(FILE *out);
 
-/* The counters keys[0..n) of benchmark name's result (the median when
- * repeated) after gb_run; 0, or -1 when it has none. */
-int kb_result(const char *name, const char *const *keys, int nkeys, double *vals);
+/* ---- sparse (CSR) gradient kernels (kbench_csr.c): model x batch (0 = all rows) x variant ---- */
 
-/* Sparse (CSR) gradient kernels (kbench_csr.c): model x batch (0 = all rows) x variant. */
 int kcsr_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa cap, unsigned impls,
               const gd_topo *topo, int pu);
 int kcsr_register(double min_time);

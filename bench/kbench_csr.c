@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
 #include "dataset.h"
 #include "gd_error.h"
 #include "kbench.h"
@@ -108,16 +107,10 @@ static void data_init(void)
 		S.label[i] = (int32_t)(gd_rng_u64(9, 3, i) % SCLASS);
 		S.lab2[i] = S.label[i] & 1;
 		S.y[i] = (float)S.label[i];
-		S.perm[i] = (uint32_t)i;
 	}
 	S.nnz = k;
 	free(cdf);
-	for (size_t i = SROWS - 1; i > 0; i--) {
-		size_t j = gd_rng_u64(7, 0, i) % (i + 1);
-		uint32_t t = S.perm[i];
-		S.perm[i] = S.perm[j];
-		S.perm[j] = t;
-	}
+	kb_permutation(S.perm, SROWS);
 	for (size_t j = 0; j < np; j++)
 		S.params[j] = (float)(0.05 * gd_rng_normal(3, 0, j));
 	memset(S.grad, 0, np * sizeof(float));
@@ -148,58 +141,65 @@ static size_t batch_nnz(const gd_batch *b)
 	return n;
 }
 
+/* One benchmark's batch inside the timing loop. */
+typedef struct {
+	const kcsr *k;
+	gd_batch b;
+	size_t bs, pos;
+	double nnz;
+	volatile float sink;
+} csr_run;
+
+static void csr_next_batch(void *user)
+{
+	csr_run *u = user;
+	if (u->k->batch) {
+		if (u->pos + u->bs > SROWS)
+			u->pos = 0;
+		u->b.idx = S.perm + u->pos;
+		u->pos += u->bs;
+	} else {
+		u->b.idx = NULL;
+		u->b.i0 = 0;
+	}
+	u->b.n = u->bs;
+}
+
+/* the gradient accumulates across calls (CSR kernels add): harmless for timing */
+static void csr_kernel(void *user)
+{
+	csr_run *u = user;
+	u->sink += (float)u->k->e->fn(&u->k->m, S.params, &u->b, S.grad, S.scratch);
+}
+
+static void csr_read(void *user)
+{
+	csr_run *u = user;
+	u->sink += read_nonzeros(&u->b);
+}
+
+static void csr_count_nnz(void *user)
+{
+	csr_run *u = user;
+	u->nnz += (double)batch_nnz(&u->b);
+}
+
 static void run_csr(gb_state *gs, void *user)
 {
 	const kcsr *k = user;
 	pthread_once(&S.once, data_init);
 	if (S.rc) {
-		gb_skip_with_error(gs, "could not allocate the sparse benchmark data");
-		while (gb_keep_running(gs))
-			;
+		kb_skip(gs, "could not allocate the sparse benchmark data");
 		return;
 	}
 	gd_topo_bind_self(k->topo, k->pu, NULL);
-	gd_batch b = { .rowptr = S.rowptr, .col = S.col, .val = S.val, .y = S.y,
-		       .label = k->m.kind == GD_MODEL_LOGISTIC ? S.lab2 : S.label };
-	size_t bs = k->batch ? k->batch : SROWS, pos = 0;
-	double tk = 0, tm = 0, rows = 0, nnz = 0;
-	long iters = 0;
-	volatile float sink = 0;
-	while (gb_keep_running(gs)) {
-		if (k->batch) {
-			if (pos + bs > SROWS)
-				pos = 0;
-			b.idx = S.perm + pos;
-			pos += bs;
-		} else {
-			b.idx = NULL;
-			b.i0 = 0;
-		}
-		b.n = bs;
-		/* the gradient accumulates across calls (CSR kernels add): harmless for timing */
-		double t0 = gd_now(), t1, t2;
-		if (iters & 1) {
-			sink += read_nonzeros(&b);
-			t1 = gd_now();
-			sink += (float)k->e->fn(&k->m, S.params, &b, S.grad, S.scratch);
-			t2 = gd_now();
-			tm += t1 - t0;
-			tk += t2 - t1;
-			gb_set_iteration_time(gs, t2 - t1);
-		} else {
-			sink += (float)k->e->fn(&k->m, S.params, &b, S.grad, S.scratch);
-			t1 = gd_now();
-			sink += read_nonzeros(&b);
-			t2 = gd_now();
-			tk += t1 - t0;
-			tm += t2 - t1;
-			gb_set_iteration_time(gs, t1 - t0);
-		}
-		rows += (double)bs;
-		nnz += (double)batch_nnz(&b);
-		iters++;
-	}
-	(void)sink;
+	csr_run u = { .k = k, .bs = k->batch ? k->batch : SROWS };
+	u.b = (gd_batch){ .rowptr = S.rowptr, .col = S.col, .val = S.val, .y = S.y,
+		          .label = k->m.kind == GD_MODEL_LOGISTIC ? S.lab2 : S.label };
+	kb_loop loop = { .prepare = csr_next_batch, .kernel = csr_kernel, .ceiling = csr_read, .after = csr_count_nnz,
+		         .user = &u };
+	kb_times t = kb_time_loop(gs, &loop);
+	double tk = t.kernel_s, tm = t.ceiling_s, rows = (double)t.iters * (double)u.bs, nnz = u.nnz;
 	gb_set_items_processed(gs, (int64_t)rows);
 	gb_set_bytes_processed(gs, (int64_t)(nnz * 8));
 	if (tk > 0 && tm > 0) {
@@ -217,10 +217,8 @@ int kcsr_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa ca
 		for (int bi = 0; bi < nbatch; bi++)
 			for (size_t i = 0; i < gd_csr_count; i++) {
 				const gd_grad_entry *e = &gd_csr_table[i];
-				int best = e == gd_csr_best((gd_model_kind)mk, cap);
-				if ((int)e->model != mk || e->isa > cap)
-					continue;
-				if (!(impls & (1u << e->impl)) && !((impls & GD_IMPL_BEST_BIT) && best))
+				if ((int)e->model != mk ||
+				    !kb_row_wanted(e->isa, e->impl, e == gd_csr_best((gd_model_kind)mk, cap), cap, impls))
 					continue;
 				kcsr *n = realloc(ks, (nks + 1) * sizeof(*ks));
 				if (!n)

@@ -19,7 +19,6 @@
 
 #include <cblas.h>
 
-#include "clock.h"
 #include "dataset.h"
 #include "gd_error.h"
 #include "kbench.h"
@@ -90,18 +89,48 @@ static void data_init(void)
 	for (size_t i = 0; i < NROWS; i++) {
 		G.y[i] = (float)G.ds.label[i];
 		G.lab2[i] = G.ds.label[i] & 1;
-		G.perm[i] = (uint32_t)i;
 	}
-	for (size_t i = NROWS - 1; i > 0; i--) { /* Fisher-Yates from a fixed seed */
-		size_t j = gd_rng_u64(7, 0, i) % (i + 1);
-		uint32_t t = G.perm[i];
-		G.perm[i] = G.perm[j];
-		G.perm[j] = t;
-	}
+	kb_permutation(G.perm, NROWS);
 	for (size_t j = 0; j < np; j++) /* small weights: realistic activations, no overflow */
 		G.params[j] = (float)(0.05 * gd_rng_normal(3, 0, j));
 	memset(G.grad, 0, np * sizeof(float));
 	memset(G.scratch, 0, ns * sizeof(float)); /* touch every page before timing */
+}
+
+/* One benchmark's batch inside the timing loop. */
+typedef struct {
+	const kgrad *k;
+	gd_batch b;
+	size_t bs, pos;
+	volatile float sink;
+} grad_run;
+
+static void grad_next_batch(void *user)
+{
+	grad_run *u = user;
+	if (u->k->batch) {
+		if (u->pos + u->bs > NROWS)
+			u->pos = 0;
+		u->b.idx = G.perm + u->pos;
+		u->b.n = u->bs;
+		u->pos += u->bs;
+	} else {
+		u->b.idx = NULL;
+		u->b.i0 = 0;
+		u->b.n = NROWS;
+	}
+}
+
+static void grad_kernel(void *user)
+{
+	grad_run *u = user;
+	u->sink += (float)u->k->e->fn(&u->k->m, G.params, &u->b, G.grad, G.scratch);
+}
+
+static void grad_read(void *user)
+{
+	grad_run *u = user;
+	u->sink += gd_read_rows_best(&u->b, NFEAT);
 }
 
 static void run_grad(gb_state *gs, void *user)
@@ -109,53 +138,17 @@ static void run_grad(gb_state *gs, void *user)
 	const kgrad *k = user;
 	pthread_once(&G.once, data_init);
 	if (G.rc) {
-		gb_skip_with_error(gs, "could not allocate the gradient benchmark data");
-		while (gb_keep_running(gs))
-			;
+		kb_skip(gs, "could not allocate the gradient benchmark data");
 		return;
 	}
 	gd_topo_bind_self(k->topo, k->pu, NULL);
 	openblas_set_num_threads(1);
-	gd_batch b = { .x = G.ds.x, .ld = NFEAT, .y = G.y,
-		       .label = k->m.kind == GD_MODEL_LOGISTIC ? G.lab2 : G.ds.label };
-	size_t bs = k->batch ? k->batch : NROWS, pos = 0;
-	double tk = 0, tm = 0, rows = 0;
-	long iters = 0;
-	volatile float sink = 0;
-	while (gb_keep_running(gs)) {
-		if (k->batch) {
-			if (pos + bs > NROWS)
-				pos = 0;
-			b.idx = G.perm + pos;
-			b.n = bs;
-			pos += bs;
-		} else {
-			b.idx = NULL;
-			b.i0 = 0;
-			b.n = NROWS;
-		}
-		double t0 = gd_now(), t1, t2;
-		if (iters & 1) {
-			sink += gd_read_rows_best(&b, NFEAT);
-			t1 = gd_now();
-			sink += (float)k->e->fn(&k->m, G.params, &b, G.grad, G.scratch);
-			t2 = gd_now();
-			tm += t1 - t0;
-			tk += t2 - t1;
-			gb_set_iteration_time(gs, t2 - t1);
-		} else {
-			sink += (float)k->e->fn(&k->m, G.params, &b, G.grad, G.scratch);
-			t1 = gd_now();
-			sink += gd_read_rows_best(&b, NFEAT);
-			t2 = gd_now();
-			tk += t1 - t0;
-			tm += t2 - t1;
-			gb_set_iteration_time(gs, t1 - t0);
-		}
-		rows += (double)bs;
-		iters++;
-	}
-	(void)sink;
+	grad_run u = { .k = k, .bs = k->batch ? k->batch : NROWS };
+	u.b = (gd_batch){ .x = G.ds.x, .ld = NFEAT, .y = G.y,
+		          .label = k->m.kind == GD_MODEL_LOGISTIC ? G.lab2 : G.ds.label };
+	kb_loop loop = { .prepare = grad_next_batch, .kernel = grad_kernel, .ceiling = grad_read, .user = &u };
+	kb_times t = kb_time_loop(gs, &loop);
+	double tk = t.kernel_s, tm = t.ceiling_s, rows = (double)t.iters * (double)u.bs;
 	gb_set_items_processed(gs, (int64_t)rows);
 	gb_set_bytes_processed(gs, (int64_t)(rows * NFEAT * sizeof(float)));
 	if (tk > 0 && tm > 0) {
@@ -176,10 +169,8 @@ int kgrad_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa c
 			for (size_t i = 0; i < gd_grad_count; i++) {
 				const gd_grad_entry *e = &gd_grad_table[i];
 				size_t bs = batches[bi] ? batches[bi] : NROWS;
-				int best = e == gd_grad_best((gd_model_kind)mk, cap, bs);
-				if ((int)e->model != mk || e->isa > cap)
-					continue;
-				if (!(impls & (1u << e->impl)) && !((impls & GD_IMPL_BEST_BIT) && best))
+				if ((int)e->model != mk ||
+				    !kb_row_wanted(e->isa, e->impl, e == gd_grad_best((gd_model_kind)mk, cap, bs), cap, impls))
 					continue;
 				if (e->impl == GD_IMPL_SCALAR && !batches[bi] && !scalar_full)
 					continue;
@@ -206,23 +197,6 @@ int kgrad_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa c
 		}
 	}
 	return 0;
-}
-
-int kb_result(const char *name, const char *const *keys, int nkeys, double *vals)
-{
-	size_t nres = gb_result_count(), l = strlen(name);
-	int found = 0;
-	for (size_t i = 0; i < nres; i++) {
-		gb_result r;
-		if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")))
-			continue;
-		if (strncmp(r.name, name, l) || r.name[l] != '/')
-			continue;
-		found = 1;
-		for (int k = 0; k < nkeys && found; k++)
-			found = !gb_result_counter(i, keys[k], &vals[k]);
-	}
-	return found ? 0 : -1;
 }
 
 int kgrad_register(double min_time)

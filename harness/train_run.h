@@ -1,5 +1,8 @@
 /*
- * The descent driver's private state, shared by train.c (the loops) and
+ * The descent driver's private state and the functions its files share:
+ * train.c (gd_train: validation, allocation, dispatch), train_sync.c (the
+ * synchronous loop), train_hogwild.c, train_trace.c (evaluations, trace rows,
+ * stop decisions), train_newton.c (L-BFGS, Newton), train_noise.c and
  * train_sparse.c (the CSR steps). Not part of the harness API.
  */
 #ifndef GD_TRAIN_RUN_H
@@ -100,4 +103,45 @@ void gd_sparse_catch_up(run *r, const uint32_t *cs, size_t n);
 void gd_sparse_catch_up_range(run *r, size_t lo, size_t hi);
 /* What the step does to a weight with a zero gradient (sgd: w' = f w). */
 double gd_sparse_zero_grad_factor(const gd_run_cfg *c, const gd_step *st);
+
+/* ---- the synchronous loop (train_sync.c) ---- */
+/* The pool job of the data-parallel loop: full, minibatch, sample. */
+void train_sync_job(int tid, int T, void *arg);
+/* The permutation of epoch `epoch` into r->perm (from the run's seed). */
+void train_shuffle(run *r, long epoch);
+/* Worker tid's slice of the parameters: sum the partials into worker 0's
+ * (unless summed already), finish mean + penalty over n_rows, add the noise
+ * of step t (sigma 0: none) and, when norm is set, keep the slice's squared
+ * norm in ws[tid].sumsq. */
+void train_reduce_slice(run *r, int tid, size_t n_rows, float sigma, long t, int norm, int summed);
+/* The squared norm of the reduced gradient: the workers' sumsq summed. */
+double train_total_sumsq(run *r);
+/* comm: the partials summed, then over ranks with `extra` floats after the
+ * gradient; the allreduce's wall seconds (worker 0; 0 elsewhere). */
+double train_rank_sum(run *r, int tid, int extra);
+
+/* ---- Hogwild (train_hogwild.c) ---- */
+/* The pool job of a Hogwild run. Named without the train_ prefix on purpose:
+ * tests/tsan.supp suppresses its races by this name (race:hogwild_job). */
+void hogwild_job(int tid, int T, void *arg);
+
+/* ---- evaluations, trace and stop decisions (train_trace.c) ---- */
+/* Full training loss and gradient norm at w on all workers (eval_loss, eval_gnorm). */
+void train_eval_phase(run *r, int tid);
+/* Worker 0 after an evaluation that started at e0: the trace row, its test
+ * metrics and the evaluation time; nonzero when the run stops (stop_reason set). */
+int train_record(run *r, double e0);
+/* Does worker 0 evaluate before this step? */
+int train_eval_due(run *r);
+
+/* ---- second-order baselines, full batch (train_newton.c) ---- */
+/* L-BFGS (liblbfgs) and Newton on least squares from r->w; 0 or GD_ENOMEM. */
+int train_run_lbfgs(run *r);
+int train_run_newton(run *r);
+
+/* ---- noise (train_noise.c) ---- */
+/* Gradient noise sigma_t for step t (0 when off). */
+float train_noise_sigma(const gd_run_cfg *c, long t);
+/* Busy CPU seconds of the machine less this process's own; NAN without /proc/stat. */
+double train_foreign_cpu_now(void);
 #endif
