@@ -18,7 +18,7 @@ isa=$(reg 'next(e["isa"] for e in run(U) if e["rule"] == "adam")')
 $PY - "$tmp" "$adam" "$sgd" "$softmax" "$isa" <<'PY'
 import json, random, sys
 d, adam, sgd, softmax, isa = sys.argv[1:6]
-def kern(path, specs, cpu="Test CPU", nan=False):
+def kern(path, specs, cpu="Test CPU", nan=False, mid=None):
     rnd = random.Random(path)
     b = []
     for name, mean, sd, reps in specs:
@@ -28,6 +28,8 @@ def kern(path, specs, cpu="Test CPU", nan=False):
         b.append({"name": name + "_mean", "run_name": name, "run_type": "aggregate", "aggregate_name": "mean",
                   "threads": 1, "roofline": mean, "x_cv": "NaN"})
     doc = {"context": {"cpu_model": cpu, "isa": isa, "openblas_corename": "Haswell"}, "benchmarks": b}
+    if mid:
+        doc["context"]["machine_id"] = mid
     text = json.dumps(doc)
     if nan:  # Google Benchmark can write a bare NaN
         text = text.replace('"x_cv": "NaN"', '"x_cv": NaN')
@@ -41,6 +43,10 @@ kern("noisy_b.json", [(adam + "/L1", 0.97, 0.10, 10)])
 kern("few_a.json", [(adam + "/L1", 1.0, 0.01, 3)])
 kern("few_b.json", [(adam + "/L1", 0.5, 0.01, 3)])
 kern("other_cpu.json", base, cpu="Another CPU")
+# two CPUs with one model name ("AMD EPYC") but different ids: refused unless asked for
+kern("zen3.json", base, cpu="AMD EPYC", mid="amd-f25m1s1-avx2-2pu")
+kern("zen3_again.json", base, cpu="AMD EPYC", mid="amd-f25m1s1-avx2-2pu")
+kern("zen5.json", base, cpu="AMD EPYC", mid="amd-f26m2s0-avx512-2pu")
 def runs(path, times):
     rs = []
     for t in times:
@@ -60,6 +66,10 @@ expect 0 "$sgd/L1.* same" "$CMP" "$tmp/base.json" "$tmp/slow.json" --filter sgd
 expect 0 ' same$' "$CMP" "$tmp/noisy_a.json" "$tmp/noisy_b.json"
 expect 0 'not enough repetitions' "$CMP" "$tmp/few_a.json" "$tmp/few_b.json"
 expect 0 "warning: cpu_model differs: 'Test CPU' vs 'Another CPU'" "$CMP" "$tmp/base.json" "$tmp/other_cpu.json"
+expect 2 "from machine 'amd-f26m2s0-avx512-2pu' and .*zen3.json from 'amd-f25m1s1-avx2-2pu'.*--allow-other-machine" \
+	"$CMP" "$tmp/zen5.json" "$tmp/zen3.json"
+expect 0 ' same$' "$CMP" --allow-other-machine "$tmp/zen5.json" "$tmp/zen3.json"
+expect 0 ' same$' "$CMP" "$tmp/zen3.json" "$tmp/zen3_again.json"
 expect 1 't\(<=0.45\).*REGRESSION' "$CMP" "$tmp/runs_a.json" "$tmp/runs_b.json"
 expect 1 'REGRESSION' "$CMP" --threshold 0.05 --alpha 0.01 --json "$tmp/v.json" "$tmp/base.json" "$tmp/slow.json"
 n=$((n + 1))

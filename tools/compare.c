@@ -62,6 +62,9 @@ static const char help[] =
 	"  --alpha A       family-wise error rate (default 0.05)\n"
 	"  --filter REGEX  only pairs whose key matches (POSIX extended)\n"
 	"  --json PATH     write the verdict as JSON\n"
+	"  --allow-other-machine  compare files whose context names different machine ids\n"
+	"                  (gdbench info --machine-id: vendor, family/model/stepping or MIDR, ISA\n"
+	"                  level, PUs); refused otherwise, with exit 2\n"
 	"  -h, --help      this text;  --version\n"
 	"Exit status: 0 no significant regression, 1 at least one, 2 usage, input or output error.\n";
 
@@ -71,8 +74,10 @@ int main(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 't' }, { "alpha", required_argument, NULL, 'a' },
 		{ "json", required_argument, NULL, 'j' },      { "filter", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },            { "version", no_argument, NULL, 'V' },
+		{ "allow-other-machine", no_argument, NULL, 'M' },
 		{ 0, 0, 0, 0 },
 	};
+	int other_machine_ok = 0;
 	double threshold = 0.05, alpha = 0.05;
 	const char *json_out = NULL, *filter = NULL;
 	int c;
@@ -95,6 +100,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'j': json_out = optarg; break;
+		case 'M': other_machine_ok = 1; break;
 		case 'f': filter = optarg; break;
 		case 'h': fputs(help, stdout); return 0;
 		case 'V': printf("gdbench-compare %s\n", VERSION); return 0;
@@ -128,6 +134,17 @@ int main(int argc, char **argv)
 			        A.conv ? "run" : "kernels", B.path, B.conv ? "run" : "kernels");
 		else
 			fprintf(stderr, "gdbench-compare: %s\n", err);
+		rs_free(&A);
+		rs_free(&B);
+		if (filter)
+			regfree(&re);
+		return 2;
+	}
+	/* two CPUs that both call themselves "AMD EPYC" are not one machine: the ids say what changes the figures */
+	const char *ida = rs_str(A.ctx, "machine_id"), *idb = rs_str(B.ctx, "machine_id");
+	if (*ida && *idb && strcmp(ida, idb) && !other_machine_ok) {
+		fprintf(stderr, "gdbench-compare: %s is from machine '%s' and %s from '%s': figures from different "
+		        "machines do not compare (--allow-other-machine to compare anyway)\n", A.path, ida, B.path, idb);
 		rs_free(&A);
 		rs_free(&B);
 		if (filter)
