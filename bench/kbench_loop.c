@@ -16,24 +16,17 @@ kb_times kb_time_loop(gb_state *gs, const kb_loop *l)
 	while (gb_keep_running(gs)) {
 		if (l->prepare)
 			l->prepare(l->user);
-		double t0 = gd_now(), t1, t2;
-		if (t.iters & 1) { /* alternate the order so neither always runs on a warm cache */
-			l->ceiling(l->user);
-			t1 = gd_now();
-			l->kernel(l->user);
-			t2 = gd_now();
-			t.ceiling_s += t1 - t0;
-			t.kernel_s += t2 - t1;
-			gb_set_iteration_time(gs, t2 - t1);
-		} else {
-			l->kernel(l->user);
-			t1 = gd_now();
-			l->ceiling(l->user);
-			t2 = gd_now();
-			t.kernel_s += t1 - t0;
-			t.ceiling_s += t2 - t1;
-			gb_set_iteration_time(gs, t1 - t0);
-		}
+		/* alternate the order so neither always runs on a warm cache */
+		int kernel_first = !(t.iters & 1);
+		double t0 = gd_now();
+		(kernel_first ? l->kernel : l->ceiling)(l->user);
+		double t1 = gd_now();
+		(kernel_first ? l->ceiling : l->kernel)(l->user);
+		double t2 = gd_now();
+		double tk = kernel_first ? t1 - t0 : t2 - t1;
+		t.kernel_s += tk;
+		t.ceiling_s += kernel_first ? t2 - t1 : t1 - t0;
+		gb_set_iteration_time(gs, tk);
 		if (l->after)
 			l->after(l->user);
 		t.iters++;

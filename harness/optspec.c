@@ -27,29 +27,16 @@ static int pair(const char *s, double *a, double *b)
 	return num(buf, a) || num(slash + 1, b) ? -1 : 0;
 }
 
-/* Whether key k as set in hp differs from what rule defaults d would have. */
+/* Whether key k as set in hp differs from what rule defaults d would have
+ * (nesterov and amsgrad, which have no field: whether they were turned on). */
 static int key_changes(int k, const gd_hparams *hp, const gd_hparams *d, int nesterov, int amsgrad)
 {
-	switch (k) {
-	case GD_KI_LR: return hp->lr != d->lr;
-	case GD_KI_MOMENTUM: return hp->momentum != d->momentum;
-	case GD_KI_DAMPENING: return hp->dampening != d->dampening;
-	case GD_KI_NESTEROV: return nesterov;
-	case GD_KI_WEIGHT_DECAY: return hp->weight_decay != d->weight_decay;
-	case GD_KI_DECOUPLED: return hp->decoupled_wd != d->decoupled_wd;
-	case GD_KI_LR_DECAY: return hp->lr_decay != d->lr_decay;
-	case GD_KI_INITIAL_ACCUMULATOR_VALUE: return hp->initial_accumulator_value != d->initial_accumulator_value;
-	case GD_KI_ALPHA: return hp->alpha != d->alpha;
-	case GD_KI_CENTERED: return hp->centered != d->centered;
-	case GD_KI_RHO: return hp->rho != d->rho;
-	case GD_KI_BETAS: return hp->beta1 != d->beta1 || hp->beta2 != d->beta2;
-	case GD_KI_EPS: return hp->eps != d->eps;
-	case GD_KI_AMSGRAD: return amsgrad;
-	case GD_KI_MOMENTUM_DECAY: return hp->momentum_decay != d->momentum_decay;
-	case GD_KI_ETAS: return hp->eta_minus != d->eta_minus || hp->eta_plus != d->eta_plus;
-	case GD_KI_STEP_SIZES: return hp->step_min != d->step_min || hp->step_max != d->step_max;
-	default: return 1;
-	}
+	if (k == GD_KI_NESTEROV || k == GD_KI_AMSGRAD)
+		return k == GD_KI_NESTEROV ? nesterov : amsgrad;
+	double x[2] = { 0, 0 }, y[2] = { 0, 0 };
+	int n = gd_key_get(hp, k, x, NULL);
+	gd_key_get(d, k, y, NULL);
+	return x[0] != y[0] || (n == 2 && x[1] != y[1]);
 }
 
 int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
@@ -95,8 +82,7 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 		}
 		*eq = 0;
 		const char *k = kv, *v = eq + 1;
-		double x = 0, y = 0;
-		gd_hparams *hp = &o->hp;
+		double x = 0;
 		if (o->kind == GD_OPT_LBFGS) {
 			if (!strcmp(k, "m") && !num(v, &x) && x >= 1 && x <= 100 && x == floor(x))
 				o->lbfgs_m = (int)x;
@@ -123,40 +109,22 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 			return GD_EINVAL;
 		}
 		given |= 1u << key;
-		if (key == GD_KI_BETAS || key == GD_KI_ETAS || key == GD_KI_STEP_SIZES) {
-			if (pair(v, &x, &y)) {
+		double v2[2] = { 0, 0 };
+		int two = key == GD_KI_BETAS || key == GD_KI_ETAS || key == GD_KI_STEP_SIZES;
+		if (two ? pair(v, &v2[0], &v2[1]) : num(v, &v2[0])) {
+			if (two)
 				snprintf(err, errlen, "%s '%s': expected two numbers as a/b, e.g. 0.9/0.999", k, v);
-				return GD_EINVAL;
-			}
-			if (key == GD_KI_BETAS)
-				hp->beta1 = x, hp->beta2 = y;
-			else if (key == GD_KI_ETAS)
-				hp->eta_minus = x, hp->eta_plus = y;
 			else
-				hp->step_min = x, hp->step_max = y;
-			continue;
-		}
-		if (num(v, &x)) {
-			snprintf(err, errlen, "%s '%s': expected a number", k, v);
+				snprintf(err, errlen, "%s '%s': expected a number", k, v);
 			return GD_EINVAL;
 		}
-		switch (key) {
-		case GD_KI_LR: hp->lr = x; break;
-		case GD_KI_MOMENTUM: hp->momentum = x, momentum_given = 1; break;
-		case GD_KI_DAMPENING: hp->dampening = x; break;
-		case GD_KI_NESTEROV: nesterov = x != 0; break;
-		case GD_KI_WEIGHT_DECAY: hp->weight_decay = x; break;
-		case GD_KI_DECOUPLED: hp->decoupled_wd = x != 0; break;
-		case GD_KI_LR_DECAY: hp->lr_decay = x; break;
-		case GD_KI_INITIAL_ACCUMULATOR_VALUE: hp->initial_accumulator_value = x; break;
-		case GD_KI_ALPHA: hp->alpha = x; break;
-		case GD_KI_CENTERED: hp->centered = x != 0; break;
-		case GD_KI_RHO: hp->rho = x; break;
-		case GD_KI_EPS: hp->eps = x; break;
-		case GD_KI_AMSGRAD: amsgrad = x != 0; break;
-		case GD_KI_MOMENTUM_DECAY: hp->momentum_decay = x; break;
-		default: break;
-		}
+		if (key == GD_KI_NESTEROV)
+			nesterov = v2[0] != 0;
+		else if (key == GD_KI_AMSGRAD)
+			amsgrad = v2[0] != 0;
+		else
+			gd_key_set(&o->hp, key, v2);
+		momentum_given |= key == GD_KI_MOMENTUM;
 	}
 	if (o->kind != GD_OPT_FIRST_ORDER)
 		return 0;

@@ -24,27 +24,17 @@ static json_t *hparams_json(const gd_update_entry *u, const gd_hparams *hp)
 	for (int k = 0; k < GD_NKEYS; k++) {
 		if (!(ri->keys & (1u << k)))
 			continue;
-		json_t *v = NULL;
-		switch (k) {
-		case GD_KI_LR: v = num(hp->lr); break;
-		case GD_KI_MOMENTUM: v = num(hp->momentum); break;
-		case GD_KI_DAMPENING: v = num(hp->dampening); break;
-		case GD_KI_NESTEROV: v = json_boolean(u->rule == GD_RULE_NESTEROV); break;
-		case GD_KI_WEIGHT_DECAY: v = num(hp->weight_decay); break;
-		case GD_KI_DECOUPLED: v = json_boolean(hp->decoupled_wd || ri->decoupled); break;
-		case GD_KI_LR_DECAY: v = num(hp->lr_decay); break;
-		case GD_KI_INITIAL_ACCUMULATOR_VALUE: v = num(hp->initial_accumulator_value); break;
-		case GD_KI_ALPHA: v = num(hp->alpha); break;
-		case GD_KI_CENTERED: v = json_boolean(hp->centered); break;
-		case GD_KI_RHO: v = num(hp->rho); break;
-		case GD_KI_BETAS: v = json_pack("[f, f]", hp->beta1, hp->beta2); break;
-		case GD_KI_EPS: v = num(hp->eps); break;
-		case GD_KI_AMSGRAD: v = json_boolean(u->rule == GD_RULE_AMSGRAD); break;
-		case GD_KI_MOMENTUM_DECAY: v = num(hp->momentum_decay); break;
-		case GD_KI_ETAS: v = json_pack("[f, f]", hp->eta_minus, hp->eta_plus); break;
-		case GD_KI_STEP_SIZES: v = json_pack("[f, f]", hp->step_min, hp->step_max); break;
-		default: break;
-		}
+		double x[2];
+		int flag = 0, n = gd_key_get(hp, k, x, &flag);
+		json_t *v;
+		if (k == GD_KI_NESTEROV || k == GD_KI_AMSGRAD) /* the torch flags that select these rules */
+			v = json_boolean(u->rule == (k == GD_KI_NESTEROV ? GD_RULE_NESTEROV : GD_RULE_AMSGRAD));
+		else if (k == GD_KI_DECOUPLED)
+			v = json_boolean(hp->decoupled_wd || ri->decoupled);
+		else if (flag)
+			v = json_boolean(x[0] != 0);
+		else
+			v = n == 2 ? json_pack("[f, f]", x[0], x[1]) : num(x[0]);
 		/* "decoupled" as result files have always spelled it */
 		json_object_set_new(o, k == GD_KI_DECOUPLED ? "decoupled_weight_decay" : gd_key_name(k), v);
 	}

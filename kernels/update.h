@@ -117,6 +117,16 @@ typedef struct gd_rule_info {
 /* The row of rule r (r must be a rule). */
 const gd_rule_info *gd_rule_info_of(gd_rule r);
 
+/*
+ * A key's value in hp, the one mapping of keys onto gd_hparams' fields:
+ * gd_key_get writes 1 number (2 for betas, etas, step_sizes) into v and
+ * returns the count; 0 for nesterov and amsgrad, which select rules and
+ * have no field. *is_flag (may be NULL) says the key is a 0/1 switch
+ * (decoupled, centered). gd_key_set stores the same count of numbers.
+ */
+int gd_key_get(const gd_hparams *hp, int k, double v[2], int *is_flag);
+void gd_key_set(gd_hparams *hp, int k, const double v[2]);
+
 /* Rule metadata, read from the rows. */
 const char *gd_rule_name(gd_rule r);
 int gd_rule_from_name(const char *name); /* gd_rule, or GD_ENOENT */

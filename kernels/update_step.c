@@ -1,5 +1,6 @@
 /* Rule metadata from the rows of rules.h, torch.optim defaults, validation, and the per-step scalars each kernel reads. */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "gd_error.h"
@@ -14,6 +15,52 @@ static const char *const key_names[GD_NKEYS] = {
 const char *gd_key_name(int k)
 {
 	return k >= 0 && k < GD_NKEYS ? key_names[k] : NULL;
+}
+
+/* Where each key lives in gd_hparams: double fields, or one int flag. */
+#define D1(f) { { offsetof(gd_hparams, f), 0 }, 1, 0 }
+#define D2(f, g) { { offsetof(gd_hparams, f), offsetof(gd_hparams, g) }, 2, 0 }
+#define FLAG(f) { { offsetof(gd_hparams, f), 0 }, 1, 1 }
+static const struct { size_t off[2]; int n, flag; } key_fields[GD_NKEYS] = {
+	[GD_KI_LR] = D1(lr), [GD_KI_MOMENTUM] = D1(momentum), [GD_KI_DAMPENING] = D1(dampening),
+	[GD_KI_WEIGHT_DECAY] = D1(weight_decay), [GD_KI_DECOUPLED] = FLAG(decoupled_wd),
+	[GD_KI_LR_DECAY] = D1(lr_decay), [GD_KI_INITIAL_ACCUMULATOR_VALUE] = D1(initial_accumulator_value),
+	[GD_KI_ALPHA] = D1(alpha), [GD_KI_CENTERED] = FLAG(centered), [GD_KI_RHO] = D1(rho),
+	[GD_KI_BETAS] = D2(beta1, beta2), [GD_KI_EPS] = D1(eps), [GD_KI_MOMENTUM_DECAY] = D1(momentum_decay),
+	[GD_KI_ETAS] = D2(eta_minus, eta_plus), [GD_KI_STEP_SIZES] = D2(step_min, step_max),
+	/* nesterov, amsgrad: { 0 }, no field */
+};
+#undef D1
+#undef D2
+#undef FLAG
+
+int gd_key_get(const gd_hparams *hp, int k, double v[2], int *is_flag)
+{
+	if (k < 0 || k >= GD_NKEYS)
+		return 0;
+	const char *base = (const char *)hp;
+	for (int j = 0; j < key_fields[k].n; j++) {
+		if (key_fields[k].flag)
+			v[j] = *(const int *)(const void *)(base + key_fields[k].off[j]);
+		else
+			v[j] = *(const double *)(const void *)(base + key_fields[k].off[j]);
+	}
+	if (is_flag)
+		*is_flag = key_fields[k].flag;
+	return key_fields[k].n;
+}
+
+void gd_key_set(gd_hparams *hp, int k, const double v[2])
+{
+	if (k < 0 || k >= GD_NKEYS)
+		return;
+	char *base = (char *)hp;
+	for (int j = 0; j < key_fields[k].n; j++) {
+		if (key_fields[k].flag)
+			*(int *)(void *)(base + key_fields[k].off[j]) = v[j] != 0;
+		else
+			*(double *)(void *)(base + key_fields[k].off[j]) = v[j];
+	}
 }
 
 /* The few rules whose state or cost depends on their hyperparameters. */

@@ -270,8 +270,24 @@ static void test_rule_table(void **unused)
 		for (int q = 0; q < r; q++)
 			assert_string_not_equal(gd_rule_name((gd_rule)q), ri->name);
 	}
-	for (int k = 0; k < GD_NKEYS; k++)
+	for (int k = 0; k < GD_NKEYS; k++) {
 		assert_non_null(gd_key_name(k));
+		/* every key with a field reads back what was set, and sets nothing else */
+		gd_hparams hp, before;
+		memset(&hp, 0, sizeof(hp));
+		double in[2] = { 1.0, 0.25 }, out[2] = { -1, -1 };
+		gd_key_set(&hp, k, in);
+		int flag = 0, n = gd_key_get(&hp, k, out, &flag);
+		assert_true(n >= 0 && n <= 2);
+		assert_int_equal(n == 0, k == GD_KI_NESTEROV || k == GD_KI_AMSGRAD);
+		for (int j = 0; j < n; j++)
+			assert_true(out[j] == (flag ? 1.0 : in[j]));
+		for (int j = 0; j < n; j++)
+			out[j] = 0;
+		gd_key_set(&hp, k, out);
+		memset(&before, 0, sizeof(before));
+		assert_memory_equal(&hp, &before, sizeof(hp)); /* back to all zero: no other field was touched */
+	}
 	assert_null(gd_key_name(GD_NKEYS));
 }
 
