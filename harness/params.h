@@ -1,0 +1,57 @@
+/*
+ * Parameter sets: the named tensors of a model, with their shapes, laid out
+ * one after another in one flat vector (tensor k holds elements
+ * [off, off + numel) of it). The optimizer benchmarks step over the whole
+ * set (per tensor, or in chunks across tensors); the set keeps the tensor
+ * boundaries, which per-tensor rules (LAMB's trust ratio, Adafactor's
+ * factored moments, Muon's orthogonalization) need.
+ *
+ * Built-in sets are derived from each architecture's published
+ * hyperparameters (params.c says which, and the totals they give); a user
+ * set is a JSON file (results/params.schema.json).
+ */
+#ifndef GD_PARAMS_H
+#define GD_PARAMS_H
+
+#include <stddef.h>
+
+#define GD_PARAM_MAXDIM 4
+
+typedef struct gd_tensor {
+	char *name;                   /* "layers.3.attn.q_proj.weight" */
+	int ndim;                     /* 1..GD_PARAM_MAXDIM */
+	size_t shape[GD_PARAM_MAXDIM];
+	size_t numel;                 /* product of the shape */
+	size_t off;                   /* first element in the flat vector */
+} gd_tensor;
+
+typedef struct gd_param_set {
+	char *name;                   /* "llama-1b", or the file's "name" */
+	char *source;                 /* where the shapes come from (a paper, a config, a path) */
+	size_t ntensors;
+	gd_tensor *t;
+	size_t total;                 /* elements over all tensors */
+} gd_param_set;
+
+/* The built-in sets, in `gdbench list --kind params` order. */
+size_t gd_params_builtin_count(void);
+const char *gd_params_builtin_name(size_t i);
+
+/*
+ * Build a built-in set by name, or read a JSON file when name_or_path is
+ * not a built-in name. 0, GD_ENOENT (neither a built-in nor a readable
+ * file), GD_EFORMAT (a bad file: err holds "path:line:column: what" as the
+ * other file readers write it), GD_ERANGE (a zero or overflowing size), or
+ * GD_ENOMEM. On failure *out is left empty (gd_params_free is safe on it).
+ */
+int gd_params_load(const char *name_or_path, gd_param_set *out, char *err, size_t errlen);
+
+/* The MLP of `gdbench run` as a set: W1 [h, d], b1 [h], W2 [c, h], b2 [c],
+ * at the offsets gd_mlp_offsets (kernels/grad.h) gives them. */
+int gd_params_mlp(size_t d, size_t h, size_t c, gd_param_set *out);
+/* One tensor of n elements named name (a flat vector). */
+int gd_params_flat(const char *name, size_t n, gd_param_set *out);
+
+void gd_params_free(gd_param_set *ps);
+
+#endif
