@@ -39,19 +39,27 @@ const char *gd_params_builtin_name(size_t i);
 
 /*
  * Build a built-in set by name, or read a JSON file when name_or_path is
- * not a built-in name. 0, GD_ENOENT (neither a built-in nor a readable
- * file), GD_EFORMAT (a bad file: err holds "path:line:column: what" as the
- * other file readers write it), GD_ERANGE (a zero or overflowing size), or
- * GD_ENOMEM. On failure *out is left empty (gd_params_free is safe on it).
+ * not a built-in name (so a file named like a built-in is read as ./NAME).
+ * 0, GD_ENOENT (neither a built-in nor a readable file: err says which
+ * names are built in and why the file could not be read), GD_EFORMAT (a
+ * bad file: err holds "path:line:column: what, expected what" as the other
+ * file readers write it; the position is the offending value's, or for a
+ * missing key the enclosing object's), GD_ERANGE (a tensor's or the set's
+ * element count overflows size_t; err as for GD_EFORMAT), or GD_ENOMEM.
+ * err may be NULL when errlen is 0. On failure *out is left empty
+ * (gd_params_free is safe on it).
  */
 int gd_params_load(const char *name_or_path, gd_param_set *out, char *err, size_t errlen);
 
-/* The MLP of `gdbench run` as a set: W1 [h, d], b1 [h], W2 [c, h], b2 [c],
- * at the offsets gd_mlp_offsets (kernels/grad.h) gives them. */
+/* The MLP of `gdbench run` as a set named "mlp": W1 [h, d], b1 [h], W2 [c, h],
+ * b2 [c], at the offsets gd_mlp_offsets (kernels/grad.h) gives them. 0,
+ * GD_EINVAL (a zero size), GD_ERANGE or GD_ENOMEM. */
 int gd_params_mlp(size_t d, size_t h, size_t c, gd_param_set *out);
-/* One tensor of n elements named name (a flat vector). */
+/* A set named name of one tensor of n elements, also named name (a flat
+ * vector). 0, GD_EINVAL (n zero, name NULL or empty) or GD_ENOMEM. */
 int gd_params_flat(const char *name, size_t n, gd_param_set *out);
 
+/* Free what a set holds and leave it empty (safe on an empty set, twice). */
 void gd_params_free(gd_param_set *ps);
 
 #endif
