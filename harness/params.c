@@ -111,8 +111,7 @@ int gd_params_load(const char *name_or_path, gd_param_set *out, char *err, size_
 	for (size_t i = 0; i < gd__params_nbuiltins; i++)
 		if (!strcmp(name_or_path, gd__params_builtins[i].name))
 			return gd__params_builtins[i].build(out);
-	snprintf(err, errlen, "'%s' is not a built-in parameter set", name_or_path);
-	return GD_ENOENT;
+	return gd__params_read_json(name_or_path, out, err, errlen);
 }
 
 int gd_params_mlp(size_t d, size_t h, size_t c, gd_param_set *out)

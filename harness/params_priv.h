@@ -39,4 +39,7 @@ typedef struct gd_params_builtin {
 extern const gd_params_builtin gd__params_builtins[];
 extern const size_t gd__params_nbuiltins;
 
+/* Read a user set file (params_json.c); gd_params_load's contract. */
+int gd__params_read_json(const char *path, gd_param_set *out, char *err, size_t errlen);
+
 #endif
