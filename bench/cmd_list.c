@@ -6,22 +6,29 @@
 
 #include "cli.h"
 #include "dataset.h"
+#include "gd_error.h"
+#include "params.h"
 #include "registry.h"
 #include "testfn.h"
 
 static const char help[] =
-	"Usage: gdbench list [--kind KIND] [--json] [--isa LEVEL]\n"
+	"Usage: gdbench list [--kind KIND] [--json] [--isa LEVEL] [--params FILE]...\n"
 	"Print the registry: update rules and gradient kernels (best first within each, scalar\n"
-	"last), the analytic test functions and the datasets.\n"
+	"last), the analytic test functions, the datasets and the parameter sets.\n"
 	"\n"
-	"  --kind KIND   update, grad, function, dataset or all (default: all)\n"
-	"  --json        print the entries as JSON (an array of objects with a \"kind\" field)\n"
-	"  --isa LEVEL   mark entries above LEVEL as not runnable (" GD_ISA_CHOICES ")\n"
-	"  -h, --help    this text\n"
+	"  --kind KIND     update, grad, function, dataset, params or all (default: all)\n"
+	"  --json          print the entries as JSON (an array of objects with a \"kind\" field)\n"
+	"  --isa LEVEL     mark entries above LEVEL as not runnable (" GD_ISA_CHOICES ")\n"
+	"  --params FILE   also list the parameter set in FILE, a JSON file as results/params.schema.json\n"
+	"                  describes, after the built-in sets; repeatable. Alone it implies --kind params.\n"
+	"                  A built-in set's name lists that set again: write ./NAME for a file so named.\n"
+	"  -h, --help      this text\n"
 	"\n"
 	"Update rules: name (<rule>/<impl>[/<isa>]), runnable here, state arrays, FLOPs and bytes\n"
 	"per element (default hyperparameters), CPU features needed. Gradient kernels: name, runnable,\n"
-	"parameters and FLOPs per row for the Fashion-MNIST shape (d = 784, c = 10, MLP h = 128).\n";
+	"parameters and FLOPs per row for the Fashion-MNIST shape (d = 784, c = 10, MLP h = 128).\n"
+	"Parameter sets (the tensors of a model, for the update-rule benchmarks): name, tensors,\n"
+	"parameters, the largest and smallest tensor's elements, where the shapes come from.\n";
 
 static void list_grads(json_t *arr, gd_isa cap)
 {
@@ -89,42 +96,9 @@ static void list_datasets(json_t *arr)
 	}
 }
 
-int cmd_list(int argc, char **argv)
+static void list_updates(json_t *arr, gd_isa cap)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "isa", required_argument, NULL, 'i' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	int json = 0, c;
-	const char *isa_req = NULL, *kind = "all";
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":hj", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'i': isa_req = optarg; break;
-		case 'k': kind = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
-		case ':': return cli_usage("list", "option '%s' needs a value", argv[optind - 1]);
-		default: return cli_usage("list", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("list", "unexpected argument '%s'", argv[optind]);
-	gd_isa cap;
-	if (cli_isa("list", isa_req, &cap))
-		return GD_EXIT_USAGE;
-	int all = !strcmp(kind, "all");
-	if (!all && strcmp(kind, "update") && strcmp(kind, "grad") && strcmp(kind, "function") && strcmp(kind, "dataset"))
-		return cli_usage("list", "--kind '%s': expected update, grad, function, dataset or all", kind);
-
-	json_t *arr = json ? json_array() : NULL;
-	if (!all && strcmp(kind, "update"))
-		goto rest;
-	if (!json)
+	if (!arr)
 		printf("%-22s %-9s %-6s %-6s %-9s %5s %6s %6s  %s\n", "name", "rule", "impl", "isa", "runnable",
 		       "state", "flops", "bytes", "needs");
 	for (size_t i = 0; i < gd_update_count; i++) {
@@ -132,7 +106,7 @@ int cmd_list(int argc, char **argv)
 		gd_hparams hp;
 		gd_hparams_default(e->rule, &hp);
 		int ok = e->isa <= cap;
-		if (json) {
+		if (arr) {
 			const gd_rule_info *ri = gd_rule_info_of(e->rule);
 			json_t *keys = json_array();
 			for (int k = 0; k < GD_NKEYS; k++)
@@ -154,18 +128,153 @@ int cmd_list(int argc, char **argv)
 			       gd_rule_bytes(e->rule, &hp), gd_isa_features(e->isa));
 		}
 	}
-rest:
+}
+
+/* {"name", "shape", "numel"} of tensor t */
+static json_t *tensor_json(const gd_tensor *t)
+{
+	json_t *shape = json_array();
+	for (int k = 0; k < t->ndim; k++)
+		json_array_append_new(shape, json_integer((json_int_t)t->shape[k]));
+	return json_pack("{s:s, s:o, s:I}", "name", t->name, "shape", shape, "numel", (json_int_t)t->numel);
+}
+
+static void list_one_set(json_t *arr, const gd_param_set *ps, int builtin)
+{
+	const gd_tensor *big = &ps->t[0], *small = &ps->t[0]; /* the first of equals, in set order */
+	for (size_t i = 1; i < ps->ntensors; i++) {
+		if (ps->t[i].numel > big->numel)
+			big = &ps->t[i];
+		if (ps->t[i].numel < small->numel)
+			small = &ps->t[i];
+	}
+	if (arr)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:I, s:I, s:o, s:o, s:s}", "name", ps->name, "kind",
+		                                     "params", "builtin", builtin, "tensors", (json_int_t)ps->ntensors,
+		                                     "parameters", (json_int_t)ps->total, "largest", tensor_json(big),
+		                                     "smallest", tensor_json(small), "source", ps->source));
+	else
+		printf("%-18s %7zu %13zu %12zu %9zu  %s\n", ps->name, ps->ntensors, ps->total, big->numel, small->numel,
+		       ps->source);
+}
+
+/* The built-in sets, then the user's (already read); 0 or a gd_error.h code. */
+static int list_params(json_t *arr, const gd_param_set *user, size_t nuser)
+{
+	if (!arr)
+		printf("\n%-18s %7s %13s %12s %9s  %s\n", "parameter set", "tensors", "parameters", "largest", "smallest",
+		       "source");
+	for (size_t i = 0; i < gd_params_builtin_count(); i++) {
+		gd_param_set ps;
+		int rc = gd_params_load(gd_params_builtin_name(i), &ps, NULL, 0);
+		if (rc)
+			return rc;
+		list_one_set(arr, &ps, 1);
+		gd_params_free(&ps);
+	}
+	for (size_t i = 0; i < nuser; i++)
+		list_one_set(arr, &user[i], 0);
+	return 0;
+}
+
+/* Read every --params set before anything is printed: a bad file fails the
+ * command with its own message and an empty standard output. 0 or an exit status. */
+static int read_user_sets(char **files, size_t n, gd_param_set *sets)
+{
+	for (size_t i = 0; i < n; i++) {
+		char err[1024];
+		int rc = gd_params_load(files[i], &sets[i], err, sizeof(err));
+		if (rc == GD_ENOENT)
+			return cli_usage("list", "--params: %s", err);
+		if (rc == GD_EFORMAT || rc == GD_ERANGE)
+			return cli_fail("list", "%s", err);
+		if (rc)
+			return cli_fail("list", "--params '%s': %s", files[i], gd_strerror(rc));
+	}
+	return 0;
+}
+
+/* After option parsing: check the combination, read the --params files, print. */
+static int list_body(const char *kind, int json, const char *isa_req, char **files, size_t nfiles)
+{
+	gd_isa cap;
+	if (cli_isa("list", isa_req, &cap))
+		return GD_EXIT_USAGE;
+	if (!kind) /* --params alone asks for parameter sets */
+		kind = nfiles ? "params" : "all";
+	int all = !strcmp(kind, "all");
+	if (!all && strcmp(kind, "update") && strcmp(kind, "grad") && strcmp(kind, "function") && strcmp(kind, "dataset") &&
+	    strcmp(kind, "params"))
+		return cli_usage("list", "--kind '%s': expected update, grad, function, dataset, params or all", kind);
+	if (nfiles && !all && strcmp(kind, "params"))
+		return cli_usage("list", "--params lists a parameter set: it needs --kind params or all, not '%s'", kind);
+	gd_param_set *user = calloc(nfiles ? nfiles : 1, sizeof(*user));
+	if (!user)
+		return cli_fail("list", "out of memory");
+	int rc = read_user_sets(files, nfiles, user);
+	if (rc)
+		goto out;
+	json_t *arr = json ? json_array() : NULL;
+	if (all || !strcmp(kind, "update"))
+		list_updates(arr, cap);
 	if (all || !strcmp(kind, "grad"))
 		list_grads(arr, cap);
 	if (all || !strcmp(kind, "function"))
 		list_functions(arr);
 	if (all || !strcmp(kind, "dataset"))
 		list_datasets(arr);
+	if ((all || !strcmp(kind, "params")) && (rc = list_params(arr, user, nfiles))) {
+		rc = cli_fail("list", "building the parameter sets: %s", gd_strerror(rc));
+		json_decref(arr);
+		goto out;
+	}
 	if (json) {
-		if (!arr || json_dumpf(arr, stdout, JSON_INDENT(2)) < 0)
-			return cli_fail("list", "could not write JSON");
-		putchar('\n');
+		rc = !arr || json_dumpf(arr, stdout, JSON_INDENT(2)) < 0 ? cli_fail("list", "could not write JSON") : 0;
+		if (!rc)
+			putchar('\n');
 		json_decref(arr);
 	}
-	return fflush(stdout) == 0 ? 0 : cli_fail("list", "could not write to standard output");
+	if (!rc && fflush(stdout) != 0)
+		rc = cli_fail("list", "could not write to standard output");
+out:
+	for (size_t i = 0; i < nfiles; i++)
+		gd_params_free(&user[i]);
+	free(user);
+	return rc;
 }
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "isa", required_argument, NULL, 'i' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "params", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int json = 0, c;
+	const char *isa_req = NULL, *kind = NULL;
+	char **files = calloc((size_t)argc, sizeof(*files)); /* the --params values (at most argc) */
+	size_t nfiles = 0;
+	if (!files)
+		return cli_fail("list", "out of memory");
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":hj", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'i': isa_req = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'p': files[nfiles++] = optarg; break;
+		case 'h': free(files); fputs(help, stdout); return 0;
+		case ':': free(files); return cli_usage("list", "option '%s' needs a value", argv[optind - 1]);
+		default: free(files); return cli_usage("list", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	int rc = optind < argc ? cli_usage("list", "unexpected argument '%s'", argv[optind])
+	                       : list_body(kind, json, isa_req, files, nfiles);
+	free(files);
+	return rc;
+}
+
