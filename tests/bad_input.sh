@@ -55,6 +55,8 @@ bad 2 "--array-mb 'x'" "$GD" info --array-mb x
 bad 2 "--array-mb '0'" "$GD" info --array-mb 0
 bad 2 "--kind 'rules'" "$GD" list --kind rules
 bad 2 "--isa 'avx9'" "$GD" list --isa avx9
+bad 2 "--params: 'nope.json' is neither a built-in parameter set \(resnet50, .*\) nor a readable file" "$GD" list --params nope.json
+bad 2 "--params lists a parameter set: it needs --kind params or all, not 'update'" "$GD" list --kind update --params resnet50
 # a level the registry has but this CPU lacks (none on a CPU that runs them all)
 check "list --json parses (no GDBENCH_ISA)" registry env -u GDBENCH_ISA "$GD"
 for l in $(reg 'list(dict.fromkeys(e["isa"] for e in U if not e["runnable"]))'); do
@@ -212,6 +214,16 @@ idx fm; head -c 30 "$data/tiny-images-idx3-ubyte.gz" >fm/train-images-idx3-ubyte
 bad 1 "train-images-idx3-ubyte.gz.*(corrupt gzip|truncated)" "$GD" run --data-dir fm --quiet --no-roofline
 idx fm; printf '\0\0\x08\x03\0\0\0\3\0\1\0\0\0\1\0\0' | gzip >fm/train-images-idx3-ubyte.gz
 bad 1 "need .* GiB as float32, more than the .* GiB available" "$GD" run --data-dir fm --quiet --no-roofline
+# parameter-set files: file:line:column of the offending value (tests/data/params; test_params has them all)
+pp="$data/params"
+bad 1 "bad-syntax.json:1:58: unexpected token near ']'" "$GD" list --params "$pp/bad-syntax.json"
+bad 1 "bad-unknown-key.json:3:3: unknown key \"tensor\" \(expected name, source or tensors\)" "$GD" list --params "$pp/bad-unknown-key.json"
+bad 1 "bad-missing-shape.json:5:5: tensors\[1\]: the object starting here has no \"shape\"" "$GD" list --params "$pp/bad-missing-shape.json"
+bad 1 "bad-ndim5.json:4:28: tensors\[0\].shape: 5 dimensions \(expected 1 to 4\)" "$GD" list --kind params --params "$pp/bad-ndim5.json"
+bad 1 "bad-dim-negative.json:5:26: tensors\[0\].shape\[1\]: -2 is not positive" "$GD" list --json --params "$pp/bad-dim-negative.json"
+bad 1 "bad-duplicate-name.json:6:28: tensors\[2\].name: \"w\" repeats tensors\[0\]'s" "$GD" list --params "$pp/bad-duplicate-name.json"
+bad 1 "range-total.json:7:28: tensors\[3\].shape: the set's element count overflows" "$GD" list --params "$pp/range-total.json"
+bad 1 "bad-dim-zero.json:4:32: " "$GD" list --params "$pp/good.json" --params "$pp/bad-dim-zero.json"
 
 # -- outputs -------------------------------------------------------------------------
 "$GD" run $blobs -o prev.json >/dev/null 2>&1

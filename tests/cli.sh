@@ -23,7 +23,7 @@ check "list --json: every rule and model in the same variants, best first, one s
 import json, sys, collections
 a, cap = json.load(open(sys.argv[1])), sys.argv[2]
 n = collections.Counter(e["kind"] for e in a)
-assert n["function"] == 5 and n["dataset"] == 4 and set(n) == {"update", "grad", "function", "dataset"}, n
+assert n["function"] == 5 and n["dataset"] == 4 and set(n) == {"update", "grad", "function", "dataset", "params"}, n
 U = [e for e in a if e["kind"] == "update"]
 G = [e for e in a if e["kind"] == "grad" and e["layout"] == "dense"]
 C = [e for e in a if e["kind"] == "grad" and e["layout"] == "csr"]
@@ -60,7 +60,41 @@ check "list --kind update marks $nur rows runnable" [ "$("$GD" list --kind updat
 check "list --kind grad has $ng rows" [ "$("$GD" list --kind grad | grep -cE '^[a-z]+/')" -eq "$ng" ]
 expect 0 'rosenbrock +2 +\(1, 1\)' "$GD" list --kind function
 expect 0 'fashion-mnist' "$GD" list --kind dataset
-expect 2 "--kind 'rules': expected update, grad, function, dataset or all" "$GD" list --kind rules
+expect 2 "--kind 'rules': expected update, grad, function, dataset, params or all" "$GD" list --kind rules
+# parameter sets: the four built-in ones (their totals are test_params' to check), the table
+# agreeing with the JSON, a user's file listed after them, and that file valid by the schema
+pdata="$(dirname "$0")/data/params"
+"$GD" list --kind params >"$tmp/params.txt" 2>&1
+for set in resnet50 bert-base gpt2-small llama-1b; do
+	check "list --kind params shows $set" grep -Eq "^$set +[0-9]+ +[0-9]+ " "$tmp/params.txt"
+done
+check 'list --kind params --json parses' bash -c '"$1" list --kind params --json >"$2"' - "$GD" "$tmp/params.json"
+check 'list --kind params --json: the four built-in sets, as the table shows them' $PY - "$tmp/params.json" "$tmp/params.txt" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert [e["name"] for e in a] == ["resnet50", "bert-base", "gpt2-small", "llama-1b"], a
+rows = [l.split()[:3] for l in open(sys.argv[2]).read().splitlines()[2:]]
+for e, r in zip(a, rows, strict=True):
+    assert e["kind"] == "params" and e["builtin"] and e["source"], e
+    assert r == [e["name"], str(e["tensors"]), str(e["parameters"])], (r, e)
+    assert e["smallest"]["numel"] <= e["largest"]["numel"] < e["parameters"], e
+PY
+check 'list --json (all) has the parameter sets too' $PY -c \
+	'import json, sys; assert sum(e["kind"] == "params" for e in json.load(open(sys.argv[1]))) == 4' "$tmp/registry.json"
+expect 0 '^tiny-transformer +5 +76760 ' "$GD" list --params "$pdata/good.json"
+check 'list --params FILE --json: the built-in sets, then the file'"'"'s' bash -c \
+	'"$1" list --params "$2" --json | '"$PY"' -c "import json, sys; a = json.load(sys.stdin); assert [e[\"builtin\"] for e in a] == [True] * 4 + [False], a"' \
+	- "$GD" "$pdata/good.json"
+check 'tests/data/params/good.json is valid by results/params.schema.json' $PY - \
+	"$(dirname "$0")/../results/params.schema.json" "$pdata/good.json" "$pdata/bad-ndim5.json" <<'PY'
+import json, sys
+from jsonschema import Draft202012Validator
+schema = json.load(open(sys.argv[1]))
+Draft202012Validator.check_schema(schema)
+v = Draft202012Validator(schema)
+v.validate(json.load(open(sys.argv[2])))
+assert not v.is_valid(json.load(open(sys.argv[3]))), "the schema accepts 5 dimensions"
+PY
 # the schema's rule field accepts every registry rule and the two second-order drivers, and
 # rejects what is not a rule name
 check 'results/schema.json accepts every registry rule (+ lbfgs, newton)' $PY - "$tmp/registry.json" \
