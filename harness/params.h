@@ -62,4 +62,17 @@ int gd_params_flat(const char *name, size_t n, gd_param_set *out);
 /* Free what a set holds and leave it empty (safe on an empty set, twice). */
 void gd_params_free(gd_param_set *ps);
 
+/*
+ * The multi-tensor pass's work units (params_pieces.c): the range [lo, hi)
+ * of the flat vector (one worker's slice) cut at every tensor boundary and
+ * every `chunk` elements, so each unit lies in one tensor (a per-tensor rule
+ * can reduce over its units). Writes at most cap units to out and returns
+ * how many there are (call with cap 0 to size out).
+ */
+typedef struct gd_piece {
+	size_t lo, n;   /* elements [lo, lo + n) of the flat vector */
+	size_t tensor;  /* the tensor they belong to */
+} gd_piece;
+size_t gd_params_pieces(const gd_param_set *ps, size_t lo, size_t hi, size_t chunk, gd_piece *out, size_t cap);
+
 #endif

@@ -179,6 +179,45 @@ static void test_mlp_set_matches_gd_mlp_offsets(void **state)
 	gd_params_free(&ps);
 }
 
+/* The multi-tensor work units cover a slice exactly, in order, each inside
+ * one tensor and at most one chunk long, wherever the slice starts and ends. */
+static void test_pieces_cover_slices_within_tensors(void **state)
+{
+	(void)state;
+	gd_param_set ps;
+	char err[256];
+	assert_int_equal(gd_params_load("resnet50", &ps, err, sizeof(err)), 0);
+	const size_t chunks[] = { 0, 1000, 65536 };
+	uint64_t seed = 12345;
+	for (int trial = 0; trial < 200; trial++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		size_t a = (size_t)(seed >> 20) % (ps.total + 1);
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		size_t b = (size_t)(seed >> 20) % (ps.total + 1);
+		size_t lo = a < b ? a : b, hi = a < b ? b : a;
+		if (trial == 0)
+			lo = 0, hi = ps.total;
+		size_t chunk = chunks[trial % 3];
+		size_t n = gd_params_pieces(&ps, lo, hi, chunk, NULL, 0);
+		gd_piece *p = malloc((n ? n : 1) * sizeof(*p));
+		assert_non_null(p);
+		assert_int_equal(gd_params_pieces(&ps, lo, hi, chunk, p, n), n);
+		size_t at = lo;
+		for (size_t k = 0; k < n; k++) {
+			const gd_tensor *t = &ps.t[p[k].tensor];
+			assert_int_equal(p[k].lo, at);
+			assert_true(p[k].n > 0 && (!chunk || p[k].n <= chunk));
+			assert_true(p[k].lo >= t->off && p[k].lo + p[k].n <= t->off + t->numel);
+			at += p[k].n;
+		}
+		assert_int_equal(at, lo < hi ? hi : lo);
+		if (trial == 0 && chunk == 0)
+			assert_int_equal(n, ps.ntensors); /* the whole set, one unit per tensor */
+		free(p);
+	}
+	gd_params_free(&ps);
+}
+
 static void test_flat_set(void **state)
 {
 	(void)state;
@@ -304,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_builtin_shapes_follow_the_reference),
 		cmocka_unit_test(test_mlp_set_matches_gd_mlp_offsets),
 		cmocka_unit_test(test_flat_set),
+		cmocka_unit_test(test_pieces_cover_slices_within_tensors),
 		cmocka_unit_test(test_user_file_loads),
 		cmocka_unit_test(test_missing_file_is_enoent),
 		cmocka_unit_test(test_bad_files_name_line_and_column),
