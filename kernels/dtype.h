@@ -10,7 +10,9 @@
  * X(UP, lo, param, grad, state, sr)
  *   lo    the kernel-name part: gd_<rule>_<lo>_<variant>
  *   sr    1: parameter stores, and bf16 state stores, round stochastically
- *         (gd_sr_bits below), else to nearest even
+ *         (gd_sr_bits below), else to nearest even. SR is for bf16 stores
+ *         only: parameters stored as f16 take no +sr (gd_dtype_parse says
+ *         GD_ENOTSUP), and f32 state is always stored as computed.
  */
 #ifndef GD_DTYPE_H
 #define GD_DTYPE_H
@@ -88,8 +90,37 @@ static inline gd_bf16 gd_bf16_sr(float x, uint32_t r)
 		h.bits = (uint16_t)((u + (r & 0xffffu)) >> 16);
 	return h;
 }
-float gd_f16_to_f32(gd_f16 h);
-gd_f16 gd_f16_rne(float x);
+/*
+ * f16 in software, exact (the reference for F16C, NEON and SVE). Inline and
+ * branch-free (selects), so the compiler-vectorized kernels (auto_<isa>) can
+ * vectorize them; dtype.c holds the rest of this header's functions.
+ * - to f32: subnormals exact (m * 2^-24), NaN quieted with sign and payload
+ *   kept (what vcvtph2ps and fcvt do with a signalling NaN).
+ * - from f32, nearest even: NaN -> quiet NaN with the top 10 payload bits
+ *   and sign; |x| >= 65520 -> Inf; below 2^-14 the f16 subnormals, rounded
+ *   by adding 2^23 (which puts the integer round(|x| * 2^24) in the low
+ *   mantissa bits; exact scaling, f32 denormals included).
+ */
+static inline float gd_f16_to_f32(gd_f16 h)
+{
+	uint32_t s = (uint32_t)(h.bits & 0x8000u) << 16, e = (h.bits >> 10) & 0x1fu, m = h.bits & 0x3ffu;
+	uint32_t normal = s | ((e + 112u) << 23) | (m << 13);
+	uint32_t special = s | 0x7f800000u | (m << 13) | (m ? 0x00400000u : 0u); /* Inf, quiet NaN */
+	uint32_t sub = s | gd__f32_bits((float)m * 0x1p-24f);
+	return gd__bits_f32(e == 0 ? sub : e == 0x1f ? special : normal);
+}
+static inline gd_f16 gd_f16_rne(float x)
+{
+	uint32_t u = gd__f32_bits(x), a = u & 0x7fffffffu;
+	uint16_t s = (uint16_t)((u >> 16) & 0x8000u);
+	uint32_t r = a - (112u << 23); /* rebias 127 -> 15 for the normal range */
+	uint16_t normal = (uint16_t)((r + 0xfffu + ((r >> 13) & 1u)) >> 13); /* a carry into Inf is right */
+	uint16_t sub = (uint16_t)(gd__f32_bits(gd__bits_f32(a) * 0x1p24f + 0x1p23f) - 0x4b000000u);
+	uint16_t nan = (uint16_t)(0x7e00u | ((a >> 13) & 0x3ffu));
+	uint16_t v = a > 0x7f800000u ? nan : a >= 0x47800000u ? 0x7c00u : a >= 0x38800000u ? normal : sub;
+	gd_f16 h = { (uint16_t)(s | v) };
+	return h;
+}
 
 /*
  * The stochastic-rounding stream: counter-based, so results depend only on
