@@ -19,9 +19,9 @@ typedef struct dt_row {
 } dt_row;
 
 static const dt_row rows[GD_NDT] = {
-#define GD__ROW(up, lo, p, g, s, sr)                                           \
+#define GD__ROW(up, lo, p, g, s, sr, ...)                                         \
 	{ GD__SN(p) "/" GD__SN(g) "/" GD__SN(s) GD__SRS(sr), GD_ST_##p, GD_ST_##g, GD_ST_##s, sr },
-	GD_DTYPE_MAP(GD__ROW)
+	GD_DTYPE_MAP(GD__ROW, 0)
 #undef GD__ROW
 };
 

@@ -7,7 +7,8 @@
  * mixed-precision training uses (DeepSpeed/ZeRO-Offload's bf16 or fp16
  * parameters with fp32 state, all-bf16 with stochastic rounding).
  *
- * X(UP, lo, param, grad, state, sr)
+ * X(UP, lo, param, grad, state, sr, ...): the trailing arguments are
+ * GD_DTYPE_MAP's own after X, so that other maps can nest it.
  *   lo    the kernel-name part: gd_<rule>_<lo>_<variant>
  *   sr    1: parameter stores, and bf16 state stores, round stochastically
  *         (gd_sr_bits below), else to nearest even. SR is for bf16 stores
@@ -27,17 +28,17 @@ typedef enum { GD_ST_F32, GD_ST_BF16, GD_ST_F16, GD_NSTORE } gd_store;
 typedef struct gd_bf16 { uint16_t bits; } gd_bf16;
 typedef struct gd_f16 { uint16_t bits; } gd_f16;
 
-#define GD_DTYPE_MAP(X)                                                        \
-	X(F32, f32, F32, F32, F32, 0)                                          \
-	X(BF16_F32, bf16_bf16_f32, BF16, BF16, F32, 0)                         \
-	X(BF16_F32_SR, bf16_bf16_f32_sr, BF16, BF16, F32, 1)                   \
-	X(BF16, bf16_bf16_bf16, BF16, BF16, BF16, 0)                           \
-	X(BF16_SR, bf16_bf16_bf16_sr, BF16, BF16, BF16, 1)                     \
-	X(F16_F32, f16_f16_f32, F16, F16, F32, 0)
+#define GD_DTYPE_MAP(X, ...)                                                   \
+	X(F32, f32, F32, F32, F32, 0, __VA_ARGS__)                             \
+	X(BF16_F32, bf16_bf16_f32, BF16, BF16, F32, 0, __VA_ARGS__)            \
+	X(BF16_F32_SR, bf16_bf16_f32_sr, BF16, BF16, F32, 1, __VA_ARGS__)      \
+	X(BF16, bf16_bf16_bf16, BF16, BF16, BF16, 0, __VA_ARGS__)              \
+	X(BF16_SR, bf16_bf16_bf16_sr, BF16, BF16, BF16, 1, __VA_ARGS__)        \
+	X(F16_F32, f16_f16_f32, F16, F16, F32, 0, __VA_ARGS__)
 
 typedef enum {
 #define GD__DT_ENUM(up, ...) GD_DT_##up,
-	GD_DTYPE_MAP(GD__DT_ENUM)
+	GD_DTYPE_MAP(GD__DT_ENUM, 0)
 #undef GD__DT_ENUM
 	GD_NDT
 } gd_dtype;

@@ -90,7 +90,7 @@ static void test_update_rows(void **unused)
 					for (int v = 0; v < 2; v++) {
 						gd_step stp;
 						gd_step_prepare(e->rule, &hp, t, hp.lr, 1.0, &c[v], &stp);
-						(v ? e : ref)->fn(&hp, &stp, w[v].p, g.p, st[v], n);
+						(v ? e : ref)->fn[GD_DT_F32](&hp, &stp, w[v].p, g.p, (void **)st[v], n, 0);
 					}
 				}
 				if (!close_all(w[1].p, w[0].p, n, 64 * 0x1p-24, 128 * 0x1p-24))
@@ -253,7 +253,7 @@ static void test_stream_and_probes(void **unused)
 		snprintf(name, sizeof(name), "stream+probes/%s", gd_isa_name((gd_isa)l));
 		if (!tu_row((gd_isa)l, name))
 			continue;
-		gd_stream_fn stream = gd_stream_best((gd_isa)l);
+		gd_stream_fn stream = gd_stream_best((gd_isa)l, GD_DT_F32);
 		const gd_probe_set *pr = gd_probe_for((gd_isa)l), *p0 = gd_probe_for(GD_ISA_SCALAR);
 		for (size_t li = 0; li < NL; li++)
 			for (size_t oi = 0; oi < NO; oi++) {
@@ -271,7 +271,7 @@ static void test_stream_and_probes(void **unused)
 					memcpy(keep[1 + k], st[k], n * sizeof(float));
 				}
 				for (int ns = 0; ns <= GD_MAX_STATE; ns++) {
-					stream(w.p, g.p, st, ns, n, 0);
+					stream(w.p, g.p, (void **)st, ns, n, 0);
 					if (memcmp(keep[0], w.p, n * sizeof(float)) || !buf_intact(&w))
 						fail_msg("%s: the memory-only kernel changed w (n %zu, %d states)", name, n, ns);
 					for (int k = 0; k < GD_MAX_STATE; k++)
