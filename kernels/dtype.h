@@ -92,9 +92,10 @@ static inline gd_bf16 gd_bf16_sr(float x, uint32_t r)
 	return h;
 }
 /*
- * f16 in software, exact (the reference for F16C, NEON and SVE). Inline and
- * branch-free (selects), so the compiler-vectorized kernels (auto_<isa>) can
- * vectorize them; dtype.c holds the rest of this header's functions.
+ * f16 in software, exact (the reference for F16C, NEON and SVE). Inline, so
+ * the plain kernels inline them (dtype.c holds the rest of this header's
+ * functions); written with selects, though gcc 12 does not vectorize the
+ * f16 auto_<isa> kernels with them (the simd kernels use F16C/fcvt).
  * - to f32: subnormals exact (m * 2^-24), NaN quieted with sign and payload
  *   kept (what vcvtph2ps and fcvt do with a signalling NaN).
  * - from f32, nearest even: NaN -> quiet NaN with the top 10 payload bits
