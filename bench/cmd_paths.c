@@ -91,8 +91,8 @@ int cmd_paths(int argc, char **argv)
 				return cli_fail("paths", "internal optimizer spec: %s", err);
 			const gd_update_entry *e = gd_update_scalar(sp.rule);
 			float w[2] = { (float)fc->start[0], (float)fc->start[1] }, g[2], sb[GD_MAX_STATE][2];
-			float *state[GD_MAX_STATE] = { sb[0], sb[1], sb[2] };
-			gd_state_init(sp.rule, &sp.hp, state, 2);
+			void *state[GD_MAX_STATE] = { sb[0], sb[1], sb[2] };
+			gd_state_init_as(sp.rule, &sp.hp, state, 2, GD_ST_F32);
 			gd_step_carry carry = gd_step_carry_init();
 			json_t *xy = json_array();
 			json_array_append_new(xy, json_pack("[f, f]", (double)w[0], (double)w[1]));
@@ -103,7 +103,7 @@ int cmd_paths(int argc, char **argv)
 				g[1] = (float)gd[1];
 				gd_step st;
 				gd_step_prepare(sp.rule, &sp.hp, t, sp.hp.lr, 1.0, &carry, &st);
-				e->fn(&sp.hp, &st, w, g, state, 2);
+				e->fn[GD_DT_F32](&sp.hp, &st, w, g, state, 2, 0);
 				if (!isfinite(w[0]) || !isfinite(w[1]) || fabs(w[0]) > 1e6 || fabs(w[1]) > 1e6)
 					break; /* diverged: the path ends */
 				json_array_append_new(xy, json_pack("[f, f]", (double)w[0], (double)w[1]));

@@ -55,8 +55,9 @@ static size_t nku, capku;
 /* One thread's arrays and repetitions inside the timing loop. */
 typedef struct {
 	const kupd *k;
-	float *w, *g, **state;
-	size_t len;
+	float *w, *g;
+	void **state;
+	size_t len, off; /* off: the slice's first element in the whole vector */
 	long reps;
 	int ns, zero;
 } upd_run;
@@ -66,9 +67,9 @@ static void upd_kernel(void *user)
 	const upd_run *u = user;
 	const kupd *k = u->k;
 	for (long r = 0; r < u->reps; r++)
-		k->e->fn(&k->hp, &k->st, u->w, u->g, u->state, u->len);
+		k->e->fn[GD_DT_F32](&k->hp, &k->st, u->w, u->g, u->state, u->len, u->off);
 	for (long r = 0; k->slow > 0 && r < u->reps; r++)
-		k->e->fn(&k->hp, &k->st, u->w, u->g, u->state, (size_t)((double)u->len * k->slow));
+		k->e->fn[GD_DT_F32](&k->hp, &k->st, u->w, u->g, u->state, (size_t)((double)u->len * k->slow), u->off);
 }
 
 static void upd_ceiling(void *user)
@@ -92,7 +93,7 @@ static void run_update(gb_state *gs, void *user)
 	kb_slice(k->n, tid, nt, &lo, &hi);
 	size_t len = hi - lo;
 	float *w = arena.a[0] + lo, *g = arena.a[1] + lo;
-	float *state[GD_MAX_STATE];
+	void *state[GD_MAX_STATE];
 	for (int s = 0; s < GD_MAX_STATE; s++)
 		state[s] = arena.a[2 + s] + lo;
 	/* deterministic inputs: g in [-1, 1) and never 0, w around 0.5 */
@@ -101,8 +102,8 @@ static void run_update(gb_state *gs, void *user)
 		g[i] = (float)((h >> 8) & 0xffff) / 32768.0f - 1.0f + 1.0f / 65536.0f;
 		w[i] = 0.5f + g[i] * 0.25f;
 	}
-	gd_state_init(k->e->rule, &k->hp, state, len);
-	upd_run u = { .k = k, .w = w, .g = g, .state = state, .len = len };
+	gd_state_init_as(k->e->rule, &k->hp, state, len, GD_ST_F32);
+	upd_run u = { .k = k, .w = w, .g = g, .state = state, .len = len, .off = lo };
 	u.ns = gd_rule_nstate(k->e->rule, &k->hp);
 	u.zero = *(volatile const int *)&k->zero;
 
@@ -193,7 +194,7 @@ int kupd_plan(const int *rules_on, const char *sizes_arg, const int *threads, in
 		return snprintf(err, errlen, "--sizes: list too long"), GD_EINVAL;
 	size_t max_elems = 0;
 	size_t phys = gd_phys_mem();
-	gd_stream_fn stream = gd_stream_best(gd_cpu_get()->max); /* the machine's ceiling, whatever --isa says */
+	gd_stream_fn stream = gd_stream_best(gd_cpu_get()->max, GD_DT_F32); /* the machine's ceiling, whatever --isa says */
 	for (int r = 0; r < GD_NRULES; r++) {
 		if (!rules_on[r])
 			continue;

@@ -5,6 +5,10 @@
 #include "gd_error.h"
 #include "registry.h"
 
+/* A row's kernels, one per dtype in GD_DTYPE_MAP order (gd_update_entry.fn). */
+#define FN(up, dt, p, g, s, sr, lo, v) gd_##lo##_##dt##_##v,
+#define FNS(lo, v) { GD_DTYPE_MAP(FN, lo, v) }
+
 /*
  * The rows of each architecture, best first, scalar last: one row per
  * variant that kernels/meson.build builds for the host (the libraries of
@@ -12,11 +16,11 @@
  */
 #if defined(__x86_64__)
 #define ROWS(up, lo, ...)                                                                     \
-	{ #lo "/simd/avx512", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_f32_avx512 },      \
-	{ #lo "/auto/avx512", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX512, gd_##lo##_f32_auto_avx512 }, \
-	{ #lo "/simd/avx2", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX2, gd_##lo##_f32_avx2 },            \
-	{ #lo "/auto/avx2", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX2, gd_##lo##_f32_auto_avx2 },       \
-	{ #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
+	{ #lo "/simd/avx512", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX512, FNS(lo, avx512) },      \
+	{ #lo "/auto/avx512", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX512, FNS(lo, auto_avx512) }, \
+	{ #lo "/simd/avx2", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_AVX2, FNS(lo, avx2) },            \
+	{ #lo "/auto/avx2", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_AVX2, FNS(lo, auto_avx2) },       \
+	{ #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, FNS(lo, scalar) },
 #define GRAD_ROWS(up, lo)                                                                           \
 	{ #lo "/simd/avx512", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_AVX512, gd_##lo##_grad_f32_avx512 },      \
 	{ #lo "/blas/avx512", GD_MODEL_##up, GD_IMPL_BLAS, GD_ISA_AVX512, gd_##lo##_grad_f32_blas_avx512 }, \
@@ -29,11 +33,11 @@
 	{ #lo "-csr/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_csr_grad_f32_scalar },
 #elif defined(__aarch64__)
 #define ROWS(up, lo, ...)                                                                     \
-	{ #lo "/simd/sve", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_SVE, gd_##lo##_f32_sve },               \
-	{ #lo "/auto/sve", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_SVE, gd_##lo##_f32_auto_sve },          \
-	{ #lo "/simd/neon", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_NEON, gd_##lo##_f32_neon },            \
-	{ #lo "/auto/neon", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_NEON, gd_##lo##_f32_auto_neon },       \
-	{ #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
+	{ #lo "/simd/sve", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_SVE, FNS(lo, sve) },               \
+	{ #lo "/auto/sve", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_SVE, FNS(lo, auto_sve) },          \
+	{ #lo "/simd/neon", GD_RULE_##up, GD_IMPL_SIMD, GD_ISA_NEON, FNS(lo, neon) },            \
+	{ #lo "/auto/neon", GD_RULE_##up, GD_IMPL_AUTO, GD_ISA_NEON, FNS(lo, auto_neon) },       \
+	{ #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, FNS(lo, scalar) },
 #define GRAD_ROWS(up, lo)                                                                           \
 	{ #lo "/simd/sve", GD_MODEL_##up, GD_IMPL_SIMD, GD_ISA_SVE, gd_##lo##_grad_f32_sve },               \
 	{ #lo "/blas/sve", GD_MODEL_##up, GD_IMPL_BLAS, GD_ISA_SVE, gd_##lo##_grad_f32_blas_sve },          \
@@ -44,7 +48,7 @@
 #define CSR_ROWS(lo, up) \
 	{ #lo "-csr/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_csr_grad_f32_scalar },
 #else
-#define ROWS(up, lo, ...) { #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_f32_scalar },
+#define ROWS(up, lo, ...) { #lo "/scalar", GD_RULE_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, FNS(lo, scalar) },
 #define GRAD_ROWS(up, lo) \
 	{ #lo "/scalar", GD_MODEL_##up, GD_IMPL_SCALAR, GD_ISA_SCALAR, gd_##lo##_grad_f32_scalar },
 #define CSR_ROWS(lo, up) \
@@ -234,18 +238,38 @@ const gd_update_entry *gd_update_scalar(gd_rule r)
 	return gd_update_best(r, GD_ISA_SCALAR);
 }
 
-gd_stream_fn gd_stream_best(gd_isa cap)
-{
-	switch (cap) {
+/* The memory-only ceilings of one level, per dtype. */
+#define SFN(up, dt, p, g, s, sr, v) gd_stream_##dt##_##v,
+#define STREAMS(v) { GD_DTYPE_MAP(SFN, v) }
+static const gd_stream_fn streams[GD_NISA][GD_NDT] = {
+	STREAMS(scalar),
 #if defined(__x86_64__)
-	case GD_ISA_AVX512: return gd_stream_f32_avx512;
-	case GD_ISA_AVX2: return gd_stream_f32_avx2;
+	STREAMS(avx2), STREAMS(avx512),
 #elif defined(__aarch64__)
-	case GD_ISA_SVE: return gd_stream_f32_sve;
-	case GD_ISA_NEON: return gd_stream_f32_neon;
+	STREAMS(neon), STREAMS(sve),
 #endif
-	default: return gd_stream_f32_scalar;
-	}
+};
+
+gd_stream_fn gd_stream_best(gd_isa cap, gd_dtype dt)
+{
+	/* every level below GD_NISA is built on the architecture of its ISA */
+	return streams[(unsigned)cap < GD_NISA ? cap : GD_ISA_SCALAR][(unsigned)dt < GD_NDT ? dt : GD_DT_F32];
+}
+
+/* The vector layer's conversions of each level; scalar is dtype.h's reference. */
+#define CONVERT(v) { gd_narrow_##v, gd_widen_##v }
+static const gd_convert_set converts[GD_NISA] = {
+	CONVERT(scalar),
+#if defined(__x86_64__)
+	CONVERT(avx2), CONVERT(avx512),
+#elif defined(__aarch64__)
+	CONVERT(neon), CONVERT(sve),
+#endif
+};
+
+const gd_convert_set *gd_convert_for(gd_isa isa)
+{
+	return &converts[(unsigned)isa < GD_NISA ? isa : GD_ISA_SCALAR];
 }
 
 /* The roofline probes of each level; scalar is the portable one. */

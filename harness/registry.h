@@ -19,7 +19,7 @@ typedef struct gd_update_entry {
 	gd_rule rule;
 	gd_impl impl;
 	gd_isa isa;          /* required level: the CPU features are gd_isa_features(isa) */
-	gd_update_fn fn;
+	gd_update_fn fn[GD_NDT]; /* the row's kernel at each storage dtype (dtype.h) */
 } gd_update_entry;
 
 extern const gd_update_entry gd_update_table[];
@@ -70,8 +70,15 @@ const gd_update_entry *gd_update_by_name(const char *name);
 const gd_update_entry *gd_update_best(gd_rule r, gd_isa cap);
 /* The scalar reference row of rule r. */
 const gd_update_entry *gd_update_scalar(gd_rule r);
-/* The memory-only ceiling kernel at the best level <= cap. */
-gd_stream_fn gd_stream_best(gd_isa cap);
+/* The memory-only ceiling kernel at the best level <= cap, for storage dtype dt. */
+gd_stream_fn gd_stream_best(gd_isa cap, gd_dtype dt);
+
+/* The vector layer's whole-array conversions of one level (update.h). */
+typedef struct gd_convert_set {
+	gd_narrow_fn narrow;
+	gd_widen_fn widen;
+} gd_convert_set;
+const gd_convert_set *gd_convert_for(gd_isa isa);
 
 /* The roofline probes (kernels/probe.h) of one level. */
 typedef struct gd_probe_set {

@@ -73,7 +73,8 @@ void hogwild_job(int tid, int T, void *arg)
 				if (tid == 0)
 					r->coords_sum += (double)me->ncoords;
 			} else {
-				c->upd->fn(&c->hp, &st, r->w, me->partial, r->state, r->np);
+				void *vs[GD_MAX_STATE] = { r->state[0], r->state[1], r->state[2] };
+				c->upd->fn[GD_DT_F32](&c->hp, &st, r->w, me->partial, vs, r->np, 0);
 			}
 			done += b.n;
 			if (tid == 0) {

@@ -45,8 +45,9 @@ void gd_sparse_update(run *r, wslot *me, const gd_step *st, const uint32_t *cs, 
 {
 	const gd_run_cfg *c = r->cfg;
 	float *tw = me->tmp, *tg = tw + GD_LAZY_CHUNK, *ts[GD_MAX_STATE];
+	void *vts[GD_MAX_STATE];
 	for (int k = 0; k < GD_MAX_STATE; k++)
-		ts[k] = r->state[k] ? tg + GD_LAZY_CHUNK * (size_t)(k + 1) : NULL;
+		vts[k] = ts[k] = r->state[k] ? tg + GD_LAZY_CHUNK * (size_t)(k + 1) : NULL;
 	for (size_t a = 0; a < n; a += GD_LAZY_CHUNK) {
 		size_t len = n - a < GD_LAZY_CHUNK ? n - a : GD_LAZY_CHUNK;
 		const uint32_t *ix = cs + a;
@@ -57,7 +58,8 @@ void gd_sparse_update(run *r, wslot *me, const gd_step *st, const uint32_t *cs, 
 		for (int k = 0; k < GD_MAX_STATE && ts[k]; k++)
 			for (size_t q = 0; q < len; q++)
 				ts[k][q] = r->state[k][ix[q]];
-		c->upd->fn(&c->hp, st, tw, tg, ts, len);
+		/* gathered coordinates: no contiguous offset (off only feeds SR, f32 has none) */
+		c->upd->fn[GD_DT_F32](&c->hp, st, tw, tg, vts, len, 0);
 		for (size_t q = 0; q < len; q++) {
 			r->w[ix[q]] = tw[q];
 			g[ix[q]] = 0;
@@ -96,8 +98,8 @@ void gd_sparse_catch_up_range(run *r, size_t lo, size_t hi)
 double gd_sparse_zero_grad_factor(const gd_run_cfg *c, const gd_step *st)
 {
 	float w = 1, g = 0;
-	float *none[GD_MAX_STATE] = { 0 };
-	c->upd->fn(&c->hp, st, &w, &g, none, 1);
+	void *none[GD_MAX_STATE] = { 0 };
+	c->upd->fn[GD_DT_F32](&c->hp, st, &w, &g, none, 1, 0);
 	return w;
 }
 

@@ -114,7 +114,7 @@ void train_sync_job(int tid, int T, void *arg)
 	size_t lo, hi;
 	gd__slice(r->np, tid, T, &lo, &hi);
 	int sparse = r->csr && c->mode != GD_MODE_FULL; /* full batches touch nearly everything */
-	float *sl[GD_MAX_STATE];
+	void *sl[GD_MAX_STATE];
 	for (int k = 0; k < GD_MAX_STATE; k++)
 		sl[k] = r->state[k] ? r->state[k] + lo : NULL;
 	double t_a = 0, t_a2 = 0, t_b = 0, t_c = 0;
@@ -230,7 +230,7 @@ void train_sync_job(int tid, int T, void *arg)
 				t_c = gd_now();
 			if (c->sparse_dense) {
 				gd_pool_barrier(r->pool);
-				c->upd->fn(&c->hp, &st, r->w + lo, g + lo, sl, hi - lo);
+				c->upd->fn[GD_DT_F32](&c->hp, &st, r->w + lo, g + lo, sl, hi - lo, lo);
 				gd_pool_barrier(r->pool);
 				for (size_t q = clo; q < chi; q++)
 					g[cs[q]] = 0;
@@ -257,7 +257,7 @@ void train_sync_job(int tid, int T, void *arg)
 		if (!sparse) {
 			if (tid == 0)
 				t_c = gd_now();
-			c->upd->fn(&c->hp, &st, r->w + lo, r->ws[0].partial + lo, sl, hi - lo);
+			c->upd->fn[GD_DT_F32](&c->hp, &st, r->w + lo, r->ws[0].partial + lo, sl, hi - lo, lo);
 			gd_pool_barrier(r->pool);
 			if (r->csr) /* full batch on CSR rows: clean every gradient for the next */
 				memset(r->ws[tid].partial, 0, r->np * sizeof(float));

@@ -7,10 +7,13 @@
  * mixed-precision training uses (DeepSpeed/ZeRO-Offload's bf16 or fp16
  * parameters with fp32 state, all-bf16 with stochastic rounding).
  *
- * X(UP, lo, param, grad, state, sr)
+ * X(UP, lo, param, grad, state, sr, ...): the trailing arguments are
+ * GD_DTYPE_MAP's own after X, so that other maps can nest it.
  *   lo    the kernel-name part: gd_<rule>_<lo>_<variant>
  *   sr    1: parameter stores, and bf16 state stores, round stochastically
- *         (gd_sr_bits below), else to nearest even
+ *         (gd_sr_bits below), else to nearest even. SR is for bf16 stores
+ *         only: parameters stored as f16 take no +sr (gd_dtype_parse says
+ *         GD_ENOTSUP), and f32 state is always stored as computed.
  */
 #ifndef GD_DTYPE_H
 #define GD_DTYPE_H
@@ -25,17 +28,17 @@ typedef enum { GD_ST_F32, GD_ST_BF16, GD_ST_F16, GD_NSTORE } gd_store;
 typedef struct gd_bf16 { uint16_t bits; } gd_bf16;
 typedef struct gd_f16 { uint16_t bits; } gd_f16;
 
-#define GD_DTYPE_MAP(X)                                                        \
-	X(F32, f32, F32, F32, F32, 0)                                          \
-	X(BF16_F32, bf16_bf16_f32, BF16, BF16, F32, 0)                         \
-	X(BF16_F32_SR, bf16_bf16_f32_sr, BF16, BF16, F32, 1)                   \
-	X(BF16, bf16_bf16_bf16, BF16, BF16, BF16, 0)                           \
-	X(BF16_SR, bf16_bf16_bf16_sr, BF16, BF16, BF16, 1)                     \
-	X(F16_F32, f16_f16_f32, F16, F16, F32, 0)
+#define GD_DTYPE_MAP(X, ...)                                                   \
+	X(F32, f32, F32, F32, F32, 0, __VA_ARGS__)                             \
+	X(BF16_F32, bf16_bf16_f32, BF16, BF16, F32, 0, __VA_ARGS__)            \
+	X(BF16_F32_SR, bf16_bf16_f32_sr, BF16, BF16, F32, 1, __VA_ARGS__)      \
+	X(BF16, bf16_bf16_bf16, BF16, BF16, BF16, 0, __VA_ARGS__)              \
+	X(BF16_SR, bf16_bf16_bf16_sr, BF16, BF16, BF16, 1, __VA_ARGS__)        \
+	X(F16_F32, f16_f16_f32, F16, F16, F32, 0, __VA_ARGS__)
 
 typedef enum {
 #define GD__DT_ENUM(up, ...) GD_DT_##up,
-	GD_DTYPE_MAP(GD__DT_ENUM)
+	GD_DTYPE_MAP(GD__DT_ENUM, 0)
 #undef GD__DT_ENUM
 	GD_NDT
 } gd_dtype;
@@ -88,8 +91,38 @@ static inline gd_bf16 gd_bf16_sr(float x, uint32_t r)
 		h.bits = (uint16_t)((u + (r & 0xffffu)) >> 16);
 	return h;
 }
-float gd_f16_to_f32(gd_f16 h);
-gd_f16 gd_f16_rne(float x);
+/*
+ * f16 in software, exact (the reference for F16C, NEON and SVE). Inline, so
+ * the plain kernels inline them (dtype.c holds the rest of this header's
+ * functions); written with selects, though gcc 12 does not vectorize the
+ * f16 auto_<isa> kernels with them (the simd kernels use F16C/fcvt).
+ * - to f32: subnormals exact (m * 2^-24), NaN quieted with sign and payload
+ *   kept (what vcvtph2ps and fcvt do with a signalling NaN).
+ * - from f32, nearest even: NaN -> quiet NaN with the top 10 payload bits
+ *   and sign; |x| >= 65520 -> Inf; below 2^-14 the f16 subnormals, rounded
+ *   by adding 2^23 (which puts the integer round(|x| * 2^24) in the low
+ *   mantissa bits; exact scaling, f32 denormals included).
+ */
+static inline float gd_f16_to_f32(gd_f16 h)
+{
+	uint32_t s = (uint32_t)(h.bits & 0x8000u) << 16, e = (h.bits >> 10) & 0x1fu, m = h.bits & 0x3ffu;
+	uint32_t normal = s | ((e + 112u) << 23) | (m << 13);
+	uint32_t special = s | 0x7f800000u | (m << 13) | (m ? 0x00400000u : 0u); /* Inf, quiet NaN */
+	uint32_t sub = s | gd__f32_bits((float)m * 0x1p-24f);
+	return gd__bits_f32(e == 0 ? sub : e == 0x1f ? special : normal);
+}
+static inline gd_f16 gd_f16_rne(float x)
+{
+	uint32_t u = gd__f32_bits(x), a = u & 0x7fffffffu;
+	uint16_t s = (uint16_t)((u >> 16) & 0x8000u);
+	uint32_t r = a - (112u << 23); /* rebias 127 -> 15 for the normal range */
+	uint16_t normal = (uint16_t)((r + 0xfffu + ((r >> 13) & 1u)) >> 13); /* a carry into Inf is right */
+	uint16_t sub = (uint16_t)(gd__f32_bits(gd__bits_f32(a) * 0x1p24f + 0x1p23f) - 0x4b000000u);
+	uint16_t nan = (uint16_t)(0x7e00u | ((a >> 13) & 0x3ffu));
+	uint16_t v = a > 0x7f800000u ? nan : a >= 0x47800000u ? 0x7c00u : a >= 0x38800000u ? normal : sub;
+	gd_f16 h = { (uint16_t)(s | v) };
+	return h;
+}
 
 /*
  * The stochastic-rounding stream: counter-based, so results depend only on

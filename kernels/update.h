@@ -3,6 +3,9 @@
 #define GD_UPDATE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "dtype.h"
 
 /* The rules, in the order `gdbench list` shows them: one row each in rules.h. */
 #include "rules.h"
@@ -86,6 +89,7 @@ typedef struct gd_step {
 	float l2;      /* L2 coefficient folded into the gradient; 0 = none */
 	float decay;   /* decoupled weight decay, w *= decay; 1 = none */
 	float c[8];
+	uint32_t sr_key; /* stochastic rounding's key (dtype.h: gd_sr_key(seed, t)); 0 from gd_step_prepare */
 } gd_step;
 
 /* What gd_step_prepare carries from one step to the next (NAdam's running
@@ -95,13 +99,19 @@ typedef struct gd_step_carry {
 } gd_step_carry;
 
 /*
- * An update rule over n float32 elements: w, g and the rule's state arrays
- * (state[0..gd_rule_nstate()-1]) must not overlap. Pure: no allocation, no
- * I/O; n may be 0; pointers need no particular alignment.
+ * An update rule over n elements of w, g and the rule's state arrays
+ * (state[0..gd_rule_nstate()-1]), stored as the kernel's dtype says
+ * (dtype.h: float, gd_bf16 or gd_f16 per array; arithmetic in fp32). They
+ * must not overlap. off is the index of element 0 in the whole parameter
+ * vector: the stochastic-rounding counter (dtype.h, gd_sr_bits), so that a
+ * vector updated whole, per tensor or in chunks gets the same bits; kernels
+ * without SR ignore it. Pure: no allocation, no I/O; n may be 0; pointers
+ * need no particular alignment (2-byte for 16-bit arrays).
  */
-typedef void (*gd_update_fn)(const gd_hparams *hp, const gd_step *st,
-                             float *restrict w, const float *restrict g,
-                             float *const state[], size_t n);
+#define GD__UPDATE_ARGS                                                        \
+	const gd_hparams *hp, const gd_step *st, void *restrict w, const void *restrict g, \
+	void *const state[], size_t n, size_t off
+typedef void (*gd_update_fn)(GD__UPDATE_ARGS);
 
 /* One row of rules.h (see there for the fields). */
 typedef struct gd_rule_info {
@@ -135,8 +145,10 @@ int gd_rule_nstate(gd_rule r, const gd_hparams *hp);
 /* Arithmetic operations per element of the rule's own equations (an FMA
  * counts 2; div, sqrt, max count 1). Clipping/L2 multipliers are not counted. */
 int gd_rule_flops(gd_rule r, const gd_hparams *hp);
-/* Bytes moved per element: read w, g and every state array, write them back. */
+/* Bytes moved per element: read w, g and every state array, write them back
+ * (f32 storage); gd_rule_bytes_dt at the storage sizes of dtype dt. */
 int gd_rule_bytes(gd_rule r, const gd_hparams *hp);
+int gd_rule_bytes_dt(gd_rule r, const gd_hparams *hp, gd_dtype dt);
 
 /* torch.optim defaults for rule r (its row's). */
 void gd_hparams_default(gd_rule r, gd_hparams *hp);
@@ -149,41 +161,70 @@ gd_step_carry gd_step_carry_init(void);
 void gd_step_prepare(gd_rule r, const gd_hparams *hp, long t, double lr,
                      double gscale, gd_step_carry *carry, gd_step *st);
 /* Initial state values (zeros; adagrad's initial accumulator; rprop's step
- * sizes = lr). state[] holds gd_rule_nstate() arrays of n floats. */
+ * sizes = lr). state[] holds gd_rule_nstate() arrays of n floats;
+ * gd_state_init_as: of n elements of storage s (rounded to nearest). */
 void gd_state_init(gd_rule r, const gd_hparams *hp, float *const state[], size_t n);
+void gd_state_init_as(gd_rule r, const gd_hparams *hp, void *const state[], size_t n, gd_store s);
 
 /*
- * Kernel names: gd_<rule>_f32_<variant>. GD_VARIANT_MAP lists every build
- * of the rule sources on any architecture (kernels/meson.build builds those
- * of the host's): scalar; auto_<isa> (plain C vectorized by the compiler);
- * <isa> (intrinsics over the vector layer). Declared for all, defined for
- * the host's only; the registry names only those (harness/registry.c).
+ * Kernel names: gd_<rule>_<dtype>_<variant>, dtype the lo column of
+ * GD_DTYPE_MAP (dtype.h; f32 for all-f32 storage). GD_VARIANT_MAP lists
+ * every build of the rule sources on any architecture (kernels/meson.build
+ * builds those of the host's): scalar; auto_<isa> (plain C vectorized by the
+ * compiler); <isa> (intrinsics over the vector layer). Declared for all,
+ * defined for the host's only; the registry names only those
+ * (harness/registry.c).
  */
 #define GD_VARIANT_MAP(X, ...)                                                 \
 	X(scalar, __VA_ARGS__) X(auto_avx2, __VA_ARGS__) X(auto_avx512, __VA_ARGS__) \
 	X(avx2, __VA_ARGS__) X(avx512, __VA_ARGS__) X(auto_neon, __VA_ARGS__)  \
 	X(auto_sve, __VA_ARGS__) X(neon, __VA_ARGS__) X(sve, __VA_ARGS__)
-#define GD__DECL_VARIANT(v, lo)                                                \
-	void gd_##lo##_f32_##v(const gd_hparams *hp, const gd_step *st,        \
-	                       float *restrict w, const float *restrict g,     \
-	                       float *const state[], size_t n);
-#define GD__DECL_ALL(up, lo, ...) GD_VARIANT_MAP(GD__DECL_VARIANT, lo)
+#define GD__DECL_VARIANT(v, lo, dt) void gd_##lo##_##dt##_##v(GD__UPDATE_ARGS);
+#define GD__DECL_DT(up, dt, p, g, s, sr, lo) GD_VARIANT_MAP(GD__DECL_VARIANT, lo, dt)
+#define GD__DECL_ALL(up, lo, ...) GD_DTYPE_MAP(GD__DECL_DT, lo)
 GD_RULE_MAP(GD__DECL_ALL)
 #undef GD__DECL_ALL
+#undef GD__DECL_DT
 #undef GD__DECL_VARIANT
 
 /*
- * Memory-only kernel with a rule's access pattern: reads w, g and ns state
- * arrays and writes w and the state arrays back unchanged (bitwise OR with
- * g AND zero, so no floating-point arithmetic and values are preserved).
- * zero must be 0; it is an argument so the compiler cannot drop the loads.
+ * Memory-only kernel with a rule's access pattern at one dtype: reads w, g
+ * and ns state arrays and writes w and the state arrays back unchanged
+ * (bitwise OR with g AND zero, then stored to nearest, which is exact for
+ * values already of the storage type: no arithmetic, values preserved, the
+ * same bytes per element as the rule's kernel). NaNs in 16-bit arrays come
+ * back quiet. zero must be 0; it is an argument so the compiler cannot drop
+ * the loads. Named gd_stream_<dtype>_<variant>.
  */
-typedef void (*gd_stream_fn)(float *restrict w, const float *restrict g,
-                             float *const state[], int ns, size_t n, int zero);
-#define GD__DECL_STREAM(v, unused)                                             \
-	void gd_stream_f32_##v(float *restrict w, const float *restrict g,     \
-	                       float *const state[], int ns, size_t n, int zero);
-GD_VARIANT_MAP(GD__DECL_STREAM, 0)
+typedef void (*gd_stream_fn)(void *restrict w, const void *restrict g, void *const state[], int ns, size_t n,
+                             int zero);
+#define GD__DECL_STREAM(v, dt)                                                 \
+	void gd_stream_##dt##_##v(void *restrict w, const void *restrict g, void *const state[], int ns, \
+	                          size_t n, int zero);
+#define GD__DECL_STREAM_DT(up, dt, ...) GD_VARIANT_MAP(GD__DECL_STREAM, dt)
+GD_DTYPE_MAP(GD__DECL_STREAM_DT, 0)
+#undef GD__DECL_STREAM_DT
 #undef GD__DECL_STREAM
+
+/*
+ * Whole-array conversions over the vector layer of one level (scalar, and
+ * each SIMD level: gd_convert_for in harness/registry.h): narrow n floats
+ * into storage s, to nearest even or (sr, bf16 only) stochastically with
+ * gd_sr_bits(key, salt, off + i); widen them back. The kernels' stores and
+ * loads, exported for the tests and the training loop.
+ */
+typedef void (*gd_narrow_fn)(gd_store s, void *dst, const float *src, size_t n, int sr, uint32_t key,
+                             uint32_t salt, size_t off);
+typedef void (*gd_widen_fn)(gd_store s, float *dst, const void *src, size_t n);
+#define GD__DECL_CONVERT(v, unused)                                            \
+	void gd_narrow_##v(gd_store s, void *dst, const float *src, size_t n, int sr, uint32_t key, \
+	                   uint32_t salt, size_t off);                                 \
+	void gd_widen_##v(gd_store s, float *dst, const void *src, size_t n);
+GD__DECL_CONVERT(scalar, 0)
+GD__DECL_CONVERT(avx2, 0)
+GD__DECL_CONVERT(avx512, 0)
+GD__DECL_CONVERT(neon, 0)
+GD__DECL_CONVERT(sve, 0)
+#undef GD__DECL_CONVERT
 
 #endif

@@ -17,25 +17,28 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dtype_build.h"
 #include "update.h"
 
 #ifndef GD_SUFFIX
 #error "GD_SUFFIX must name the variant (scalar, auto_<isa>)"
 #endif
-#define GD__CAT3(a, b, c) a##b##c
-#define GD__NAME(lo, sfx) GD__CAT3(gd_, lo, _f32_##sfx)
-#define GD__NAME2(lo, sfx) GD__NAME(lo, sfx)
-#define GD_FN(lo)                                                              \
-	void GD__NAME2(lo, GD_SUFFIX)(const gd_hparams *hp, const gd_step *st, \
-	                               float *restrict w, const float *restrict g, \
-	                               float *const state[], size_t n)
+#define GD__CAT4(a, b, c, d) a##b##_##c##_##d
+#define GD__NAME(lo, dt, sfx) GD__CAT4(gd_, lo, dt, sfx)
+#define GD__NAME2(lo, dt, sfx) GD__NAME(lo, dt, sfx)
+#define GD_FN(lo) void GD__NAME2(lo, GD_DT, GD_SUFFIX)(const gd_hparams *hp, const gd_step *st, \
+	void *restrict w_, const void *restrict g_, void *const state_[], size_t n, size_t off)
 
+/* w and g typed by the build's dtype; L(p, i) and S(p, i, v) (dtype_build.h)
+ * read and write an element of any array, converting to and from fp32 */
 #define PROLOGUE                                                               \
+	GD_TW *restrict w = w_;                                                \
+	const GD_TG *restrict g = g_;                                          \
 	const float gs = st->gscale, l2 = st->l2, decay = st->decay;          \
-	(void)hp
+	(void)hp, (void)off, (void)state_
 
 /* g' = gscale*g + l2*w, read before w is decayed */
-#define EFFECTIVE_GRAD(i) (gs * g[i] + l2 * w[i])
+#define EFFECTIVE_GRAD(i) (gs * L(g, i) + l2 * L(w, i))
 
 /*
  * SGD: w -= lr*g.
@@ -44,10 +47,9 @@ GD_FN(sgd)
 {
 	PROLOGUE;
 	const float lr = st->lr;
-	(void)state;
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		w[i] = w[i] * decay - lr * gi;
+		S(w, i, L(w, i) * decay - lr * gi);
 	}
 }
 
@@ -62,12 +64,12 @@ GD_FN(momentum)
 {
 	PROLOGUE;
 	const float lr = st->lr, mu = st->c[0], dg = st->c[1];
-	float *restrict b = state[0];
+	GD_TS *restrict b = state_[0];
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float bi = mu * b[i] + dg * gi;
-		b[i] = bi;
-		w[i] = w[i] * decay - lr * bi;
+		float bi = mu * L(b, i) + dg * gi;
+		S(b, i, bi);
+		S(w, i, L(w, i) * decay - lr * bi);
 	}
 }
 
@@ -82,12 +84,12 @@ GD_FN(nesterov)
 {
 	PROLOGUE;
 	const float lr = st->lr, mu0 = st->c[0], dg = st->c[1], mu = st->c[2];
-	float *restrict b = state[0];
+	GD_TS *restrict b = state_[0];
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float bi = mu0 * b[i] + dg * gi;
-		b[i] = bi;
-		w[i] = w[i] * decay - lr * (gi + mu * bi);
+		float bi = mu0 * L(b, i) + dg * gi;
+		S(b, i, bi);
+		S(w, i, L(w, i) * decay - lr * (gi + mu * bi));
 	}
 }
 
@@ -100,12 +102,12 @@ GD_FN(adagrad)
 {
 	PROLOGUE;
 	const float clr = st->c[0], eps = st->c[1];
-	float *restrict s = state[0];
+	GD_TS *restrict s = state_[0];
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float si = s[i] + gi * gi;
-		s[i] = si;
-		w[i] = w[i] * decay - clr * gi / (sqrtf(si) + eps);
+		float si = L(s, i) + gi * gi;
+		S(s, i, si);
+		S(w, i, L(w, i) * decay - clr * gi / (sqrtf(si) + eps));
 	}
 }
 
@@ -119,34 +121,34 @@ GD_FN(rmsprop)
 {
 	PROLOGUE;
 	const float lr = st->lr, a = st->c[0], a1 = st->c[1], eps = st->c[2], mu = st->c[3];
-	float *restrict v = state[0];
+	GD_TS *restrict v = state_[0];
 	if (!hp->centered && !(hp->momentum > 0)) {
 		for (size_t i = 0; i < n; i++) {
 			float gi = EFFECTIVE_GRAD(i);
-			float vi = a * v[i] + a1 * (gi * gi);
-			v[i] = vi;
-			w[i] = w[i] * decay - lr * (gi / (sqrtf(vi) + eps));
+			float vi = a * L(v, i) + a1 * (gi * gi);
+			S(v, i, vi);
+			S(w, i, L(w, i) * decay - lr * (gi / (sqrtf(vi) + eps)));
 		}
 		return;
 	}
 	/* general form: optional grad_avg (centered) and momentum buffer */
-	float *restrict ga = hp->centered ? state[1] : NULL;
-	float *restrict b = hp->momentum > 0 ? state[hp->centered ? 2 : 1] : NULL;
+	GD_TS *restrict ga = hp->centered ? state_[1] : NULL;
+	GD_TS *restrict b = hp->momentum > 0 ? state_[hp->centered ? 2 : 1] : NULL;
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float vi = a * v[i] + a1 * (gi * gi);
-		v[i] = vi;
+		float vi = a * L(v, i) + a1 * (gi * gi);
+		S(v, i, vi);
 		if (ga) {
-			float ai = a * ga[i] + a1 * gi;
-			ga[i] = ai;
+			float ai = a * L(ga, i) + a1 * gi;
+			S(ga, i, ai);
 			vi = vi - ai * ai;
 		}
 		float q = gi / (sqrtf(vi) + eps);
 		if (b) {
-			q = mu * b[i] + q;
-			b[i] = q;
+			q = mu * L(b, i) + q;
+			S(b, i, q);
 		}
-		w[i] = w[i] * decay - lr * q;
+		S(w, i, L(w, i) * decay - lr * q);
 	}
 }
 
@@ -159,14 +161,14 @@ GD_FN(adadelta)
 {
 	PROLOGUE;
 	const float lr = st->lr, rho = st->c[0], rho1 = st->c[1], eps = st->c[2];
-	float *restrict v = state[0], *restrict u = state[1];
+	GD_TS *restrict v = state_[0], *restrict u = state_[1];
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float vi = rho * v[i] + rho1 * (gi * gi);
-		v[i] = vi;
-		float d = sqrtf(u[i] + eps) / sqrtf(vi + eps) * gi;
-		u[i] = rho * u[i] + rho1 * (d * d);
-		w[i] = w[i] * decay - lr * d;
+		float vi = rho * L(v, i) + rho1 * (gi * gi);
+		S(v, i, vi);
+		float d = sqrtf(L(u, i) + eps) / sqrtf(vi + eps) * gi;
+		S(u, i, rho * L(u, i) + rho1 * (d * d));
+		S(w, i, L(w, i) * decay - lr * d);
 	}
 }
 
@@ -179,15 +181,15 @@ GD_FN(adadelta)
 #define ADAM_BODY(...)                                                        \
 	const float b1 = st->c[0], b11 = st->c[1], b2 = st->c[2], b21 = st->c[3]; \
 	const float step = st->c[4], isb2 = st->c[5], eps = st->c[6];         \
-	float *restrict m = state[0], *restrict v = state[1];                 \
+	GD_TS *restrict m = state_[0], *restrict v = state_[1];                 \
 	for (size_t i = 0; i < n; i++) {                                       \
 		float gi = EFFECTIVE_GRAD(i);                                  \
-		float mi = b1 * m[i] + b11 * gi;                               \
-		float vi = b2 * v[i] + b21 * (gi * gi);                        \
-		m[i] = mi;                                                     \
-		v[i] = vi;                                                     \
+		float mi = b1 * L(m, i) + b11 * gi;                               \
+		float vi = b2 * L(v, i) + b21 * (gi * gi);                        \
+		S(m, i, mi);                                                   \
+		S(v, i, vi);                                                   \
 		__VA_ARGS__;                                                   \
-		w[i] = w[i] * decay - step * (mi / (sqrtf(vi) * isb2 + eps)); \
+		S(w, i, L(w, i) * decay - step * (mi / (sqrtf(vi) * isb2 + eps))); \
 	}
 
 GD_FN(adam)
@@ -207,8 +209,8 @@ GD_FN(adamw)
 GD_FN(amsgrad)
 {
 	PROLOGUE;
-	float *restrict vmax = state[2];
-	ADAM_BODY(vi = vmax[i] > vi ? vmax[i] : vi; vmax[i] = vi)
+	GD_TS *restrict vmax = state_[2];
+	ADAM_BODY(vi = L(vmax, i) > vi ? L(vmax, i) : vi; S(vmax, i, vi))
 }
 
 /*
@@ -223,13 +225,13 @@ GD_FN(lion)
 {
 	PROLOGUE;
 	const float lr = st->lr, b1 = st->c[0], b11 = st->c[1], b2 = st->c[2], b21 = st->c[3];
-	float *restrict m = state[0];
+	GD_TS *restrict m = state_[0];
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float c = b1 * m[i] + b11 * gi;
+		float c = b1 * L(m, i) + b11 * gi;
 		float sg = c > 0 ? 1.0f : c < 0 ? -1.0f : c;
-		w[i] = w[i] * decay - lr * sg;
-		m[i] = b2 * m[i] + b21 * gi;
+		S(w, i, L(w, i) * decay - lr * sg);
+		S(m, i, b2 * L(m, i) + b21 * gi);
 	}
 }
 
@@ -241,15 +243,15 @@ GD_FN(adamax)
 {
 	PROLOGUE;
 	const float b1 = st->c[0], b11 = st->c[1], b2 = st->c[2], eps = st->c[3], step = st->c[4];
-	float *restrict m = state[0], *restrict u = state[1];
+	GD_TS *restrict m = state_[0], *restrict u = state_[1];
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float mi = b1 * m[i] + b11 * gi;
-		float ua = b2 * u[i], ub = fabsf(gi) + eps;
+		float mi = b1 * L(m, i) + b11 * gi;
+		float ua = b2 * L(u, i), ub = fabsf(gi) + eps;
 		float ui = ua > ub ? ua : ub; /* NaN in g propagates (second operand) */
-		m[i] = mi;
-		u[i] = ui;
-		w[i] = w[i] * decay - step * (mi / ui);
+		S(m, i, mi);
+		S(u, i, ui);
+		S(w, i, L(w, i) * decay - step * (mi / ui));
 	}
 }
 
@@ -263,14 +265,14 @@ GD_FN(nadam)
 	PROLOGUE;
 	const float b1 = st->c[0], b11 = st->c[1], b2 = st->c[2], b21 = st->c[3];
 	const float cg = st->c[4], cm = st->c[5], isb2 = st->c[6], eps = st->c[7];
-	float *restrict m = state[0], *restrict v = state[1];
+	GD_TS *restrict m = state_[0], *restrict v = state_[1];
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float mi = b1 * m[i] + b11 * gi;
-		float vi = b2 * v[i] + b21 * (gi * gi);
-		m[i] = mi;
-		v[i] = vi;
-		w[i] = w[i] * decay - (cg * gi + cm * mi) / (sqrtf(vi) * isb2 + eps);
+		float mi = b1 * L(m, i) + b11 * gi;
+		float vi = b2 * L(v, i) + b21 * (gi * gi);
+		S(m, i, mi);
+		S(v, i, vi);
+		S(w, i, L(w, i) * decay - (cg * gi + cm * mi) / (sqrtf(vi) * isb2 + eps));
 	}
 }
 
@@ -285,11 +287,11 @@ GD_FN(rprop)
 {
 	PROLOGUE;
 	const float em = st->c[0], ep = st->c[1], smin = st->c[2], smax = st->c[3];
-	float *restrict prev = state[0], *restrict step = state[1];
+	GD_TS *restrict prev = state_[0], *restrict step = state_[1];
 	for (size_t i = 0; i < n; i++) {
 		float gi = EFFECTIVE_GRAD(i);
-		float p = gi * prev[i];
-		float si = step[i];
+		float p = gi * L(prev, i);
+		float si = L(step, i);
 		float up = si * ep, dn = si * em;
 		up = up < smax ? up : smax;
 		dn = dn > smin ? dn : smin;
@@ -300,31 +302,44 @@ GD_FN(rprop)
 		gi = p < 0 ? 0.0f : gi;
 		float sg = gi > 0 ? 1.0f : gi; /* sign(g), keeping 0 and NaN */
 		sg = gi < 0 ? -1.0f : sg;
-		step[i] = si;
-		prev[i] = gi;
-		w[i] = w[i] * decay - sg * si;
+		S(step, i, si);
+		S(prev, i, gi);
+		S(w, i, L(w, i) * decay - sg * si);
 	}
 }
 
 /* Memory-only ceiling in plain C (see update.h); used where no SIMD level runs.
- * memcpy moves the bits without breaking strict aliasing; it compiles to moves. */
-static inline void or_bits(float *p, uint32_t bits)
+ * It moves each element's bits (4 or 2 bytes, as stored) through memcpy,
+ * which does not break strict aliasing and compiles to moves. */
+#define RB(p, i) gd__bits_of(&(p)[i], sizeof((p)[i]))
+#define OR(p, i, bits) gd__or_bits(&(p)[i], sizeof((p)[i]), bits)
+static inline uint32_t gd__bits_of(const void *p, size_t sz)
 {
-	uint32_t u;
-	memcpy(&u, p, sizeof(u));
-	u |= bits;
-	memcpy(p, &u, sizeof(u));
+	uint32_t u32;
+	uint16_t u16;
+	if (sz == 2)
+		return memcpy(&u16, p, 2), u16;
+	return memcpy(&u32, p, 4), u32;
+}
+static inline void gd__or_bits(void *p, size_t sz, uint32_t bits)
+{
+	uint32_t u = gd__bits_of(p, sz) | bits;
+	uint16_t h = (uint16_t)u;
+	memcpy(p, sz == 2 ? (void *)&h : (void *)&u, sz);
 }
 
-void GD__NAME2(stream, GD_SUFFIX)(float *restrict w, const float *restrict g,
-                                  float *const state[], int ns, size_t n, int zero)
+void GD__NAME2(stream, GD_DT, GD_SUFFIX)(void *restrict w_, const void *restrict g_, void *const state_[], int ns,
+                                         size_t n, int zero)
 {
+	GD_TW *restrict w = w_;
+	const GD_TG *restrict g = g_;
+	GD_TS *s[GD_MAX_STATE] = { 0 };
+	for (int k = 0; k < ns && k < GD_MAX_STATE; k++)
+		s[k] = state_[k];
 	for (size_t i = 0; i < n; i++) {
-		uint32_t gz;
-		memcpy(&gz, &g[i], sizeof(gz));
-		gz &= (uint32_t)zero;
-		or_bits(&w[i], gz);
+		uint32_t gz = RB(g, i) & (uint32_t)zero;
+		OR(w, i, gz);
 		for (int k = 0; k < ns; k++)
-			or_bits(&state[k][i], gz);
+			OR(s[k], i, gz);
 	}
 }

@@ -1,46 +1,29 @@
 /*
  * Update rules written once over the thin vector layer (kernels/simd/vec_*.h)
- * and compiled once per ISA with -DGD_ISA_<LEVEL> (kernels/meson.build).
- * Same equations and per-step scalars as update_plain.c (the reference, with
+ * and compiled once per ISA with -DGD_ISA_<LEVEL> and once per storage dtype
+ * with -DGD_DT=<lo> (kernels/meson.build, kernels/dtype_build.h). Same
+ * equations and per-step scalars as update_plain.c (the reference, with
  * the derivations); here with FMAs, so results differ from it by rounding.
+ * w, g and the state arrays are typed by the build's dtype (GD_TW, GD_TG,
+ * GD_TS); LD and ST convert by pointer type (simd/vec_dtype.h), so each
+ * rule's body is the same for every dtype.
  */
 #include "update.h"
 
-#include "simd/vec.h"
+#include "simd/vec_dtype.h"
 
-#define GD__CAT3(a, b, c) a##b##c
-#define GD__NAME(lo, sfx) GD__CAT3(gd_, lo, _f32_##sfx)
-#define GD__NAME2(lo, sfx) GD__NAME(lo, sfx)
-#define GD_FN(lo)                                                              \
-	void GD__NAME2(lo, VSUFFIX)(const gd_hparams *hp, const gd_step *st,   \
-	                             float *restrict w, const float *restrict g, \
-	                             float *const state[], size_t n)
-
-/*
- * VLOOP(body) runs body on full vectors, then once on the masked tail
- * (T_ = 1); body uses LD(p) / ST(p, v) for element i of array p.
- */
-#define LD(p) vld((p) + i, T_, m_)
-#define ST(p, v) vst((p) + i, (v), T_, m_)
-#define VLOOP(...)                                                             \
-	do {                                                                   \
-		size_t i = 0;                                                  \
-		vm m_ = vtail(0);                                              \
-		for (; i + VW <= n; i += VW) {                                 \
-			enum { T_ = 0 };                                       \
-			__VA_ARGS__;                                             \
-		}                                                              \
-		if (i < n) {                                                   \
-			enum { T_ = 1 };                                       \
-			m_ = vtail(n - i);                                     \
-			__VA_ARGS__;                                             \
-		}                                                              \
-	} while (0)
+#define GD__CAT4(a, b, c, d) a##b##_##c##_##d
+#define GD__NAME(lo, dt, sfx) GD__CAT4(gd_, lo, dt, sfx)
+#define GD__NAME2(lo, dt, sfx) GD__NAME(lo, dt, sfx)
+#define GD_FN(lo) void GD__NAME2(lo, GD_DT, VSUFFIX)(const gd_hparams *hp, const gd_step *st, \
+	void *restrict w_, const void *restrict g_, void *const state_[], size_t n, size_t off)
 
 /* Effective gradient g' = gscale*g + l2*w and decoupled decay of w. */
 #define PROLOGUE                                                               \
+	GD_TW *restrict w = w_;                                                \
+	const GD_TG *restrict g = g_;                                          \
 	const vf gs_ = vset1(st->gscale), l2_ = vset1(st->l2), dec_ = vset1(st->decay); \
-	(void)hp
+	(void)hp, (void)off, (void)state_
 #define LOAD_WG(wi, gi)                                                        \
 	vf wi = LD(w);                                                         \
 	vf gi = vfma(l2_, wi, vmul(gs_, LD(g)));                               \
@@ -50,7 +33,6 @@ GD_FN(sgd)
 {
 	PROLOGUE;
 	const vf lr = vset1(st->lr);
-	(void)state;
 	VLOOP({
 		LOAD_WG(wi, gi);
 		ST(w, vfnma(lr, gi, wi));
@@ -61,7 +43,7 @@ GD_FN(momentum)
 {
 	PROLOGUE;
 	const vf lr = vset1(st->lr), mu = vset1(st->c[0]), dg = vset1(st->c[1]);
-	float *restrict b = state[0];
+	GD_TS *restrict b = state_[0];
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf bi = vfma(mu, LD(b), vmul(dg, gi));
@@ -74,7 +56,7 @@ GD_FN(nesterov)
 {
 	PROLOGUE;
 	const vf lr = vset1(st->lr), mu0 = vset1(st->c[0]), dg = vset1(st->c[1]), mu = vset1(st->c[2]);
-	float *restrict b = state[0];
+	GD_TS *restrict b = state_[0];
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf bi = vfma(mu0, LD(b), vmul(dg, gi));
@@ -87,7 +69,7 @@ GD_FN(adagrad)
 {
 	PROLOGUE;
 	const vf clr = vset1(st->c[0]), eps = vset1(st->c[1]);
-	float *restrict s = state[0];
+	GD_TS *restrict s = state_[0];
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf si = vfma(gi, gi, LD(s));
@@ -101,7 +83,7 @@ GD_FN(rmsprop)
 	PROLOGUE;
 	const vf lr = vset1(st->lr), a = vset1(st->c[0]), a1 = vset1(st->c[1]);
 	const vf eps = vset1(st->c[2]), mu = vset1(st->c[3]);
-	float *restrict v = state[0];
+	GD_TS *restrict v = state_[0];
 	if (!hp->centered && !(hp->momentum > 0)) {
 		VLOOP({
 			LOAD_WG(wi, gi);
@@ -113,8 +95,8 @@ GD_FN(rmsprop)
 	}
 	/* The general form branches on loop-invariant flags; the compiler
 	 * unswitches them, and this form is not the one the benchmarks stress. */
-	float *restrict ga = hp->centered ? state[1] : NULL;
-	float *restrict b = hp->momentum > 0 ? state[hp->centered ? 2 : 1] : NULL;
+	GD_TS *restrict ga = hp->centered ? state_[1] : NULL;
+	GD_TS *restrict b = hp->momentum > 0 ? state_[hp->centered ? 2 : 1] : NULL;
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf vi = vfma(a, LD(v), vmul(a1, vmul(gi, gi)));
@@ -137,7 +119,7 @@ GD_FN(adadelta)
 {
 	PROLOGUE;
 	const vf lr = vset1(st->lr), rho = vset1(st->c[0]), rho1 = vset1(st->c[1]), eps = vset1(st->c[2]);
-	float *restrict v = state[0], *restrict u = state[1];
+	GD_TS *restrict v = state_[0], *restrict u = state_[1];
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf vi = vfma(rho, LD(v), vmul(rho1, vmul(gi, gi)));
@@ -156,7 +138,7 @@ GD_FN(adadelta)
 	const vf b1 = vset1(st->c[0]), b11 = vset1(st->c[1]);                 \
 	const vf b2 = vset1(st->c[2]), b21 = vset1(st->c[3]);                 \
 	const vf step = vset1(st->c[4]), isb2 = vset1(st->c[5]), eps = vset1(st->c[6]); \
-	float *restrict m = state[0], *restrict v = state[1];                 \
+	GD_TS *restrict m = state_[0], *restrict v = state_[1];                 \
 	VLOOP({                                                                \
 		LOAD_WG(wi, gi);                                               \
 		vf mi = vfma(b1, LD(m), vmul(b11, gi));                        \
@@ -183,7 +165,7 @@ GD_FN(adamw)
 GD_FN(amsgrad)
 {
 	PROLOGUE;
-	float *restrict vmx = state[2];
+	GD_TS *restrict vmx = state_[2];
 	ADAM_BODY(vi = vmax(LD(vmx), vi); ST(vmx, vi));
 }
 
@@ -192,7 +174,7 @@ GD_FN(adamax)
 	PROLOGUE;
 	const vf b1 = vset1(st->c[0]), b11 = vset1(st->c[1]), b2 = vset1(st->c[2]);
 	const vf eps = vset1(st->c[3]), step = vset1(st->c[4]);
-	float *restrict m = state[0], *restrict u = state[1];
+	GD_TS *restrict m = state_[0], *restrict u = state_[1];
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf mi = vfma(b1, LD(m), vmul(b11, gi));
@@ -208,7 +190,7 @@ GD_FN(lion)
 	PROLOGUE;
 	const vf lr = vset1(st->lr), b1 = vset1(st->c[0]), b11 = vset1(st->c[1]);
 	const vf b2 = vset1(st->c[2]), b21 = vset1(st->c[3]), one = vset1(1.0f), mone = vset1(-1.0f), zero = vzero();
-	float *restrict m = state[0];
+	GD_TS *restrict m = state_[0];
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf mi = LD(m);
@@ -225,7 +207,7 @@ GD_FN(nadam)
 	PROLOGUE;
 	const vf b1 = vset1(st->c[0]), b11 = vset1(st->c[1]), b2 = vset1(st->c[2]), b21 = vset1(st->c[3]);
 	const vf cg = vset1(st->c[4]), cm = vset1(st->c[5]), isb2 = vset1(st->c[6]), eps = vset1(st->c[7]);
-	float *restrict m = state[0], *restrict v = state[1];
+	GD_TS *restrict m = state_[0], *restrict v = state_[1];
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf mi = vfma(b1, LD(m), vmul(b11, gi));
@@ -242,7 +224,7 @@ GD_FN(rprop)
 	PROLOGUE;
 	const vf em = vset1(st->c[0]), ep = vset1(st->c[1]), smin = vset1(st->c[2]), smax = vset1(st->c[3]);
 	const vf zero = vzero(), one = vset1(1.0f), mone = vset1(-1.0f);
-	float *restrict prev = state[0], *restrict step = state[1];
+	GD_TS *restrict prev = state_[0], *restrict step = state_[1];
 	VLOOP({
 		LOAD_WG(wi, gi);
 		vf p = vmul(gi, LD(prev));
@@ -258,36 +240,39 @@ GD_FN(rprop)
 	});
 }
 
-/* The memory-only ceiling for a rule's access pattern (see update.h). */
-void GD__NAME2(stream, VSUFFIX)(float *restrict w, const float *restrict g,
-                                float *const state[], int ns, size_t n, int zero)
+/* The memory-only ceiling for a rule's access pattern (see update.h): STN
+ * stores to nearest, exact for values already of the storage type. */
+void GD__NAME2(stream, GD_DT, VSUFFIX)(void *restrict w_, const void *restrict g_, void *const state_[], int ns,
+                                       size_t n, int zero)
 {
+	GD_TW *restrict w = w_;
+	const GD_TG *restrict g = g_;
 	const vf z = vbits(zero);
-	float *s0 = ns > 0 ? state[0] : NULL, *s1 = ns > 1 ? state[1] : NULL;
-	float *s2 = ns > 2 ? state[2] : NULL;
+	GD_TS *s0 = ns > 0 ? state_[0] : NULL, *s1 = ns > 1 ? state_[1] : NULL;
+	GD_TS *s2 = ns > 2 ? state_[2] : NULL;
 	/* one loop per state count, so each is a straight stream */
 	switch (ns) {
 	case 0:
-		VLOOP({ vf gi = LD(g); ST(w, vor_and(LD(w), gi, z)); });
+		VLOOP({ vf gi = LD(g); STN(w, vor_and(LD(w), gi, z)); });
 		break;
 	case 1:
-		VLOOP({ vf gi = LD(g); ST(w, vor_and(LD(w), gi, z)); ST(s0, vor_and(LD(s0), gi, z)); });
+		VLOOP({ vf gi = LD(g); STN(w, vor_and(LD(w), gi, z)); STN(s0, vor_and(LD(s0), gi, z)); });
 		break;
 	case 2:
 		VLOOP({
 			vf gi = LD(g);
-			ST(w, vor_and(LD(w), gi, z));
-			ST(s0, vor_and(LD(s0), gi, z));
-			ST(s1, vor_and(LD(s1), gi, z));
+			STN(w, vor_and(LD(w), gi, z));
+			STN(s0, vor_and(LD(s0), gi, z));
+			STN(s1, vor_and(LD(s1), gi, z));
 		});
 		break;
 	default:
 		VLOOP({
 			vf gi = LD(g);
-			ST(w, vor_and(LD(w), gi, z));
-			ST(s0, vor_and(LD(s0), gi, z));
-			ST(s1, vor_and(LD(s1), gi, z));
-			ST(s2, vor_and(LD(s2), gi, z));
+			STN(w, vor_and(LD(w), gi, z));
+			STN(s0, vor_and(LD(s0), gi, z));
+			STN(s1, vor_and(LD(s1), gi, z));
+			STN(s2, vor_and(LD(s2), gi, z));
 		});
 		break;
 	}

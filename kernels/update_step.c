@@ -190,8 +190,16 @@ int gd_rule_flops(gd_rule r, const gd_hparams *hp)
 
 int gd_rule_bytes(gd_rule r, const gd_hparams *hp)
 {
+	return gd_rule_bytes_dt(r, hp, GD_DT_F32);
+}
+
+/* w read and written, g read, each state array read and written */
+int gd_rule_bytes_dt(gd_rule r, const gd_hparams *hp, gd_dtype dt)
+{
 	int ns = gd_rule_nstate(r, hp);
-	return (int)sizeof(float) * (3 + 2 * ns);
+	size_t pw = gd_store_size(gd_dtype_param(dt)), pg = gd_store_size(gd_dtype_grad(dt));
+	size_t ps = gd_store_size(gd_dtype_state(dt));
+	return (int)(2 * pw + pg + 2 * ps * (size_t)ns);
 }
 
 void gd_hparams_default(gd_rule r, gd_hparams *hp)
@@ -239,7 +247,7 @@ static double nadam_mu(const gd_hparams *hp, long t)
 void gd_step_prepare(gd_rule r, const gd_hparams *hp, long t, double lr,
                      double gscale, gd_step_carry *carry, gd_step *st)
 {
-	memset(st, 0, sizeof(*st));
+	memset(st, 0, sizeof(*st)); /* sr_key 0: SR callers set gd_sr_key(seed, t) */
 	st->t = t;
 	st->lr = (float)lr;
 	st->gscale = (float)gscale;
@@ -314,6 +322,14 @@ void gd_step_prepare(gd_rule r, const gd_hparams *hp, long t, double lr,
 
 void gd_state_init(gd_rule r, const gd_hparams *hp, float *const state[], size_t n)
 {
+	void *vs[GD_MAX_STATE] = { 0 };
+	for (int k = 0; k < gd_rule_nstate(r, hp) && k < GD_MAX_STATE; k++)
+		vs[k] = state[k];
+	gd_state_init_as(r, hp, vs, n, GD_ST_F32);
+}
+
+void gd_state_init_as(gd_rule r, const gd_hparams *hp, void *const state[], size_t n, gd_store s)
+{
 	int ns = gd_rule_nstate(r, hp);
 	for (int k = 0; k < ns; k++) {
 		float v = 0.0f;
@@ -321,7 +337,10 @@ void gd_state_init(gd_rule r, const gd_hparams *hp, float *const state[], size_t
 			v = (float)hp->initial_accumulator_value;
 		else if (rules[r].scalars == GD_SC_RPROP && k == 1)
 			v = (float)hp->lr; /* per-element step sizes start at lr */
+		unsigned char bits[4];
+		size_t sz = gd_store_size(s);
+		gd_store_from_f32(s, bits, &v, 1);
 		for (size_t i = 0; i < n; i++)
-			state[k][i] = v;
+			memcpy(gd_store_at(s, state[k], i), bits, sz);
 	}
 }

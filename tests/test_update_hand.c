@@ -242,6 +242,7 @@ static void check_case(const hand_case *c, const gd_update_entry *e)
 	assert_int_equal(gd_hparams_check(c->rule, &hp, NULL), 0);
 	float w[3], g[3], sbuf[GD_MAX_STATE][3];
 	float *state[GD_MAX_STATE] = { sbuf[0], sbuf[1], sbuf[2] };
+	void *vstate[GD_MAX_STATE] = { sbuf[0], sbuf[1], sbuf[2] };
 	memcpy(w, W0, sizeof(w));
 	gd_state_init(c->rule, &hp, state, 3);
 	gd_step_carry carry = gd_step_carry_init();
@@ -249,7 +250,7 @@ static void check_case(const hand_case *c, const gd_update_entry *e)
 		gd_step st;
 		gd_step_prepare(c->rule, &hp, t, hp.lr, 1.0, &carry, &st);
 		memcpy(g, G[t - 1], sizeof(g));
-		e->fn(&hp, &st, w, g, state, 3);
+		e->fn[GD_DT_F32](&hp, &st, w, g, vstate, 3, 0);
 		for (int i = 0; i < 3; i++) {
 			if (!tu_close(w[i], c->w[t - 1][i], 1e-5, 1e-6))
 				fail_msg("%s (%s): step %d w[%d] = %.9g, hand-worked %.9g", c->label, e->name, t, i,
@@ -305,12 +306,13 @@ static void test_adam_first_step_is_lr(void **unused)
 		gd_hparams_default(GD_RULE_ADAM, &hp);
 		hp.lr = 0.01;
 		float w[4] = { 0, 0, 0, 0 }, g[4] = { 1e-3f, -50.0f, 2.0f, -0.25f };
-		float m[4], v[4], *state[2] = { m, v };
-		gd_state_init(GD_RULE_ADAM, &hp, state, 4);
+		float m[4], v[4];
+		void *state[2] = { m, v };
+		gd_state_init_as(GD_RULE_ADAM, &hp, state, 4, GD_ST_F32);
 		gd_step_carry carry = gd_step_carry_init();
 		gd_step st;
 		gd_step_prepare(GD_RULE_ADAM, &hp, 1, hp.lr, 1.0, &carry, &st);
-		e->fn(&hp, &st, w, g, state, 4);
+		e->fn[GD_DT_F32](&hp, &st, w, g, state, 4, 0);
 		for (int k = 0; k < 4; k++)
 			if (!tu_close(fabsf(w[k]), 0.01, 1e-4, 0))
 				fail_msg("%s: first step |dw[%d]| = %g, expected lr = 0.01", e->name, k, (double)fabsf(w[k]));

@@ -72,7 +72,8 @@ static int hp_set(size_t si, gd_rule *rule, gd_hparams *hp, char *label, size_t 
 
 typedef struct arrays {
 	float *base[2 + GD_MAX_STATE];
-	float *w, *g, *state[GD_MAX_STATE];
+	float *w, *g;
+	void *state[GD_MAX_STATE];
 } arrays;
 
 /* One float past a 64-byte boundary: every pointer is misaligned for vectors. */
@@ -133,8 +134,8 @@ static void test_variants_match_scalar(void **unused)
 				uint64_t seed = 0x5eed + li * 131 + si;
 				for (size_t k = 0; k < n; k++)
 					ref.w[k] = tst.w[k] = tu_uniform(&seed, -1.0f, 1.0f);
-				gd_state_init(hs->rule, &hp, ref.state, n);
-				gd_state_init(hs->rule, &hp, tst.state, n);
+				gd_state_init_as(hs->rule, &hp, ref.state, n, GD_ST_F32);
+				gd_state_init_as(hs->rule, &hp, tst.state, n, GD_ST_F32);
 				/* a canary past the end: no variant may write beyond n */
 				tst.w[n] = 12345.0f;
 				gd_step_carry c1 = gd_step_carry_init(), c2 = gd_step_carry_init();
@@ -145,8 +146,8 @@ static void test_variants_match_scalar(void **unused)
 					/* a gradient-clipping factor below 1 exercises gscale */
 					gd_step_prepare(hs->rule, &hp, t, hp.lr, 0.75, &c1, &s1);
 					gd_step_prepare(hs->rule, &hp, t, hp.lr, 0.75, &c2, &s2);
-					scalar->fn(&hp, &s1, ref.w, ref.g, ref.state, n);
-					e->fn(&hp, &s2, tst.w, tst.g, tst.state, n);
+					scalar->fn[GD_DT_F32](&hp, &s1, ref.w, ref.g, ref.state, n, 0);
+					e->fn[GD_DT_F32](&hp, &s2, tst.w, tst.g, tst.state, n, 0);
 					failures += compare("w", e->name, hs->label, t, tst.w, ref.w, n);
 					for (int k = 0; k < ns; k++) {
 						char what[16];
@@ -191,17 +192,18 @@ static void test_nan_propagates(void **unused)
 		rules_seen[e->rule]++;
 		gd_hparams hp;
 		gd_hparams_default(e->rule, &hp);
-		float w[N], g[N], sb[GD_MAX_STATE][N], *state[GD_MAX_STATE] = { sb[0], sb[1], sb[2] };
+		float w[N], g[N], sb[GD_MAX_STATE][N];
+		void *state[GD_MAX_STATE] = { sb[0], sb[1], sb[2] };
 		for (int k = 0; k < N; k++) {
 			w[k] = 0.5f;
 			g[k] = 0.1f * (float)(k + 1);
 		}
 		g[BAD] = NAN;
-		gd_state_init(e->rule, &hp, state, N);
+		gd_state_init_as(e->rule, &hp, state, N, GD_ST_F32);
 		gd_step_carry c = gd_step_carry_init();
 		gd_step st;
 		gd_step_prepare(e->rule, &hp, 1, hp.lr, 1.0, &c, &st);
-		e->fn(&hp, &st, w, g, state, N);
+		e->fn[GD_DT_F32](&hp, &st, w, g, state, N, 0);
 		if (!isnan(w[BAD]))
 			fail_msg("%s: NaN gradient gave w = %g", e->name, (double)w[BAD]);
 		for (int k = 0; k < N; k++)

@@ -20,4 +20,25 @@
 #else
 #include "vec_scalar.h"
 #endif
+
+/*
+ * VLOOP(body) runs body over n elements: on full vectors (T_ = 0), then once
+ * on the masked tail (T_ = 1, mask m_); body reads element i and the lanes
+ * after it (vld(p + i, T_, m_), ...).
+ */
+#define VLOOP(...)                                                             \
+	do {                                                                   \
+		size_t i = 0;                                                  \
+		vm m_ = vtail(0);                                              \
+		for (; i + VW <= n; i += VW) {                                 \
+			enum { T_ = 0 };                                       \
+			__VA_ARGS__;                                           \
+		}                                                              \
+		if (i < n) {                                                   \
+			enum { T_ = 1 };                                       \
+			m_ = vtail(n - i);                                     \
+			__VA_ARGS__;                                           \
+		}                                                              \
+	} while (0)
+
 #endif

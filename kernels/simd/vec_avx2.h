@@ -3,6 +3,10 @@
 #define GD_VEC_AVX2_H
 #include <immintrin.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../dtype.h"
 
 #define VW 8
 #define VSUFFIX avx2
@@ -49,5 +53,80 @@ VINL vf vpow2n(vf y, vf n)
 {
 	__m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
 	return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+}
+
+/*
+ * 16-bit storage (dtype.h): bf16 by integer shifts, f16 by F16C. No
+ * AVX512-BF16 or AVX-NE-CONVERT instructions: Zen 3/4 VMs may lack them,
+ * and the integer form is bit-exact with dtype.h's scalar reference.
+ * AVX2 has no 16-bit masked load or store, so a tail goes through an
+ * 8-element stack buffer (its length is the mask's lane count).
+ */
+VINL size_t vtail_len(vm m) { return (size_t)__builtin_popcount((unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m))); }
+VINL __m128i vld_u16(const void *p, int tail, vm m)
+{
+	if (!tail)
+		return _mm_loadu_si128((const __m128i *)p);
+	uint16_t b[8] = { 0 };
+	memcpy(b, p, 2 * vtail_len(m));
+	return _mm_loadu_si128((const __m128i *)b);
+}
+VINL void vst_u16(void *p, __m128i x, int tail, vm m)
+{
+	if (!tail) {
+		_mm_storeu_si128((__m128i *)p, x);
+		return;
+	}
+	uint16_t b[8];
+	_mm_storeu_si128((__m128i *)b, x);
+	memcpy(p, b, 2 * vtail_len(m));
+}
+/* the low 16 bits of 8 lanes (each < 2^16, so the saturating pack is exact), in order */
+VINL __m128i vpack16(__m256i x)
+{
+	return _mm256_castsi256_si128(_mm256_permute4x64_epi64(_mm256_packus_epi32(x, x), 0x08));
+}
+VINL __m256i vs1(uint32_t x) { return _mm256_set1_epi32((int)x); }
+/* r where u is not a NaN; a NaN's top half, quieted (sign kept) */
+VINL __m256i vbf16_nan(__m256i u, __m256i r)
+{
+	__m256i isnan = _mm256_cmpgt_epi32(_mm256_and_si256(u, vs1(0x7fffffffu)), vs1(0x7f800000u));
+	return _mm256_blendv_epi8(r, _mm256_or_si256(_mm256_srli_epi32(u, 16), vs1(0x40u)), isnan);
+}
+VINL vf vld_bf16(const gd_bf16 *p, int tail, vm m)
+{
+	return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(vld_u16(p, tail, m)), 16));
+}
+VINL void vst_bf16(gd_bf16 *p, vf v, int tail, vm m)
+{
+	__m256i u = _mm256_castps_si256(v);
+	__m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), vs1(1));
+	__m256i r = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, vs1(0x7fffu)), lsb), 16);
+	vst_u16(p, vpack16(vbf16_nan(u, r)), tail, m);
+}
+/* gd_sr_bits(key, salt, idx + lane) for every lane */
+VINL __m256i vsr_bits(uint32_t key, uint32_t salt, uint64_t idx)
+{
+	__m256i x = _mm256_add_epi32(vs1((uint32_t)idx), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+	x = _mm256_xor_si256(x, vs1(key + salt * 0x9e3779b9u));
+	x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
+	x = _mm256_mullo_epi32(x, vs1(0x7feb352du));
+	x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
+	x = _mm256_mullo_epi32(x, vs1(0x846ca68bu));
+	return _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
+}
+VINL void vst_bf16_sr(gd_bf16 *p, vf v, int tail, vm m, uint32_t key, uint32_t salt, uint64_t idx)
+{
+	__m256i u = _mm256_castps_si256(v);
+	__m256i r = _mm256_and_si256(vsr_bits(key, salt, idx), vs1(0xffffu));
+	r = _mm256_srli_epi32(_mm256_add_epi32(u, r), 16);
+	__m256i isinf = _mm256_cmpeq_epi32(_mm256_and_si256(u, vs1(0x7fffffffu)), vs1(0x7f800000u));
+	r = _mm256_blendv_epi8(r, _mm256_srli_epi32(u, 16), isinf); /* Inf stays Inf */
+	vst_u16(p, vpack16(vbf16_nan(u, r)), tail, m);
+}
+VINL vf vld_f16(const gd_f16 *p, int tail, vm m) { return _mm256_cvtph_ps(vld_u16(p, tail, m)); }
+VINL void vst_f16(gd_f16 *p, vf v, int tail, vm m)
+{
+	vst_u16(p, _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), tail, m);
 }
 #endif

@@ -3,6 +3,10 @@
 #define GD_VEC_AVX512_H
 #include <immintrin.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../dtype.h"
 
 #define VW 16
 #define VSUFFIX avx512
@@ -46,4 +50,71 @@ VINL float vhsum(vf a) { return _mm512_reduce_add_ps(a); }
 VINL vf vround(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 /* y * 2^n for integral n in [-126, 127] */
 VINL vf vpow2n(vf y, vf n) { return _mm512_scalef_ps(y, n); }
+
+/*
+ * 16-bit storage (dtype.h): bf16 by integer shifts, f16 by F16C's 512-bit
+ * forms. No AVX512-BF16 instructions (Zen 3/4 VMs may lack them; the
+ * integer form is bit-exact with the scalar reference). Tails: AVX512BW
+ * masked 16-bit loads, vpmovdw's masked store.
+ */
+VINL __m512i vs1(uint32_t x) { return _mm512_set1_epi32((int)x); }
+VINL __m256i vld_u16(const void *p, int tail, vm m)
+{
+	return tail ? _mm256_maskz_loadu_epi16(m, p) : _mm256_loadu_si256((const __m256i *)p);
+}
+/* the low 16 bits of each lane */
+VINL void vst_u16(void *p, __m512i x, int tail, vm m)
+{
+	if (tail)
+		_mm512_mask_cvtepi32_storeu_epi16(p, m, x);
+	else
+		_mm256_storeu_si256((__m256i *)p, _mm512_cvtepi32_epi16(x));
+}
+/* r where u is not a NaN; a NaN's top half, quieted (sign kept) */
+VINL __m512i vbf16_nan(__m512i u, __m512i r)
+{
+	__mmask16 isnan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, vs1(0x7fffffffu)), vs1(0x7f800000u));
+	return _mm512_mask_blend_epi32(isnan, r, _mm512_or_si512(_mm512_srli_epi32(u, 16), vs1(0x40u)));
+}
+VINL vf vld_bf16(const gd_bf16 *p, int tail, vm m)
+{
+	return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(vld_u16(p, tail, m)), 16));
+}
+VINL void vst_bf16(gd_bf16 *p, vf v, int tail, vm m)
+{
+	__m512i u = _mm512_castps_si512(v);
+	__m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), vs1(1));
+	__m512i r = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, vs1(0x7fffu)), lsb), 16);
+	vst_u16(p, vbf16_nan(u, r), tail, m);
+}
+/* gd_sr_bits(key, salt, idx + lane) for every lane */
+VINL __m512i vsr_bits(uint32_t key, uint32_t salt, uint64_t idx)
+{
+	__m512i x = _mm512_add_epi32(vs1((uint32_t)idx),
+	                             _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+	x = _mm512_xor_si512(x, vs1(key + salt * 0x9e3779b9u));
+	x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 16));
+	x = _mm512_mullo_epi32(x, vs1(0x7feb352du));
+	x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 15));
+	x = _mm512_mullo_epi32(x, vs1(0x846ca68bu));
+	return _mm512_xor_si512(x, _mm512_srli_epi32(x, 16));
+}
+VINL void vst_bf16_sr(gd_bf16 *p, vf v, int tail, vm m, uint32_t key, uint32_t salt, uint64_t idx)
+{
+	__m512i u = _mm512_castps_si512(v);
+	__m512i r = _mm512_and_si512(vsr_bits(key, salt, idx), vs1(0xffffu));
+	r = _mm512_srli_epi32(_mm512_add_epi32(u, r), 16);
+	__mmask16 isinf = _mm512_cmpeq_epi32_mask(_mm512_and_si512(u, vs1(0x7fffffffu)), vs1(0x7f800000u));
+	r = _mm512_mask_blend_epi32(isinf, r, _mm512_srli_epi32(u, 16)); /* Inf stays Inf */
+	vst_u16(p, vbf16_nan(u, r), tail, m);
+}
+VINL vf vld_f16(const gd_f16 *p, int tail, vm m) { return _mm512_cvtph_ps(vld_u16(p, tail, m)); }
+VINL void vst_f16(gd_f16 *p, vf v, int tail, vm m)
+{
+	__m256i h = _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+	if (tail)
+		_mm256_mask_storeu_epi16(p, m, h);
+	else
+		_mm256_storeu_si256((__m256i *)p, h);
+}
 #endif

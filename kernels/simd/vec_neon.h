@@ -11,6 +11,10 @@
 #define GD_VEC_NEON_H
 #include <arm_neon.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../dtype.h"
 
 #define VW 4
 #define VSUFFIX neon
@@ -75,4 +79,70 @@ VINL vf vpow2n(vf y, vf n)
 	int32x4_t e = vshlq_n_s32(vaddq_s32(vcvtnq_s32_f32(n), vdupq_n_s32(127)), 23);
 	return vmulq_f32(y, vreinterpretq_f32_s32(e));
 }
+
+/*
+ * 16-bit storage (dtype.h): bf16 by integer shifts (bit-exact with the
+ * scalar reference, and no BF16 extension needed), f16 by the ARMv8.0
+ * fcvtl/fcvtn (vcvt_f32_f16 / vcvt_f16_f32: nearest even, NaNs quieted,
+ * overflow to Inf as the scalar reference). Tails through a 4-element
+ * stack buffer, as vld/vst do.
+ */
+VINL uint16x4_t vld_u16(const void *p, int tail, vm m)
+{
+	if (!tail)
+		return vld1_u16((const uint16_t *)p);
+	uint16_t b[4] = { 0, 0, 0, 0 };
+	memcpy(b, p, 2 * m);
+	return vld1_u16(b);
+}
+VINL void vst_u16(void *p, uint16x4_t x, int tail, vm m)
+{
+	if (!tail) {
+		vst1_u16((uint16_t *)p, x);
+		return;
+	}
+	uint16_t b[4];
+	vst1_u16(b, x);
+	memcpy(p, b, 2 * m);
+}
+/* r where u is not a NaN; a NaN's top half, quieted (sign kept) */
+VINL uint32x4_t vbf16_nan(uint32x4_t u, uint32x4_t r)
+{
+	uint32x4_t isnan = vcgtq_u32(vandq_u32(u, vdupq_n_u32(0x7fffffffu)), vdupq_n_u32(0x7f800000u));
+	return vbslq_u32(isnan, vorrq_u32(vshrq_n_u32(u, 16), vdupq_n_u32(0x40u)), r);
+}
+VINL vf vld_bf16(const gd_bf16 *p, int tail, vm m)
+{
+	return vreinterpretq_f32_u32(vshll_n_u16(vld_u16(p, tail, m), 16));
+}
+VINL void vst_bf16(gd_bf16 *p, vf v, int tail, vm m)
+{
+	uint32x4_t u = vreinterpretq_u32_f32(v);
+	uint32x4_t lsb = vandq_u32(vshrq_n_u32(u, 16), vdupq_n_u32(1));
+	uint32x4_t r = vshrq_n_u32(vaddq_u32(vaddq_u32(u, vdupq_n_u32(0x7fffu)), lsb), 16);
+	vst_u16(p, vmovn_u32(vbf16_nan(u, r)), tail, m);
+}
+/* gd_sr_bits(key, salt, idx + lane) for every lane */
+VINL uint32x4_t vsr_bits(uint32_t key, uint32_t salt, uint64_t idx)
+{
+	static const uint32_t lane[4] = { 0, 1, 2, 3 };
+	uint32x4_t x = vaddq_u32(vdupq_n_u32((uint32_t)idx), vld1q_u32(lane));
+	x = veorq_u32(x, vdupq_n_u32(key + salt * 0x9e3779b9u));
+	x = veorq_u32(x, vshrq_n_u32(x, 16));
+	x = vmulq_u32(x, vdupq_n_u32(0x7feb352du));
+	x = veorq_u32(x, vshrq_n_u32(x, 15));
+	x = vmulq_u32(x, vdupq_n_u32(0x846ca68bu));
+	return veorq_u32(x, vshrq_n_u32(x, 16));
+}
+VINL void vst_bf16_sr(gd_bf16 *p, vf v, int tail, vm m, uint32_t key, uint32_t salt, uint64_t idx)
+{
+	uint32x4_t u = vreinterpretq_u32_f32(v);
+	uint32x4_t r = vandq_u32(vsr_bits(key, salt, idx), vdupq_n_u32(0xffffu));
+	r = vshrq_n_u32(vaddq_u32(u, r), 16);
+	uint32x4_t isinf = vceqq_u32(vandq_u32(u, vdupq_n_u32(0x7fffffffu)), vdupq_n_u32(0x7f800000u));
+	r = vbslq_u32(isinf, vshrq_n_u32(u, 16), r); /* Inf stays Inf */
+	vst_u16(p, vmovn_u32(vbf16_nan(u, r)), tail, m);
+}
+VINL vf vld_f16(const gd_f16 *p, int tail, vm m) { return vcvt_f32_f16(vreinterpret_f16_u16(vld_u16(p, tail, m))); }
+VINL void vst_f16(gd_f16 *p, vf v, int tail, vm m) { vst_u16(p, vreinterpret_u16_f16(vcvt_f16_f32(v)), tail, m); }
 #endif

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "../dtype.h"
 
 #define VW 1
 #define VSUFFIX scalar
@@ -54,4 +55,16 @@ VINL vf vbits(int x) { vf f; memcpy(&f, &x, 4); return f; }
 VINL float vhsum(vf a) { return a; }
 VINL vf vround(vf a) { return rintf(a); }
 VINL vf vpow2n(vf y, vf n) { return ldexpf(y, (int)n); }
+
+/* 16-bit storage: dtype.h's scalar reference conversions themselves. */
+VINL vf vld_bf16(const gd_bf16 *p, int tail, vm m) { (void)tail; (void)m; return gd_bf16_to_f32(*p); }
+VINL void vst_bf16(gd_bf16 *p, vf v, int tail, vm m) { (void)tail; (void)m; *p = gd_bf16_rne(v); }
+VINL void vst_bf16_sr(gd_bf16 *p, vf v, int tail, vm m, uint32_t key, uint32_t salt, uint64_t idx)
+{
+	(void)tail;
+	(void)m;
+	*p = gd_bf16_sr(v, gd_sr_bits(key, salt, idx));
+}
+VINL vf vld_f16(const gd_f16 *p, int tail, vm m) { (void)tail; (void)m; return gd_f16_to_f32(*p); }
+VINL void vst_f16(gd_f16 *p, vf v, int tail, vm m) { (void)tail; (void)m; *p = gd_f16_rne(v); }
 #endif

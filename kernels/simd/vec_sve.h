@@ -12,6 +12,7 @@
 #include <arm_sve.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "../dtype.h"
 
 #define VW ((size_t)svcntw())
 #define VSUFFIX sve
@@ -56,4 +57,59 @@ VINL float vhsum(vf a) { return svaddv_f32(VALL, a); }
 VINL vf vround(vf a) { return svrintn_f32_x(VALL, a); } /* to nearest, ties to even */
 /* y * 2^n for integral n in [-126, 127] */
 VINL vf vpow2n(vf y, vf n) { return svscale_f32_x(VALL, y, svcvt_s32_f32_x(VALL, n)); }
+
+/*
+ * 16-bit storage (dtype.h) in 32-bit containers: ld1h/st1h widen and
+ * narrow (svld1uh_u32 / svst1h_u32), so a vector of bf16 or f16 has VW
+ * lanes like vf and the tail predicate is the same. bf16 by integer shifts
+ * (bit-exact with the scalar reference, no BF16 extension needed); f16 by
+ * fcvt on the low half of each container (svcvt_f32_f16_x / svcvt_f16_f32_x:
+ * nearest even, NaNs quieted, overflow to Inf).
+ */
+VINL svuint32_t vld_u16(const void *p, int tail, vm m) { return svld1uh_u32(tail ? m : VALL, (const uint16_t *)p); }
+VINL void vst_u16(void *p, svuint32_t x, int tail, vm m) { svst1h_u32(tail ? m : VALL, (uint16_t *)p, x); }
+/* r where u is not a NaN; a NaN's top half, quieted (sign kept) */
+VINL svuint32_t vbf16_nan(svuint32_t u, svuint32_t r)
+{
+	svbool_t isnan = svcmpgt_n_u32(VALL, svand_n_u32_x(VALL, u, 0x7fffffffu), 0x7f800000u);
+	return svsel_u32(isnan, svorr_n_u32_x(VALL, svlsr_n_u32_x(VALL, u, 16), 0x40u), r);
+}
+VINL vf vld_bf16(const gd_bf16 *p, int tail, vm m)
+{
+	return svreinterpret_f32_u32(svlsl_n_u32_x(VALL, vld_u16(p, tail, m), 16));
+}
+VINL void vst_bf16(gd_bf16 *p, vf v, int tail, vm m)
+{
+	svuint32_t u = svreinterpret_u32_f32(v);
+	svuint32_t lsb = svand_n_u32_x(VALL, svlsr_n_u32_x(VALL, u, 16), 1u);
+	svuint32_t r = svlsr_n_u32_x(VALL, svadd_u32_x(VALL, svadd_n_u32_x(VALL, u, 0x7fffu), lsb), 16);
+	vst_u16(p, vbf16_nan(u, r), tail, m);
+}
+/* gd_sr_bits(key, salt, idx + lane) for every lane */
+VINL svuint32_t vsr_bits(uint32_t key, uint32_t salt, uint64_t idx)
+{
+	svuint32_t x = sveor_n_u32_x(VALL, svindex_u32((uint32_t)idx, 1), key + salt * 0x9e3779b9u);
+	x = sveor_u32_x(VALL, x, svlsr_n_u32_x(VALL, x, 16));
+	x = svmul_n_u32_x(VALL, x, 0x7feb352du);
+	x = sveor_u32_x(VALL, x, svlsr_n_u32_x(VALL, x, 15));
+	x = svmul_n_u32_x(VALL, x, 0x846ca68bu);
+	return sveor_u32_x(VALL, x, svlsr_n_u32_x(VALL, x, 16));
+}
+VINL void vst_bf16_sr(gd_bf16 *p, vf v, int tail, vm m, uint32_t key, uint32_t salt, uint64_t idx)
+{
+	svuint32_t u = svreinterpret_u32_f32(v);
+	svuint32_t r = svand_n_u32_x(VALL, vsr_bits(key, salt, idx), 0xffffu);
+	r = svlsr_n_u32_x(VALL, svadd_u32_x(VALL, u, r), 16);
+	svbool_t isinf = svcmpeq_n_u32(VALL, svand_n_u32_x(VALL, u, 0x7fffffffu), 0x7f800000u);
+	r = svsel_u32(isinf, svlsr_n_u32_x(VALL, u, 16), r); /* Inf stays Inf */
+	vst_u16(p, vbf16_nan(u, r), tail, m);
+}
+VINL vf vld_f16(const gd_f16 *p, int tail, vm m)
+{
+	return svcvt_f32_f16_x(VALL, svreinterpret_f16_u32(vld_u16(p, tail, m)));
+}
+VINL void vst_f16(gd_f16 *p, vf v, int tail, vm m)
+{
+	vst_u16(p, svreinterpret_u32_f16(svcvt_f16_f32_x(VALL, v)), tail, m);
+}
 #endif
