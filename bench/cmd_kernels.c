@@ -44,6 +44,14 @@ static const char help[] =
 	"                    per thread for L1/L2), DRAM (2x the last-level cache, >= 256 MiB),\n"
 	"                    or element counts such as 4096, 64K, 16M\n"
 	"                    (default: L1,L2,L3,DRAM,16M)\n"
+	"  --params LIST     parameter sets: built-in names (see 'gdbench list --kind params')\n"
+	"                    or JSON files (results/params.schema.json); times one step over\n"
+	"                    each whole set three ways: flat (one call per thread), multi\n"
+	"                    (multi-tensor chunks of 64K elements dealt to the threads) and\n"
+	"                    pertensor (one call per tensor). Without --sizes, no flat sizes run\n"
+	"  --dtype LIST      storage types PARAM/GRAD/STATE[+sr] of the update benchmarks:\n"
+	"                    " GD_DTYPE_CHOICES "\n"
+	"                    (default: f32/f32/f32); arithmetic is fp32 in every kernel\n"
 	"  --threads LIST    thread counts, each thread on its own slice, pinned one per core\n"
 	"                    (default: 1 and all allowed PUs)\n"
 	"  --quick           sizes L1,16M, one thread; softmax and mlp at batches 1,256,full;\n"
@@ -99,6 +107,9 @@ int cmd_kernels(int argc, char **argv)
 	int nours = 0, ntheirs = 0, rc = GD_EXIT_USAGE;
 	gd_topo *topo = NULL;
 	char *tmp_out = NULL, *out_path = NULL, *gb_out_arg = NULL;
+	gd_param_set sets[8];
+	int nsets = 0;
+	memset(sets, 0, sizeof(sets));
 	if (!ours || !theirs) {
 		rc = cli_fail("kernels", "out of memory");
 		goto done;
@@ -118,9 +129,12 @@ int cmd_kernels(int argc, char **argv)
 		{ "min-time", required_argument, NULL, 'T' }, { "out", required_argument, NULL, 'o' },
 		{ "what", required_argument, NULL, 'w' },    { "models", required_argument, NULL, 'M' },
 		{ "batches", required_argument, NULL, 'B' }, { "help", no_argument, NULL, 'h' },
-		{ "force", no_argument, NULL, 'F' },         { 0, 0, 0, 0 },
+		{ "force", no_argument, NULL, 'F' },         { "params", required_argument, NULL, 'P' },
+		{ "dtype", required_argument, NULL, 'D' },   { 0, 0, 0, 0 },
 	};
 	const char *what_arg = "update,grad", *models_arg = NULL, *batches_arg = NULL;
+	const char *params_arg = NULL, *dtype_arg = "f32/f32/f32";
+
 	int impl_given = 0, force = 0;
 	const char *rules_arg = NULL, *impl_arg = "all", *isa_arg = NULL, *sizes_arg = NULL, *thr_arg = NULL;
 	int quick = 0, c;
@@ -135,6 +149,8 @@ int cmd_kernels(int argc, char **argv)
 		case 'M': models_arg = optarg; break;
 		case 'B': batches_arg = optarg; break;
 		case 'F': force = 1; break;
+		case 'P': params_arg = optarg; break;
+		case 'D': dtype_arg = optarg; break;
 		case 'i': isa_arg = optarg; break;
 		case 's': sizes_arg = optarg; break;
 		case 't': thr_arg = optarg; break;
@@ -194,6 +210,60 @@ int cmd_kernels(int argc, char **argv)
 			}
 		}
 	}
+	gd_dtype dts[GD_NDT];
+	int ndt = 0;
+	{
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s", dtype_arg);
+		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+			gd_dtype d;
+			int drc = gd_dtype_parse(w, &d);
+			if (drc) {
+				rc = cli_usage("kernels", "--dtype: '%s' %s; expected PARAM/GRAD/STATE[+sr], one of " GD_DTYPE_CHOICES,
+				               w, drc == GD_ENOTSUP ? "has no kernels in this build" : "is not a storage type");
+				goto done;
+			}
+			int seen = 0;
+			for (int j = 0; j < ndt; j++)
+				seen |= dts[j] == d;
+			if (!seen && ndt < GD_NDT)
+				dts[ndt++] = d;
+		}
+		if (!ndt) {
+			rc = cli_usage("kernels", "--dtype: empty list; expected PARAM/GRAD/STATE[+sr]");
+			goto done;
+		}
+	}
+	if (params_arg) {
+		char buf[1024];
+		if (strlen(params_arg) >= sizeof(buf)) {
+			rc = cli_usage("kernels", "--params: list too long");
+			goto done;
+		}
+		strcpy(buf, params_arg);
+		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+			if (nsets == (int)(sizeof(sets) / sizeof(sets[0]))) {
+				rc = cli_usage("kernels", "--params: more than %zu sets", sizeof(sets) / sizeof(sets[0]));
+				goto done;
+			}
+			char perr[512] = "";
+			int lrc = gd_params_load(w, &sets[nsets], perr, sizeof(perr));
+			if (lrc == GD_ENOENT)
+				rc = cli_usage("kernels", "--params: '%s' is neither a built-in set (see 'gdbench list --kind params') "
+				               "nor a readable file", w);
+			else if (lrc == GD_EFORMAT || lrc == GD_ERANGE)
+				rc = cli_usage("kernels", "--params: %s", perr);
+			else if (lrc)
+				rc = cli_fail("kernels", "--params '%s': %s", w, gd_strerror(lrc));
+			if (lrc)
+				goto done;
+			nsets++;
+		}
+		if (!do_update) {
+			rc = cli_usage("kernels", "--params times update rules: add update to --what");
+			goto done;
+		}
+	}
 	int model_on[GD_NMODELS];
 	if (cli_models("kernels", models_arg, model_on))
 		goto done;
@@ -235,6 +305,7 @@ int cmd_kernels(int argc, char **argv)
 		if (npu > 1 && !quick)
 			threads[nthr++] = npu;
 	}
+	int sizes_given = sizes_arg != NULL;
 	if (!sizes_arg)
 		sizes_arg = quick ? "L1,16M" : "L1,L2,L3,DRAM,16M";
 	if (quick && min_time == 0)
@@ -251,7 +322,11 @@ int cmd_kernels(int argc, char **argv)
 		goto done;
 	}
 	char err[512];
-	int prc = do_update ? kupd_plan(rule_on, sizes_arg, threads, nthr, cap, impls, topo, pus, err, sizeof(err)) : 0;
+	/* --params alone times the sets only; --sizes too adds the flat sizes */
+	int flat_sizes = do_update && (!params_arg || sizes_given);
+	int prc = flat_sizes ? kupd_plan(rule_on, sizes_arg, dts, ndt, threads, nthr, cap, impls, topo, pus, err, sizeof(err)) : 0;
+	if (!prc && nsets)
+		prc = kpar_plan(rule_on, sets, nsets, dts, ndt, threads, nthr, cap, impls, topo, pus, err, sizeof(err));
 	if (prc) {
 		rc = prc == GD_ENOMEM ? cli_fail("kernels", "out of memory") : cli_usage("kernels", "%s", err);
 		goto done;
@@ -282,7 +357,7 @@ int cmd_kernels(int argc, char **argv)
 	 * measured in the same run; triad on 1 and on the most threads, for the context and the check */
 	gd_roofline triad[2];
 	int ntriad = 0;
-	for (int k = 0; kupd_count() && !list_only && k < 2; k++) {
+	for (int k = 0; (kupd_count() || kpar_count()) && !list_only && k < 2; k++) {
 		int tmax = 1;
 		for (int t = 0; t < nthr; t++)
 			tmax = threads[t] > tmax ? threads[t] : tmax;
@@ -292,7 +367,7 @@ int cmd_kernels(int argc, char **argv)
 		if (gd_roofline_measure(topo, pus, T, GD_ISA_TOP, (size_t)256 << 20, &triad[ntriad]) == 0)
 			ntriad++;
 	}
-	if (!kupd_count() && !kgrad_count() && !kcsr_count()) {
+	if (!kupd_count() && !kpar_count() && !kgrad_count() && !kcsr_count()) {
 		rc = cli_usage("kernels", "nothing to run: no registered kernel matches --what/--rules/--models/--impl/--isa");
 		goto done;
 	}
@@ -355,6 +430,10 @@ int cmd_kernels(int argc, char **argv)
 		rc = cli_fail("kernels", "could not register benchmark %s", failed);
 		goto done;
 	}
+	if (kpar_register(min_time, &failed)) {
+		rc = cli_fail("kernels", "could not register benchmark %s", failed);
+		goto done;
+	}
 	if (kcsr_register(min_time)) {
 		rc = cli_fail("kernels", "could not register the sparse gradient benchmarks");
 		goto done;
@@ -374,6 +453,7 @@ int cmd_kernels(int argc, char **argv)
 			if (!strncmp(argv[i], "--benchmark_format=", 19) && strcmp(argv[i] + 19, "console"))
 				console = 0;
 		kupd_summary(console ? stdout : stderr, triad, ntriad);
+		kpar_summary(console ? stdout : stderr);
 		kgrad_summary(console ? stdout : stderr);
 		kcsr_summary(console ? stdout : stderr);
 	}
@@ -404,6 +484,8 @@ done:
 	free(gb_out_arg);
 	free(ours);
 	free(theirs);
+	for (int i = 0; i < nsets; i++)
+		gd_params_free(&sets[i]);
 	gd_topo_close(topo);
 	return rc;
 }

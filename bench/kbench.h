@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 #include "cpu.h"
+#include "dtype.h"
+#include "params.h"
 #include "gb.h"
 #include "registry.h"
 #include "roofline.h"
@@ -52,20 +54,31 @@ void kb_permutation(uint32_t *perm, size_t n);
 /* Thread tid of nt's slice [lo, hi) of n elements, in 16-element granules
  * (64 bytes of floats: slices never share a cache line). */
 void kb_slice(size_t n, int tid, int nt, size_t *lo, size_t *hi);
-/* The counters keys[0..n) of benchmark name's result (the median when
+/* Deterministic inputs of an update benchmark at storage dt: elements
+ * [lo, lo + n) of the whole vector (g in [-1, 1) and never 0, w around 0.5,
+ * the rule's initial state) into arrays that start at element lo. */
+void kb_fill_update(gd_rule r, const gd_hparams *hp, gd_dtype dt, void *w, void *g, void *const state[], size_t lo,
+                    size_t n);
+/* Whether run_name (a result's) is the benchmark registered as name: name
+ * followed by nothing or by what Google Benchmark appends (/manual_time,
+ * /threads:N, ...), so "adam/.../n:4096" is not "adam/.../n:4096/bf16_bf16_f32". */
+int kb_name_is(const char *run_name, const char *name);
+/* The counters keys[0..n) of benchmark name's result at `threads` (0: any) (the median when
  * repeated) after gb_run; 0, or -1 when it has none. */
-int kb_result(const char *name, const char *const *keys, int nkeys, double *vals);
+int kb_result(const char *name, int threads, const char *const *keys, int nkeys, double *vals);
 
 /* ---- update rules (kbench_update.c): rule x size x thread count x variant ---- */
 
-/* Plan the benchmarks of the rules with rules_on[rule] set, in table order
- * within each size and thread count. sizes: the --sizes list (L1, L2, L3,
- * DRAM, counts like 4096, 64K, 16M). Threads are pinned to pus[] (which must
+/* Plan the benchmarks of the rules with rules_on[rule] set, at each storage
+ * dtype dts[0..ndt), in table order within each size, thread count and
+ * dtype. sizes: the --sizes list (L1, L2, L3, DRAM, counts like 4096, 64K,
+ * 16M; cache levels sized for f32 storage, so every dtype runs the same
+ * element count). Threads are pinned to pus[] (which must
  * outlive the run). Returns 0, GD_EINVAL with the reason in err (a word that
  * is no size, a cache level hwloc does not report, a size over half the
  * memory) or GD_ENOMEM. */
-int kupd_plan(const int *rules_on, const char *sizes, const int *threads, int nthr, gd_isa cap, unsigned impls,
-              const gd_topo *topo, const int *pus, char *err, size_t errlen);
+int kupd_plan(const int *rules_on, const char *sizes, const gd_dtype *dts, int ndt, const int *threads, int nthr,
+              gd_isa cap, unsigned impls, const gd_topo *topo, const int *pus, char *err, size_t errlen);
 /* Register the planned benchmarks; on failure *failed names the one refused. */
 int kupd_register(double min_time, const char **failed);
 size_t kupd_count(void);
@@ -73,6 +86,19 @@ size_t kupd_count(void);
  * threads and variant; warns of a memory-only ceiling below the triad
  * measured in the same run (triad[0..ntriad): 1 and the most threads). */
 void kupd_summary(FILE *out, const gd_roofline *triad, int ntriad);
+
+/* ---- parameter sets (kbench_params.c): rule x set x dtype x threads x variant x mode ---- */
+
+/* Plan one step over each set (flat, multi-tensor, per-tensor) for the rules
+ * with rules_on[rule] set, at each dtype. 0, GD_EINVAL with the reason in err
+ * (a set too big for half the memory) or GD_ENOMEM. sets must outlive the run. */
+int kpar_plan(const int *rules_on, const gd_param_set *sets, int nsets, const gd_dtype *dts, int ndt,
+              const int *threads, int nthr, gd_isa cap, unsigned impls, const gd_topo *topo, const int *pus,
+              char *err, size_t errlen);
+int kpar_register(double min_time, const char **failed);
+size_t kpar_count(void);
+/* The table after gb_run: Gelem/s and ceiling fraction per mode, ns of overhead per tensor. */
+void kpar_summary(FILE *out);
 
 /* ---- gradient kernels (kbench_grad.c): model x batch x variant ---- */
 

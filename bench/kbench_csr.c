@@ -265,7 +265,7 @@ void kcsr_summary(FILE *out)
 	for (size_t j = 0; j < nks; j++) {
 		static const char *const keys[] = { "items_per_second", "nnz_per_s", "xread" };
 		double v[3];
-		if (kb_result(ks[j].name, keys, 3, v))
+		if (kb_result(ks[j].name, 0, keys, 3, v))
 			continue;
 		fprintf(out, "%-26s %-12s %12.4g %12.4g %7.3f\n", ks[j].e->name,
 		        strchr(ks[j].name + strlen(ks[j].e->name), '/') + 1, v[0], v[1], v[2]);

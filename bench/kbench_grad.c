@@ -224,7 +224,7 @@ void kgrad_summary(FILE *out)
 	for (size_t j = 0; j < nkg; j++) {
 		static const char *const keys[] = { "items_per_second", "GFLOPs", "peak", "xread" };
 		double v[4];
-		if (kb_result(kg[j].name, keys, 4, v))
+		if (kb_result(kg[j].name, 0, keys, 4, v))
 			continue;
 		double rows = v[0], gf = v[1], pk = v[2], xr = v[3];
 		const char *slash = strchr(kg[j].name + strlen(kg[j].e->name), '/');

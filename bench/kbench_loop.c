@@ -68,19 +68,59 @@ void kb_slice(size_t n, int tid, int nt, size_t *lo, size_t *hi)
 	*hi = *lo + gran < n ? *lo + gran : n;
 }
 
-int kb_result(const char *name, const char *const *keys, int nkeys, double *vals)
+int kb_name_is(const char *run_name, const char *name)
 {
-	size_t nres = gb_result_count(), l = strlen(name);
+	/* what Google Benchmark appends to a registered name */
+	static const char *const added[] = { "min_time:", "manual_time", "real_time", "threads:", "repeats:", "iterations:" };
+	size_t l = strlen(name);
+	if (strncmp(run_name, name, l))
+		return 0;
+	if (!run_name[l])
+		return 1;
+	if (run_name[l] != '/')
+		return 0;
+	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]); i++)
+		if (!strncmp(run_name + l + 1, added[i], strlen(added[i])))
+			return 1;
+	return 0;
+}
+
+int kb_result(const char *name, int threads, const char *const *keys, int nkeys, double *vals)
+{
+	size_t nres = gb_result_count();
 	int found = 0;
 	for (size_t i = 0; i < nres; i++) {
 		gb_result r;
 		if (gb_result_get(i, &r) || r.error || (*r.aggregate && strcmp(r.aggregate, "median")))
 			continue;
-		if (strncmp(r.name, name, l) || r.name[l] != '/')
+		if (!kb_name_is(r.name, name) || (threads && r.threads != threads))
 			continue;
 		found = 1;
 		for (int k = 0; k < nkeys && found; k++)
 			found = !gb_result_counter(i, keys[k], &vals[k]);
 	}
 	return found ? 0 : -1;
+}
+
+void kb_fill_update(gd_rule r, const gd_hparams *hp, gd_dtype dt, void *w, void *g, void *const state[], size_t lo,
+                    size_t n)
+{
+	enum { B = 4096 };
+	float wf[B], gf[B], s[GD_MAX_STATE][B];
+	float *sp[GD_MAX_STATE] = { s[0], s[1], s[2] };
+	int ns = gd_rule_nstate(r, hp);
+	gd_store sw = gd_dtype_param(dt), sg = gd_dtype_grad(dt), ss = gd_dtype_state(dt);
+	for (size_t b = 0; b < n; b += B) {
+		size_t m = n - b < B ? n - b : B;
+		for (size_t i = 0; i < m; i++) {
+			unsigned h = (unsigned)(lo + b + i) * 2654435761u;
+			gf[i] = (float)((h >> 8) & 0xffff) / 32768.0f - 1.0f + 1.0f / 65536.0f;
+			wf[i] = 0.5f + gf[i] * 0.25f;
+		}
+		gd_state_init(r, hp, sp, m);
+		gd_store_from_f32(sw, gd_store_at(sw, w, b), wf, m);
+		gd_store_from_f32(sg, gd_store_at(sg, g, b), gf, m);
+		for (int j = 0; j < ns; j++)
+			gd_store_from_f32(ss, gd_store_at(ss, state[j], b), s[j], m);
+	}
 }

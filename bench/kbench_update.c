@@ -23,7 +23,7 @@
 static struct {
 	pthread_once_t once;
 	size_t cap; /* elements per array */
-	float *a[2 + GD_MAX_STATE];
+	void *a[2 + GD_MAX_STATE]; /* cap elements of 4 bytes: room for any storage type */
 	int rc;
 } arena = { PTHREAD_ONCE_INIT, 0, { 0 }, 0 };
 
@@ -35,8 +35,9 @@ static void arena_alloc(void)
 }
 
 typedef struct kupd {
-	char name[96];
+	char name[128];
 	const gd_update_entry *e;
+	gd_dtype dt;
 	gd_hparams hp;
 	gd_step st;
 	size_t n;      /* elements, all threads together */
@@ -55,7 +56,7 @@ static size_t nku, capku;
 /* One thread's arrays and repetitions inside the timing loop. */
 typedef struct {
 	const kupd *k;
-	float *w, *g;
+	void *w, *g;
 	void **state;
 	size_t len, off; /* off: the slice's first element in the whole vector */
 	long reps;
@@ -67,9 +68,9 @@ static void upd_kernel(void *user)
 	const upd_run *u = user;
 	const kupd *k = u->k;
 	for (long r = 0; r < u->reps; r++)
-		k->e->fn[GD_DT_F32](&k->hp, &k->st, u->w, u->g, u->state, u->len, u->off);
+		k->e->fn[k->dt](&k->hp, &k->st, u->w, u->g, u->state, u->len, u->off);
 	for (long r = 0; k->slow > 0 && r < u->reps; r++)
-		k->e->fn[GD_DT_F32](&k->hp, &k->st, u->w, u->g, u->state, (size_t)((double)u->len * k->slow), u->off);
+		k->e->fn[k->dt](&k->hp, &k->st, u->w, u->g, u->state, (size_t)((double)u->len * k->slow), u->off);
 }
 
 static void upd_ceiling(void *user)
@@ -92,17 +93,12 @@ static void run_update(gb_state *gs, void *user)
 	size_t lo, hi;
 	kb_slice(k->n, tid, nt, &lo, &hi);
 	size_t len = hi - lo;
-	float *w = arena.a[0] + lo, *g = arena.a[1] + lo;
+	gd_store ss = gd_dtype_state(k->dt);
+	void *w = gd_store_at(gd_dtype_param(k->dt), arena.a[0], lo), *g = gd_store_at(gd_dtype_grad(k->dt), arena.a[1], lo);
 	void *state[GD_MAX_STATE];
 	for (int s = 0; s < GD_MAX_STATE; s++)
-		state[s] = arena.a[2 + s] + lo;
-	/* deterministic inputs: g in [-1, 1) and never 0, w around 0.5 */
-	for (size_t i = 0; i < len; i++) {
-		unsigned h = (unsigned)(i + lo) * 2654435761u;
-		g[i] = (float)((h >> 8) & 0xffff) / 32768.0f - 1.0f + 1.0f / 65536.0f;
-		w[i] = 0.5f + g[i] * 0.25f;
-	}
-	gd_state_init_as(k->e->rule, &k->hp, state, len, GD_ST_F32);
+		state[s] = gd_store_at(ss, arena.a[2 + s], lo);
+	kb_fill_update(k->e->rule, &k->hp, k->dt, w, g, state, lo, len);
 	upd_run u = { .k = k, .w = w, .g = g, .state = state, .len = len, .off = lo };
 	u.ns = gd_rule_nstate(k->e->rule, &k->hp);
 	u.zero = *(volatile const int *)&k->zero;
@@ -114,7 +110,7 @@ static void run_update(gb_state *gs, void *user)
 	kb_times t = kb_time_loop(gs, &loop);
 	double tk = t.kernel_s, tm = t.ceiling_s;
 	double elems = (double)t.iters * (double)u.reps * (double)len;
-	int bpe = gd_rule_bytes(k->e->rule, &k->hp);
+	int bpe = gd_rule_bytes_dt(k->e->rule, &k->hp, k->dt);
 	gb_set_items_processed(gs, (int64_t)elems);
 	gb_set_bytes_processed(gs, (int64_t)(elems * bpe));
 	if (tk > 0 && tm > 0) { /* never register a counter that could be NaN */
@@ -186,15 +182,14 @@ static kupd *kupd_add(void)
 	return k;
 }
 
-int kupd_plan(const int *rules_on, const char *sizes_arg, const int *threads, int nthr, gd_isa cap, unsigned impls,
-              const gd_topo *topo, const int *pus, char *err, size_t errlen)
+int kupd_plan(const int *rules_on, const char *sizes_arg, const gd_dtype *dts, int ndt, const int *threads, int nthr,
+              gd_isa cap, unsigned impls, const gd_topo *topo, const int *pus, char *err, size_t errlen)
 {
 	char sizes[256];
 	if (strlen(sizes_arg) >= sizeof(sizes))
 		return snprintf(err, errlen, "--sizes: list too long"), GD_EINVAL;
 	size_t max_elems = 0;
 	size_t phys = gd_phys_mem();
-	gd_stream_fn stream = gd_stream_best(gd_cpu_get()->max, GD_DT_F32); /* the machine's ceiling, whatever --isa says */
 	for (int r = 0; r < GD_NRULES; r++) {
 		if (!rules_on[r])
 			continue;
@@ -214,36 +209,40 @@ int kupd_plan(const int *rules_on, const char *sizes_arg, const int *threads, in
 				if (phys && n * bpe > phys / 2)
 					return snprintf(err, errlen, "--sizes: '%s' needs %zu MiB, more than half of this machine's %zu MiB",
 					                w, n * bpe >> 20, phys >> 20), GD_EINVAL;
-				for (size_t i = 0; i < gd_update_count; i++) {
-					const gd_update_entry *e = &gd_update_table[i];
-					if ((int)e->rule != r ||
-					    !kb_row_wanted(e->isa, e->impl, e == gd_update_best((gd_rule)r, cap), cap, impls))
-						continue;
-					kupd *k = kupd_add();
-					if (!k)
-						return GD_ENOMEM;
-					k->e = e;
-					k->hp = hp;
-					k->n = n;
-					k->threads = threads[ti];
-					k->level = level_name(w);
-					k->topo = topo;
-					k->pus = pus;
-					k->stream = stream;
-					/* a representative step: t = 10, after the first-step special cases */
-					gd_step_carry carry = gd_step_carry_init();
-					for (long t = 1; t <= 10; t++)
-						gd_step_prepare((gd_rule)r, &hp, t, hp.lr, 1.0, &carry, &k->st);
-					snprintf(k->name, sizeof(k->name), "%s/%s:%zu", e->name, k->level, n);
-					/* test hook for tools/perf-gate.sh: "NAME=FRACTION" slows the
-					 * kernel NAME by running it again on that fraction of the elements */
-					const char *sd = getenv("GDBENCH_TEST_SLOWDOWN");
-					size_t nl = strlen(e->name);
-					if (sd && !strncmp(sd, e->name, nl) && sd[nl] == '=')
-						k->slow = atof(sd + nl + 1);
-					if (n > max_elems)
-						max_elems = n;
-				}
+				for (int di = 0; di < ndt; di++)
+					for (size_t i = 0; i < gd_update_count; i++) {
+						const gd_update_entry *e = &gd_update_table[i];
+						if ((int)e->rule != r ||
+						    !kb_row_wanted(e->isa, e->impl, e == gd_update_best((gd_rule)r, cap), cap, impls))
+							continue;
+						kupd *k = kupd_add();
+						if (!k)
+							return GD_ENOMEM;
+						k->e = e;
+						k->dt = dts[di];
+						k->hp = hp;
+						k->n = n;
+						k->threads = threads[ti];
+						k->level = level_name(w);
+						k->topo = topo;
+						k->pus = pus;
+						k->stream = gd_stream_best(gd_cpu_get()->max, dts[di]); /* the machine's ceiling, whatever --isa says */
+						/* a representative step: t = 10, after the first-step special cases */
+						gd_step_carry carry = gd_step_carry_init();
+						for (long t = 1; t <= 10; t++)
+							gd_step_prepare((gd_rule)r, &hp, t, hp.lr, 1.0, &carry, &k->st);
+						/* f32 keeps the names results and baselines have always had */
+						snprintf(k->name, sizeof(k->name), "%s/%s:%zu%s%s", e->name, k->level, n,
+						         k->dt == GD_DT_F32 ? "" : "/", k->dt == GD_DT_F32 ? "" : gd_dtype_label(k->dt));
+						/* test hook for tools/perf-gate.sh: "NAME=FRACTION" slows the
+						 * kernel NAME by running it again on that fraction of the elements */
+						const char *sd = getenv("GDBENCH_TEST_SLOWDOWN");
+						size_t nl = strlen(e->name);
+						if (sd && !strncmp(sd, e->name, nl) && sd[nl] == '=')
+							k->slow = atof(sd + nl + 1);
+						if (n > max_elems)
+							max_elems = n;
+					}
 			}
 		}
 	}
@@ -295,7 +294,8 @@ static void triad_warnings(FILE *out, const gd_roofline *triad, int ntriad)
 /* Benchmarks j and m measure the same rule, size and thread count (one table row). */
 static int same_row(size_t j, size_t m)
 {
-	return ku[m].e->rule == ku[j].e->rule && ku[m].n == ku[j].n && ku[m].threads == ku[j].threads;
+	return ku[m].e->rule == ku[j].e->rule && ku[m].n == ku[j].n && ku[m].threads == ku[j].threads &&
+	       ku[m].dt == ku[j].dt;
 }
 
 /* After the run: one line per rule x size x threads with every variant's
@@ -316,8 +316,7 @@ void kupd_summary(FILE *out, const gd_roofline *triad, int ntriad)
 		if (gb_result_counter(i, "items_per_second", &items) || gb_result_counter(i, "roofline", &rf))
 			continue;
 		for (size_t j = 0; j < nku; j++) {
-			size_t l = strlen(ku[j].name);
-			if (!strncmp(r.name, ku[j].name, l) && r.name[l] == '/' && r.threads == ku[j].threads) {
+			if (kb_name_is(r.name, ku[j].name) && r.threads == ku[j].threads) {
 				gel[j] = items * 1e-9; /* a median row, when present, comes last and wins */
 				roof[j] = rf;
 			}
@@ -325,7 +324,7 @@ void kupd_summary(FILE *out, const gd_roofline *triad, int ntriad)
 	}
 	triad_warnings(out, triad, ntriad);
 	fprintf(out, "\nSummary: Gelem/s (fraction of the memory-only ceiling timed alongside)\n");
-	fprintf(out, "%-9s %-16s %3s", "rule", "size", "thr");
+	fprintf(out, "%-9s %-28s %3s", "rule", "size", "thr");
 	/* columns: scalar, then auto and simd of each level this process runs */
 	enum { MAXCOL = 1 + 2 * (GD_NISA - 1) };
 	const int ncol = 1 + 2 * (int)gd_cpu_get()->max;
@@ -350,9 +349,10 @@ void kupd_summary(FILE *out, const gd_roofline *triad, int ntriad)
 			cell[c] = gel[m];
 			cellr[c] = roof[m];
 		}
-		char sz[32];
-		snprintf(sz, sizeof(sz), "%s:%zu", ku[j].level, ku[j].n);
-		fprintf(out, "%-9s %-16s %3d", gd_rule_name(ku[j].e->rule), sz, ku[j].threads);
+		char sz[64];
+		snprintf(sz, sizeof(sz), "%s:%zu%s%s", ku[j].level, ku[j].n, ku[j].dt == GD_DT_F32 ? "" : " ",
+		         ku[j].dt == GD_DT_F32 ? "" : gd_dtype_name(ku[j].dt));
+		fprintf(out, "%-9s %-28s %3d", gd_rule_name(ku[j].e->rule), sz, ku[j].threads);
 		double best = 0;
 		for (int c = 0; c < ncol; c++) {
 			if (cell[c] > 0)

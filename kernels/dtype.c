@@ -4,23 +4,16 @@
 #include "dtype.h"
 #include "gd_error.h"
 
-#define GD__SN_F32 "f32"
-#define GD__SN_BF16 "bf16"
-#define GD__SN_F16 "f16"
-#define GD__SR_0 ""
-#define GD__SR_1 "+sr"
-#define GD__SN(s) GD__SN_##s
-#define GD__SRS(sr) GD__SR_##sr
 
 typedef struct dt_row {
-	const char *name;
+	const char *name, *label;
 	gd_store p, g, s;
 	int sr;
 } dt_row;
 
 static const dt_row rows[GD_NDT] = {
 #define GD__ROW(up, lo, p, g, s, sr, ...)                                         \
-	{ GD__SN(p) "/" GD__SN(g) "/" GD__SN(s) GD__SRS(sr), GD_ST_##p, GD_ST_##g, GD_ST_##s, sr },
+	{ GD__DT_NAME(p, g, s, sr), #lo, GD_ST_##p, GD_ST_##g, GD_ST_##s, sr },
 	GD_DTYPE_MAP(GD__ROW, 0)
 #undef GD__ROW
 };
@@ -30,6 +23,7 @@ static const char *const store_names[GD_NSTORE] = { "f32", "bf16", "f16" };
 static const dt_row *row(gd_dtype d) { return &rows[(unsigned)d < GD_NDT ? d : GD_DT_F32]; }
 
 const char *gd_dtype_name(gd_dtype d) { return (unsigned)d < GD_NDT ? rows[d].name : "?"; }
+const char *gd_dtype_label(gd_dtype d) { return (unsigned)d < GD_NDT ? rows[d].label : "?"; }
 gd_store gd_dtype_param(gd_dtype d) { return row(d)->p; }
 gd_store gd_dtype_grad(gd_dtype d) { return row(d)->g; }
 gd_store gd_dtype_state(gd_dtype d) { return row(d)->s; }

@@ -43,8 +43,21 @@ typedef enum {
 	GD_NDT
 } gd_dtype;
 
+/* The --dtype spelling of a row, "bf16/bf16/f32+sr", as a string literal. */
+#define GD__SN_F32 "f32"
+#define GD__SN_BF16 "bf16"
+#define GD__SN_F16 "f16"
+#define GD__SR_0 ""
+#define GD__SR_1 "+sr"
+#define GD__DT_NAME(p, g, s, sr) GD__SN_##p "/" GD__SN_##g "/" GD__SN_##s GD__SR_##sr
+#define GD__DT_CHOICE(up, lo, p, g, s, sr, ...) " " GD__DT_NAME(p, g, s, sr)
+/* Every spelling, each after a space (help texts and messages). */
+#define GD_DTYPE_CHOICES GD_DTYPE_MAP(GD__DT_CHOICE, 0)
+
 /* "f32/f32/f32", "bf16/bf16/f32+sr", ... (the --dtype spelling). */
 const char *gd_dtype_name(gd_dtype d);
+/* The kernel-name part, "bf16_bf16_f32_sr" (benchmark names: no slashes). */
+const char *gd_dtype_label(gd_dtype d);
 /* Parse a --dtype word: 0, or GD_EINVAL (malformed: not three storage
  * types) or GD_ENOTSUP (well formed, but no kernels are built for it). */
 int gd_dtype_parse(const char *s, gd_dtype *out);

@@ -170,6 +170,30 @@ expect 2 "--min-time '-1'" "$GD" kernels --min-time -1
 expect 2 "unknown Google Benchmark flag '--benchmark_bogus=1'" "$GD" kernels --benchmark_bogus=1
 expect 2 "--isa 'avx9'" "$GD" kernels --isa avx9
 
+# storage dtypes and parameter sets: every dtype row of the build, names from the registry
+dts=$("$GD" kernels --help | $PY -c 'import sys, re; t = sys.stdin.read(); print(",".join(dict.fromkeys(re.findall(r"\b(?:f32|bf16|f16)/(?:f32|bf16|f16)/(?:f32|bf16|f16)(?:\+sr)?", t.split("--dtype", 1)[1].split("--threads", 1)[0]))))')
+ndt=$(echo "$dts" | tr , '\n' | wc -l)
+check "kernels --help lists the dtypes ($ndt)" [ "$ndt" -ge 4 ]
+"$GD" kernels --what update --rules adam --sizes 4096 --threads 1 --dtype "$dts" --benchmark_list_tests >"$tmp/dt.txt" 2>&1
+check "kernels --dtype: every runnable adam variant at each of the $ndt dtypes" \
+	[ "$(wc -l <"$tmp/dt.txt")" -eq $(( $($PY -c 'import json, sys; print(sum(1 for e in json.load(open(sys.argv[1])) if e["kind"] == "update" and e["rule"] == "adam" and e["runnable"]))' "$tmp/registry.json") * ndt )) ]
+expect 0 'Parameter sets' "$GD" kernels --what update --rules sgd,adam --impl scalar,simd --params "$pdata/good.json" \
+	--dtype f32/f32/f32,bf16/bf16/f32+sr --threads 1 --min-time 0.01 -o "$tmp/kp.json"
+check 'kernels --params: flat, multi and per-tensor for each row and dtype, with counters' $PY -c '
+import json, sys
+b = [x for x in json.load(open(sys.argv[1]))["benchmarks"] if x.get("run_type") == "iteration"]
+names = {x["name"].split("/manual_time")[0].split("/min_time")[0] for x in b}
+for m in ("flat", "multi", "pertensor"):
+    for d in ("f32", "bf16_bf16_f32_sr"):
+        assert any(n.startswith("adam/") and n.endswith("/" + d + "/" + m) for n in names), (m, d, sorted(names))
+assert all(x["roofline"] > 0 and x["items_per_second"] > 0 and x["calls"] >= 1 for x in b)
+' "$tmp/kp.json"
+expect 2 "--dtype: 'f64/f32/f32' is not a storage type" "$GD" kernels --dtype f64/f32/f32
+expect 2 "--dtype: 'f16/f16/f32\\+sr' has no kernels" "$GD" kernels --dtype f16/f16/f32+sr
+expect 2 "--params: 'nosuchset' is neither a built-in set" "$GD" kernels --what update --params nosuchset
+expect 2 "params/bad-dim-zero.json:" "$GD" kernels --what update --params "$pdata/bad-dim-zero.json"
+expect 2 "--params times update rules" "$GD" kernels --what grad --params resnet50
+
 # a short real run, written atomically, with our context in Google Benchmark's JSON
 expect 0 'Summary' "$GD" kernels --what update --rules sgd,adam --sizes 4096 --threads 1 --min-time 0.01 -o "$tmp/k.json"
 check 'kernels JSON has context, every variant, and counters' $PY -c '
