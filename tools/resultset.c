@@ -58,6 +58,10 @@ static int load_kernels(rs_set *s, char *err, size_t errlen)
 	size_t i;
 	json_t *row;
 	json_array_foreach(b, i, row) {
+		if (json_object_get(row, "peer")) { /* another program's timings: compare_peer.c pairs them */
+			s->peer = 1;
+			continue;
+		}
 		if (!strcmp(rs_str(row, "run_type"), "aggregate") || json_is_true(json_object_get(row, "error_occurred")))
 			continue;
 		const char *name = *rs_str(row, "run_name") ? rs_str(row, "run_name") : rs_str(row, "name");

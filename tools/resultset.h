@@ -20,6 +20,7 @@ typedef struct rs_entry {
 typedef struct rs_set {
 	const char *path;
 	int conv; /* 1: convergence runs, 0: kernel microbenchmarks */
+	int peer; /* a kernels file holds entries with "peer" (tools/peer-torch.py): not loaded as entries */
 	json_t *doc, *ctx;
 	rs_entry *e;
 	size_t n, cap;
