@@ -14,7 +14,6 @@
 
 #include "compare_peer.h"
 #include "jsonfile.h"
-#include "jsonread.h"
 #include "resultset.h"
 #include "stats.h"
 
@@ -192,18 +191,11 @@ static int load_doc(pset *p, json_t *doc, const char *path, char *err, size_t er
 	return 0;
 }
 
-static int load_side(pset *p, const char *paths, char *err, size_t errlen)
+/* rs_each_file's callback: one document of either side, released here. */
+static int load_file(void *p, json_t *doc, const char *path, char *err, size_t errlen)
 {
-	char *list = strdup(paths), *sv = NULL;
-	if (!list)
-		return snprintf(err, errlen, "out of memory"), -1;
-	int rc = 0;
-	for (char *path = strtok_r(list, ",", &sv); path && !rc; path = strtok_r(NULL, ",", &sv)) {
-		json_t *doc = gd_json_load_lenient(path, err, errlen);
-		rc = doc ? load_doc(p, doc, path, err, errlen) : -1;
-		json_decref(doc);
-	}
-	free(list);
+	int rc = load_doc(p, doc, path, err, errlen);
+	json_decref(doc);
 	return rc;
 }
 
@@ -314,7 +306,7 @@ int peer_compare(const char *side_a, const char *side_b, const regex_t *filter, 
 	pset p = { 0 };
 	prow *rows = NULL;
 	int rc = 2;
-	if (load_side(&p, side_a, err, sizeof(err)) || load_side(&p, side_b, err, sizeof(err))) {
+	if (rs_each_file(side_a, load_file, &p, err, sizeof(err)) || rs_each_file(side_b, load_file, &p, err, sizeof(err))) {
 		fprintf(stderr, "gdbench-compare: %s\n", err);
 		goto out;
 	}
