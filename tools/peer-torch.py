@@ -26,7 +26,8 @@ and, for what gdbench has not named yet, SIZE params:SET for --params-json and a
 rule, element count (or set), threads and dtype, not by the whole name.
 
 Unsupported combinations (lion: not in torch.optim; fp32 state for bf16 or f16
-parameters; a key torch's class lacks; a dtype torch's CPU kernels refuse) are written
+parameters; +sr, stochastic rounding; gradients of another dtype; a key torch's class lacks;
+a dtype torch's CPU kernels refuse, as f16 for all but sgd/momentum/nesterov) are written
 as entries with "error_occurred": true, "unsupported": true and "error_message":
 "torch cannot express ...", and the reason goes to stderr once.
 """
