@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gdbench-compare verdicts on synthetic result files: identical, 10% slower with clear
 # separation, overlapping noise, too few repetitions, mismatched context, convergence runs,
-# and input errors. Usage: tests/compare.sh PATH/TO/gdbench-compare PATH/TO/gdbench
+# a peer file (torch) beside a kernels file, and input errors. Usage: tests/compare.sh PATH/TO/gdbench-compare PATH/TO/gdbench
 set -u
 CMP=${1:?usage: compare.sh gdbench-compare gdbench}
 GD=$2
@@ -84,6 +84,55 @@ expect 2 'broken.json:[0-9]+:[0-9]+:' "$CMP" "$tmp/base.json" "$tmp/broken.json"
 expect 2 'expected two files' "$CMP" "$tmp/base.json"
 expect 2 "--alpha '2'" "$CMP" --alpha 2 "$tmp/base.json" "$tmp/same.json"
 expect 2 'cannot open' "$CMP" "$tmp/base.json" /nonexistent.json
+# a peer file (tools/peer-torch.py) beside a gdbench kernels file: per rule, size, threads and
+# dtype, gdbench's best variant, each torch implementation and the ratio; what torch cannot
+# express is shown with its reason; a count under another level (L1:2048) pairs with n:2048.
+# The variant names are plain strings here (peer mode never looks them up in the registry).
+$PY - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+adam = "adam/simd/avx2"
+def row(name, **kv):
+    return {"name": name, "run_name": name, "run_type": "iteration", "repetitions": 2, "threads": 1, **kv}
+gd = [row(f"{adam}/n:4096/manual_time", items_per_second=2.0e9, roofline=0.5),
+      row(f"{adam}/n:4096/manual_time", items_per_second=2.2e9, roofline=0.55),
+      row("adam/scalar/n:4096/manual_time", items_per_second=0.2e9, roofline=0.05),
+      row(f"{adam}/L1:2048/manual_time", items_per_second=3.0e9, roofline=0.6),
+      row("lion/scalar/n:4096/manual_time", items_per_second=0.3e9, roofline=0.1),
+      row("softmax/scalar/batch:1", xread=0.5)]
+open(f"{d}/gd.json", "w").write(json.dumps({"context": {"host_name": "h", "cpu_model": "Test CPU"}, "benchmarks": gd}))
+def peer(name, impl, dtype="f32/f32/f32", g=None, why=None):
+    e = row(name, peer="torch", impl=impl, dtype=dtype, rule=name.split("/")[0])
+    if why:
+        e.update(error_occurred=True, error_message="torch cannot express " + why, unsupported=True)
+    else:
+        e.update({"Gelem/s": g, "real_time": 4096 / g, "time_unit": "ns"})
+    return e
+pe = [peer("adam/torch/foreach/n:4096/manual_time", "foreach", g=0.5),
+      peer("adam/torch/foreach/n:4096/manual_time", "foreach", g=0.52),
+      peer("adam/torch/forloop/n:4096/manual_time", "forloop", g=0.26),
+      peer("adam/torch/forloop/n:4096/manual_time", "forloop", g=0.27),
+      peer("adam/torch/foreach/n:2048/manual_time", "foreach", g=1.5),
+      peer("adam/torch/foreach/n:4096/dtype:bf16_bf16_f32/manual_time", "foreach", "bf16/bf16/f32",
+           why="bf16/bf16/f32: fp32 state"),
+      peer("lion/torch/foreach/n:4096/manual_time", "foreach", why="lion: not in torch.optim")]
+open(f"{d}/peer.json", "w").write(json.dumps({"context": {"host_name": "h", "library": "torch 9.9"}, "benchmarks": pe}))
+open(f"{d}/peer_other.json", "w").write(json.dumps({"context": {"host_name": "elsewhere"}, "benchmarks": pe}))
+PY
+# best variant 2.1 (median of 2.0 and 2.2) over torch's 0.51 and 0.265
+expect 0 "^adam +n:4096 +1 f32/f32/f32 +2\\.100 simd/avx2 +0\\.510 +4\\.12x +0\\.265 +7\\.92x$" \
+	"$CMP" "$tmp/gd.json" "$tmp/peer.json"
+expect 0 "^adam +L1:2048 +1 f32/f32/f32 +3\\.000 simd/avx2 +1\\.500 +2\\.00x +- *$" "$CMP" "$tmp/peer.json" "$tmp/gd.json"
+expect 0 "^lion +n:4096 +1 f32/f32/f32 +0\\.300 scalar +torch cannot express lion: not in torch.optim$" \
+	"$CMP" "$tmp/gd.json" "$tmp/peer.json"
+expect 0 "^adam +n:4096 +1 bf16/bf16/f32 +- +torch cannot express bf16/bf16/f32: fp32 state$" \
+	"$CMP" "$tmp/gd.json" "$tmp/peer.json"
+expect 0 "warning: host_name differs: \"h\" vs \"elsewhere\"" "$CMP" "$tmp/gd.json" "$tmp/peer_other.json"
+expect 0 "^adam +n:4096 .*4\\.12x" "$CMP" --filter '^adam/n:4096/threads:1/f32' --json "$tmp/pv.json" "$tmp/gd.json" "$tmp/peer.json"
+n=$((n + 1))
+if $PY -c 'import json,sys; v=json.load(open(sys.argv[1])); r=v["rows"]; assert v["kind"] == "peer" and len(r) == 1 and abs(r[0]["peers"]["torch/foreach"]["ratio"] - 2.1/0.51) < 1e-9' "$tmp/pv.json"; then
+	echo "ok $n - peer --json rows and ratio"; else echo "not ok $n - peer --json rows and ratio"; fails=$((fails + 1)); fi
+expect 2 'needs a gdbench kernels file with update-rule entries' "$CMP" "$tmp/peer.json" "$tmp/peer.json"
 # git-style from the main executable
 expect 1 'REGRESSION' "$GD" compare "$tmp/base.json" "$tmp/slow.json"
 

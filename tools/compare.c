@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_peer.h"
 #include "jsonfile.h"
 #include "jsonread.h"
 #include "resultset.h"
@@ -57,6 +58,10 @@ static const char help[] =
 	"repetitions (exact without ties, normal approximation with tie correction otherwise),\n"
 	"Holm-Bonferroni over all pairs. A regression is a change worse than --threshold with\n"
 	"adjusted p < --alpha; pairs too small for any p < alpha are 'not enough repetitions'.\n"
+	"With a peer file on one side (tools/peer-torch.py: entries with \"peer\"), no gate: per\n"
+	"rule, size or parameter set, threads and dtype, gdbench's best variant (Gelem/s, median over\n"
+	"repetitions), each peer implementation and the ratio gdbench/peer; entries the peer cannot\n"
+	"express show its reason. --filter matches RULE/SIZE/threads:T/DTYPE there; exit 0 or 2.\n"
 	"\n"
 	"  --threshold X   relative change that matters (default 0.05)\n"
 	"  --alpha A       family-wise error rate (default 0.05)\n"
@@ -150,6 +155,14 @@ int main(int argc, char **argv)
 		if (filter)
 			regfree(&re);
 		return 2;
+	}
+	if (A.peer || B.peer) { /* a gdbench file beside another program's: a table of ratios, no verdict */
+		rs_free(&A);
+		rs_free(&B);
+		int prc = peer_compare(argv[optind], argv[optind + 1], filter ? &re : NULL, json_out);
+		if (filter)
+			regfree(&re);
+		return prc;
 	}
 	int mismatched = warn_context(&A, &B), write_failed = 0;
 

@@ -58,6 +58,10 @@ static int load_kernels(rs_set *s, char *err, size_t errlen)
 	size_t i;
 	json_t *row;
 	json_array_foreach(b, i, row) {
+		if (json_object_get(row, "peer")) { /* another program's timings: compare_peer.c pairs them */
+			s->peer = 1;
+			continue;
+		}
 		if (!strcmp(rs_str(row, "run_type"), "aggregate") || json_is_true(json_object_get(row, "error_occurred")))
 			continue;
 		const char *name = *rs_str(row, "run_name") ? rs_str(row, "run_name") : rs_str(row, "name");
@@ -162,20 +166,30 @@ int rs_add_doc(rs_set *s, json_t *doc, const char *path, char *err, size_t errle
 	return rc;
 }
 
-int rs_load(rs_set *s, const char *paths, char *err, size_t errlen)
+int rs_each_file(const char *paths, rs_doc_fn fn, void *user, char *err, size_t errlen)
 {
-	memset(s, 0, sizeof(*s));
-	s->path = paths;
 	char *list = strdup(paths), *save = NULL;
 	if (!list)
 		return snprintf(err, errlen, "out of memory"), -1;
 	int rc = 0;
 	for (char *path = strtok_r(list, ",", &save); path && !rc; path = strtok_r(NULL, ",", &save)) {
 		json_t *doc = gd_json_load_lenient(path, err, errlen);
-		rc = doc ? rs_add_doc(s, doc, path, err, errlen) : -1;
+		rc = doc ? fn(user, doc, path, err, errlen) : -1;
 	}
 	free(list);
 	return rc;
+}
+
+static int add_doc(void *s, json_t *doc, const char *path, char *err, size_t errlen)
+{
+	return rs_add_doc(s, doc, path, err, errlen);
+}
+
+int rs_load(rs_set *s, const char *paths, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->path = paths;
+	return rs_each_file(paths, add_doc, s, err, errlen);
 }
 
 void rs_free(rs_set *s)
