@@ -239,8 +239,11 @@ int kpar_plan(const int *rules_on, const gd_param_set *sets, int nsets, const gd
 							for (long t = 1; t <= 10; t++) /* a representative step, as kbench_update.c */
 								gd_step_prepare((gd_rule)r, &hp, t, hp.lr, 1.0, &carry, &k->st);
 							k->st.sr_key = gd_sr_key(1, 10);
-							snprintf(k->name, sizeof(k->name), "%s/set:%s/%s/%s", e->name, set->name,
-							         gd_dtype_label(dt), mode_names[m]);
+							/* the mode beside the variant, so gdbench-compare keeps
+							 * the three apart; the dtype as in kbench_update.c */
+							snprintf(k->name, sizeof(k->name), "%s/%s/params:%s%s%s", e->name, mode_names[m],
+							         set->name, dt == GD_DT_F32 ? "" : "/dtype:",
+							         dt == GD_DT_F32 ? "" : gd_dtype_label(dt));
 						}
 					}
 			}

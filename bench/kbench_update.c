@@ -233,7 +233,7 @@ int kupd_plan(const int *rules_on, const char *sizes_arg, const gd_dtype *dts, i
 							gd_step_prepare((gd_rule)r, &hp, t, hp.lr, 1.0, &carry, &k->st);
 						/* f32 keeps the names results and baselines have always had */
 						snprintf(k->name, sizeof(k->name), "%s/%s:%zu%s%s", e->name, k->level, n,
-						         k->dt == GD_DT_F32 ? "" : "/", k->dt == GD_DT_F32 ? "" : gd_dtype_label(k->dt));
+						         k->dt == GD_DT_F32 ? "" : "/dtype:", k->dt == GD_DT_F32 ? "" : gd_dtype_label(k->dt));
 						/* test hook for tools/perf-gate.sh: "NAME=FRACTION" slows the
 						 * kernel NAME by running it again on that fraction of the elements */
 						const char *sd = getenv("GDBENCH_TEST_SLOWDOWN");

@@ -184,8 +184,9 @@ import json, sys
 b = [x for x in json.load(open(sys.argv[1]))["benchmarks"] if x.get("run_type") == "iteration"]
 names = {x["name"].split("/manual_time")[0].split("/min_time")[0] for x in b}
 for m in ("flat", "multi", "pertensor"):
-    for d in ("f32", "bf16_bf16_f32_sr"):
-        assert any(n.startswith("adam/") and n.endswith("/" + d + "/" + m) for n in names), (m, d, sorted(names))
+    for d in ("", "/dtype:bf16_bf16_f32_sr"):
+        assert any(n.startswith("adam/") and "/" + m + "/params:tiny-transformer" + d in n and n.endswith("transformer" + d)
+                   for n in names), (m, d, sorted(names))
 assert all(x["roofline"] > 0 and x["items_per_second"] > 0 and x["calls"] >= 1 for x in b)
 ' "$tmp/kp.json"
 expect 2 "--dtype: 'f64/f32/f32' is not a storage type" "$GD" kernels --dtype f64/f32/f32
