@@ -82,6 +82,13 @@ static const char help2[] =
 	"  --strict-pin      a failed bind is an error, not a warning\n"
 	"  --isa LEVEL       " GD_ISA_CHOICES " (default best, capped by GDBENCH_ISA)\n"
 	"  --impl LIST       gradient kernel: best, simd, blas, scalar (default best)\n"
+	"  --dtype LIST      storage of parameters/gradient/optimizer state, one run each:\n"
+	"                   " GD_DTYPE_CHOICES "\n"
+	"                    (default f32/f32/f32). Arithmetic stays fp32: the gradient kernel\n"
+	"                    reads an fp32 copy of the stored parameters, its gradient is stored\n"
+	"                    rounded, and +sr rounds parameter (and bf16 state) stores\n"
+	"                    stochastically from --seed. First-order rules; full, minibatch and\n"
+	"                    sample modes on dense data\n"
 	"Budget and trace\n"
 	"  --time T          training-time budget per run: 5s, 500ms, 2m\n"
 	"  --epochs N        epoch budget per run (default 5 when no --time)\n"
@@ -146,12 +153,12 @@ static int run_main(int argc, char **argv)
 		{ "append", no_argument, NULL, 'A' },          { "suite", required_argument, NULL, 'U' },
 		{ "no-roofline", no_argument, NULL, 'L' },     { "bucket-mb", required_argument, NULL, 'K' },
 		{ "keep-params", no_argument, NULL, 'W' },      { "storage", required_argument, NULL, 'G' },
-		{ "sparse-update", required_argument, NULL, 'Y' },
+		{ "sparse-update", required_argument, NULL, 'Y' }, { "dtype", required_argument, NULL, 'y' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *model_arg = NULL, *data_arg = "fashion-mnist", *test_arg = NULL, *dir = NULL, *sched_arg = "const";
 	const char *mode_arg = "minibatch:128", *thr_arg = "1", *place_arg = "compact", *isa_arg = NULL, *impl_arg = "best";
-	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL;
+	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL, *dtype_arg = "f32/f32/f32";
 	char optlist[8192] = "";
 	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = !isatty(2), roofline = 1, c, li = -1;
 	int keep_params = 0, sparse_dense = 0;
@@ -219,6 +226,7 @@ static int run_main(int argc, char **argv)
 			break;
 		case 'K': bad = !((bucket_mb = strtod(optarg, &end)) > 0 && bucket_mb <= 4096) || *end; break;
 		case 'U': suite = optarg; break;
+		case 'y': dtype_arg = optarg; break;
 		case 'h': fputs(help, stdout); fputs(help2, stdout); return 0;
 		case ':': return cli_usage(me, "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage(me, "unknown option '%s'", argv[optind - 1]);
@@ -234,6 +242,26 @@ static int run_main(int argc, char **argv)
 
 	/* --- everything that can be checked before loading data --- */
 	char err[1024];
+	gd_dtype dts[GD_NDT];
+	int ndt = 0;
+	{
+		char buf[256];
+		snprintf(buf, sizeof(buf), "%s", dtype_arg);
+		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+			gd_dtype d;
+			int drc = gd_dtype_parse(w, &d);
+			if (drc)
+				return cli_usage(me, "--dtype: '%s' %s; expected PARAM/GRAD/STATE[+sr], one of" GD_DTYPE_CHOICES, w,
+				                 drc == GD_ENOTSUP ? "has no kernels in this build" : "is not a storage type");
+			int seen = 0;
+			for (int j = 0; j < ndt; j++)
+				seen |= dts[j] == d;
+			if (!seen)
+				dts[ndt++] = d;
+		}
+		if (!ndt)
+			return cli_usage(me, "--dtype: empty list; expected PARAM/GRAD/STATE[+sr]");
+	}
 	gd_optspec specs[MAX_OPTS];
 	int nspec;
 	if (gd_optspec_parse_list(*optlist ? optlist : "sgd:lr=0.1", specs, MAX_OPTS, &nspec, err, sizeof(err)))
@@ -326,6 +354,19 @@ static int run_main(int argc, char **argv)
 				return cli_usage(me, "mode sample runs on one thread (asked for %d); for concurrent per-sample "
 				                 "SGD use hogwild:1", threads[t]);
 			}
+		for (int d = 0; d < ndt; d++)
+			if (dts[d] != GD_DT_F32 && (modes[m].mode == GD_MODE_HOGWILD || modes[m].mpi)) {
+				gd_topo_close(topo);
+				return cli_usage(me, "--dtype %s: storage dtypes run in full, minibatch and sample modes in one "
+				                 "process (got --mode %s)", gd_dtype_name(dts[d]), modes[m].label);
+			}
+		for (int s = 0; s < nspec; s++)
+			for (int d = 0; d < ndt; d++)
+				if (dts[d] != GD_DT_F32 && specs[s].kind != GD_OPT_FIRST_ORDER) {
+					gd_topo_close(topo);
+					return cli_usage(me, "--dtype %s: %s keeps fp32 parameters; storage dtypes apply to first-order "
+					                 "rules", gd_dtype_name(dts[d]), specs[s].label);
+				}
 		for (int s = 0; s < nspec; s++)
 			if (specs[s].kind != GD_OPT_FIRST_ORDER && modes[m].mode != GD_MODE_FULL) {
 				gd_topo_close(topo);
@@ -395,7 +436,7 @@ static int run_main(int argc, char **argv)
 		}
 	}
 
-	int total = nspec * nmode * nthr * (int)repeat, index = 0, failures = 0;
+	int total = nspec * nmode * ndt * nthr * (int)repeat, index = 0, failures = 0;
 	run_done *done = calloc((size_t)total, sizeof(*done));
 	if (!done) {
 		rc = cli_fail(me, "out of memory (summaries of %d runs)", total);
@@ -411,6 +452,7 @@ static int run_main(int argc, char **argv)
 		const gd_pin *pins = gd_pool_pins(pool);
 		for (int s = 0; s < nspec && !stop_signal; s++)
 			for (int m = 0; m < nmode && !stop_signal; m++)
+				for (int di = 0; di < ndt && !stop_signal; di++)
 				for (int rep = 0; rep < repeat && !stop_signal; rep++) {
 					gd_run_cfg cfg = { 0 };
 					cfg.kind = specs[s].kind;
@@ -433,6 +475,11 @@ static int run_main(int argc, char **argv)
 					cfg.hog_lock = modes[m].lock;
 					cfg.upd = gd_update_best(specs[s].rule, cap);
 					cfg.hp = specs[s].hp;
+					cfg.dt = dts[di];
+					/* another dtype is another curve: its name says which */
+					char label[160];
+					snprintf(label, sizeof(label), "%.100s%s%s", specs[s].label, cfg.dt == GD_DT_F32 ? "" : " @",
+					         cfg.dt == GD_DT_F32 ? "" : gd_dtype_name(cfg.dt));
 					cfg.sched = sched;
 					cfg.mode = modes[m].mode;
 					cfg.batch = modes[m].batch;
@@ -446,11 +493,11 @@ static int run_main(int argc, char **argv)
 					cfg.clip_norm = clip;
 					cfg.noise_eta = noise_eta;
 					cfg.noise_gamma = noise_gamma;
-					run_progress pr = { quiet, index + 1, total, specs[s].label, modes[m].label, T, &cfg, gd_now() };
+					run_progress pr = { quiet, index + 1, total, label, modes[m].label, T, &cfg, gd_now() };
 					cfg.progress = run_progress_show;
 					cfg.progress_user = &pr;
 					run_done *dr = &done[index++];
-					snprintf(dr->opt, sizeof(dr->opt), "%.95s", specs[s].label);
+					snprintf(dr->opt, sizeof(dr->opt), "%.95s", label);
 					snprintf(dr->mode, sizeof(dr->mode), "%.31s", modes[m].label);
 					dr->threads = T;
 					if (!cfg.grad) {
@@ -469,7 +516,7 @@ static int run_main(int argc, char **argv)
 					json_t *mj = cm ? run_mpi_json(cm, &dr->o, pins, T, cm->bucket_floats) : NULL;
 					if (cm && cm->rank != 0)
 						continue;
-					gd_run_desc d = { .optimizer = specs[s].label, .dataset = p.train_name,
+					gd_run_desc d = { .optimizer = label, .dataset = p.train_name,
 						          .test_set = p.have_test ? p.test_name : NULL, .rows = train->n_all, .npu = npu,
 						          .threads = T, .pins = pins, .placement = place_arg, .repeat_index = rep };
 					json_array_append_new(runs, run_record(&d, &cfg, &dr->o, mj, train, keep_params));

@@ -7,7 +7,7 @@
  *   multi      the multi-tensor pass (gd_params_pieces, as `gdbench run`
  *              steps): each thread's flat slice cut at every tensor
  *              boundary (so per-tensor rules such as LAMB's trust ratio
- *              can reduce over the units) and every KP_CHUNK elements, one
+ *              can reduce over the units) and every GD_PARAMS_CHUNK elements, one
  *              call per unit;
  *   pertensor  one call per tensor, every thread on its slice of each
  *              tensor (a parallel-for per tensor, as torch's for-loop does).
@@ -26,7 +26,6 @@
 #include "kbench.h"
 #include "mem.h"
 
-#define KP_CHUNK 65536 /* elements per work unit of the multi-tensor pass */
 
 typedef enum { KP_FLAT, KP_MULTI, KP_PERTENSOR, KP_NMODES } kp_mode;
 static const char *const mode_names[KP_NMODES] = { "flat", "multi", "pertensor" };
@@ -109,7 +108,7 @@ static void kp_ceiling(void *user)
  * their count. NULL: no memory. */
 static gd_piece *plan_pieces(const gd_param_set *set, kp_mode m, int tid, int nt, size_t lo, size_t hi, size_t *np)
 {
-	size_t n = m == KP_FLAT ? 1 : m == KP_MULTI ? gd_params_pieces(set, lo, hi, KP_CHUNK, NULL, 0) : set->ntensors;
+	size_t n = m == KP_FLAT ? 1 : m == KP_MULTI ? gd_params_pieces(set, lo, hi, GD_PARAMS_CHUNK, NULL, 0) : set->ntensors;
 	gd_piece *p = malloc((n ? n : 1) * sizeof(*p));
 	if (!p)
 		return NULL;
@@ -117,7 +116,7 @@ static gd_piece *plan_pieces(const gd_param_set *set, kp_mode m, int tid, int nt
 		p[0] = (gd_piece){ lo, hi - lo, 0 };
 		n = hi > lo;
 	} else if (m == KP_MULTI) {
-		gd_params_pieces(set, lo, hi, KP_CHUNK, p, n);
+		gd_params_pieces(set, lo, hi, GD_PARAMS_CHUNK, p, n);
 	} else { /* every thread takes its slice of every tensor */
 		size_t k = 0;
 		for (size_t t = 0; t < set->ntensors; t++) {

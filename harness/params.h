@@ -69,6 +69,9 @@ void gd_params_free(gd_param_set *ps);
  * can reduce over its units). Writes at most cap units to out and returns
  * how many there are (call with cap 0 to size out).
  */
+/* The units' length of the multi-tensor pass in `run` and `kernels --params`. */
+#define GD_PARAMS_CHUNK 65536
+
 typedef struct gd_piece {
 	size_t lo, n;   /* elements [lo, lo + n) of the flat vector */
 	size_t tensor;  /* the tensor they belong to */

@@ -85,6 +85,8 @@ json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out 
 		json_array_append_new(pins, json_pack("{s:i, s:i, s:i}", "asked", d->pins[t].asked, "observed",
 		                                      d->pins[t].observed, "bind_errno", d->pins[t].bind_err));
 	json_object_set_new(r, "placement", json_pack("{s:s, s:o}", "policy", d->placement, "threads", pins));
+	/* storage of parameters/gradient/state (the arithmetic is fp32 either way) */
+	json_object_set_new(r, "dtype", json_string(gd_dtype_name(c->dt)));
 	json_object_set_new(r, "kernels", json_pack("{s:s, s:s}", "gradient", c->grad->name, "update",
 	                                            c->kind == GD_OPT_LBFGS    ? "lbfgs/liblbfgs"
 	                                            : c->kind == GD_OPT_NEWTON ? "newton/lapack"

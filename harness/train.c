@@ -96,6 +96,11 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 		return GD_EINVAL; /* a constant Hessian small enough to form */
 	if (!(cfg->max_epochs > 0 || cfg->time_budget > 0))
 		return GD_EINVAL;
+	if ((unsigned)cfg->dt >= GD_NDT)
+		return GD_EINVAL;
+	if (cfg->dt != GD_DT_F32 && (cfg->kind != GD_OPT_FIRST_ORDER || cfg->mode == GD_MODE_HOGWILD || train->rowptr ||
+	                             cfg->comm))
+		return GD_ENOTSUP; /* storage dtypes: the synchronous first-order loop on dense data, one process */
 	if (train->rowptr && (cfg->kind != GD_OPT_FIRST_ORDER || cfg->comm || !gd_model_has_csr(m->kind) ||
 	                      m->l1 != 0 || cfg->noise_eta > 0 || cfg->clip_norm > 0 ||
 	                      (test && !test->rowptr && test->n)))
@@ -143,9 +148,26 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 		goto out;
 	memset(r.ws, 0, (size_t)T * sizeof(wslot));
 	int ns = cfg->kind == GD_OPT_FIRST_ORDER ? gd_rule_nstate(cfg->upd->rule, &cfg->hp) : 0;
+	gd_store sw = gd_dtype_param(cfg->dt), sg = gd_dtype_grad(cfg->dt), ss = gd_dtype_state(cfg->dt);
 	for (int k = 0; k < ns; k++)
-		if (!(r.state[k] = aligned_alloc(64, vbytes)))
+		if (!(r.state[k] = aligned_alloc(64, (r.np * gd_store_size(ss) + 63) / 64 * 64)))
 			goto out;
+	if (cfg->dt != GD_DT_F32 && (!(r.wst = aligned_alloc(64, (r.np * gd_store_size(sw) + 63) / 64 * 64)) ||
+	                             !(r.gst = aligned_alloc(64, (r.np * gd_store_size(sg) + 63) / 64 * 64))))
+		goto out;
+	/* the parameters as tensors, and each worker's update units over its slice */
+	rc = m->kind == GD_MODEL_MLP ? gd_params_mlp(m->d, m->h, m->c, &r.ps) : gd_params_flat("w", r.np, &r.ps);
+	if (rc)
+		goto out;
+	rc = GD_ENOMEM;
+	for (int k = 0; k < T; k++) {
+		size_t lo, hi;
+		gd__slice(r.np, k, T, &lo, &hi);
+		r.ws[k].nunits = gd_params_pieces(&r.ps, lo, hi, GD_PARAMS_CHUNK, NULL, 0);
+		if (!(r.ws[k].units = malloc((r.ws[k].nunits + 1) * sizeof(gd_piece))))
+			goto out;
+		gd_params_pieces(&r.ps, lo, hi, GD_PARAMS_CHUNK, r.ws[k].units, r.ws[k].nunits);
+	}
 	if (r.csr) {
 		int decay = m->l2 > 0 || cfg->hp.weight_decay > 0;
 		r.decay_lazy = !cfg->sparse_dense && cfg->mode != GD_MODE_HOGWILD && cfg->mode != GD_MODE_FULL &&
@@ -178,7 +200,11 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	else if (cfg->kind == GD_OPT_NEWTON)
 		rc = train_run_newton(&r);
 	else {
-		gd_state_init(cfg->upd->rule, &cfg->hp, r.state, r.np);
+		gd_state_init_as(cfg->upd->rule, &cfg->hp, r.state, r.np, ss);
+		if (cfg->dt != GD_DT_F32) { /* start from parameters the storage holds exactly */
+			gd_store_from_f32(sw, r.wst, r.w, r.np);
+			gd_store_to_f32(sw, r.w, r.wst, r.np);
+		}
 		atomic_init(&r.hog_stop, 0);
 		gd_pool_run(pool, cfg->mode == GD_MODE_HOGWILD ? hogwild_job : train_sync_job, &r);
 	}
@@ -204,6 +230,9 @@ out:
 	free(r.lidx);
 	for (int k = 0; k < GD_MAX_STATE; k++)
 		free(r.state[k]);
+	free(r.wst);
+	free(r.gst);
+	gd_params_free(&r.ps);
 	if (r.ws)
 		for (int k = 0; k < T; k++) {
 			free(r.ws[k].partial);
@@ -212,6 +241,7 @@ out:
 			free(r.ws[k].feat);
 			free(r.ws[k].coords);
 			free(r.ws[k].tmp);
+			free(r.ws[k].units);
 		}
 	free(r.lastl);
 	if (r.csr)

@@ -9,6 +9,7 @@
 
 #include "comm.h"
 #include "dataset.h"
+#include "dtype.h"
 #include "optspec.h"
 #include "grad.h"
 #include "pool.h"
@@ -33,6 +34,8 @@ typedef struct gd_run_cfg {
 	const gd_grad_entry *grad;    /* gradient kernel */
 	const gd_update_entry *upd;   /* update rule (first-order optimizers) */
 	gd_hparams hp;
+	gd_dtype dt;                  /* storage of parameters, gradient and state (--dtype; 0 = f32):
+	                               * first-order rules in full, minibatch and sample modes only */
 	gd_schedule sched;
 	gd_mode mode;
 	size_t batch;                 /* minibatch and hogwild rows per step; 1 for sample */

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "params.h"
 #include "train.h"
 
 /* Per-worker data, each on its own cache lines. */
@@ -22,6 +23,8 @@ typedef struct {
 	float *partial;             /* gradient sum over this worker's rows */
 	float *scratch;
 	float *hog_grad;            /* hogwild: the worker's own mean gradient */
+	gd_piece *units;            /* the update's work units over this worker's slice (gd_params_pieces) */
+	size_t nunits;
 	uint32_t *stamp, stampv;    /* CSR: feature j is in the batch when stamp[j] == stampv */
 	uint32_t *feat, *coords;    /* CSR: the batch's features; its coordinates (class rows, biases) */
 	size_t ncoords;
@@ -37,7 +40,10 @@ typedef struct run {
 	gd_run_out *out;
 	int T;
 	size_t np, N;
-	float *w, *state[GD_MAX_STATE]; /* the reduced gradient lives in ws[0].partial */
+	float *w;            /* fp32 parameters the gradient kernels read; the reduced gradient lives in ws[0].partial */
+	void *state[GD_MAX_STATE]; /* the rule's state, stored as cfg->dt says */
+	void *wst, *gst;     /* cfg->dt other than f32: the stored parameters and gradient (w is their fp32 copy) */
+	gd_param_set ps;     /* the parameters as named tensors: the MLP's layers, else one vector */
 	uint32_t *perm;
 	uint32_t *lidx;      /* comm, minibatch: the step's rows held here, shard-relative */
 	size_t batch_all;    /* rows of the step over all ranks (= batch.n in one process) */
@@ -105,6 +111,9 @@ void gd_sparse_catch_up_range(run *r, size_t lo, size_t hi);
 double gd_sparse_zero_grad_factor(const gd_run_cfg *c, const gd_step *st);
 
 /* ---- the synchronous loop (train_sync.c) ---- */
+/* The rule's step on worker tid's slice from the fp32 gradient g (whole
+ * vector), one kernel call per work unit, through the dtype's storage. */
+void train_update_slice(run *r, int tid, const gd_step *st, const float *g);
 /* The pool job of the data-parallel loop: full, minibatch, sample. */
 void train_sync_job(int tid, int T, void *arg);
 /* The permutation of epoch `epoch` into r->perm (from the run's seed). */

@@ -57,7 +57,7 @@ void gd_sparse_update(run *r, wslot *me, const gd_step *st, const uint32_t *cs, 
 		}
 		for (int k = 0; k < GD_MAX_STATE && ts[k]; k++)
 			for (size_t q = 0; q < len; q++)
-				ts[k][q] = r->state[k][ix[q]];
+				ts[k][q] = ((const float *)r->state[k])[ix[q]]; /* CSR runs store f32 */
 		/* gathered coordinates: no contiguous offset (off only feeds SR, f32 has none) */
 		c->upd->fn[GD_DT_F32](&c->hp, st, tw, tg, vts, len, 0);
 		for (size_t q = 0; q < len; q++) {
@@ -66,7 +66,7 @@ void gd_sparse_update(run *r, wslot *me, const gd_step *st, const uint32_t *cs, 
 		}
 		for (int k = 0; k < GD_MAX_STATE && ts[k]; k++)
 			for (size_t q = 0; q < len; q++)
-				r->state[k][ix[q]] = ts[k][q];
+				((float *)r->state[k])[ix[q]] = ts[k][q];
 	}
 }
 

@@ -102,6 +102,31 @@ static void get_requests(run *r, const float *f)
 	r->coll_stop[1] = f[1] > 0;
 }
 
+void train_update_slice(run *r, int tid, const gd_step *st, const float *g)
+{
+	const gd_run_cfg *c = r->cfg;
+	const wslot *me = &r->ws[tid];
+	gd_dtype dt = c->dt;
+	gd_store sw = gd_dtype_param(dt), sg = gd_dtype_grad(dt), ss = gd_dtype_state(dt);
+	size_t lo, hi;
+	gd__slice(r->np, tid, r->T, &lo, &hi);
+	void *w = r->w, *gs = (void *)g; /* read only: the kernel's g is const */
+	if (dt != GD_DT_F32) { /* the gradient as the training stores it, rounded to nearest */
+		gd_store_from_f32(sg, gd_store_at(sg, r->gst, lo), g + lo, hi - lo);
+		w = r->wst;
+		gs = r->gst;
+	}
+	for (size_t u = 0; u < me->nunits; u++) {
+		const gd_piece *p = &me->units[u];
+		void *sp[GD_MAX_STATE];
+		for (int k = 0; k < GD_MAX_STATE; k++)
+			sp[k] = r->state[k] ? gd_store_at(ss, r->state[k], p->lo) : NULL;
+		c->upd->fn[dt](&c->hp, st, gd_store_at(sw, w, p->lo), gd_store_at(sg, gs, p->lo), sp, p->n, p->lo);
+	}
+	if (dt != GD_DT_F32) /* the fp32 copy the next gradient reads */
+		gd_store_to_f32(sw, r->w + lo, gd_store_at(sw, r->wst, lo), hi - lo);
+}
+
 /* The data-parallel loop (full, minibatch, sample). Every exit goes through
  * an evaluation: a stop condition met after a step forces one, and
  * should_stop() (train_trace.c) then ends the run with the trace's last row at that point. */
@@ -114,9 +139,6 @@ void train_sync_job(int tid, int T, void *arg)
 	size_t lo, hi;
 	gd__slice(r->np, tid, T, &lo, &hi);
 	int sparse = r->csr && c->mode != GD_MODE_FULL; /* full batches touch nearly everything */
-	void *sl[GD_MAX_STATE];
-	for (int k = 0; k < GD_MAX_STATE; k++)
-		sl[k] = r->state[k] ? r->state[k] + lo : NULL;
 	double t_a = 0, t_a2 = 0, t_b = 0, t_c = 0;
 	for (;;) {
 		if (tid == 0)
@@ -169,6 +191,8 @@ void train_sync_job(int tid, int T, void *arg)
 			r->step++;
 			double lr = gd_schedule_lr(&c->sched, c->hp.lr, r->step - 1);
 			gd_step_prepare(c->upd->rule, &c->hp, r->step, lr, 1.0, &r->carry, &r->st);
+			if (gd_dtype_sr(c->dt)) /* the stochastic-rounding stream of this step */
+				r->st.sr_key = gd_sr_key(c->seed, (long)r->step);
 			if (sparse) { /* the batch's coordinates; the folded mean and L2 */
 				gd_sparse_touched(r, &r->ws[0], &r->batch);
 				r->st.gscale = 1.0f / (float)r->batch_all;
@@ -230,7 +254,7 @@ void train_sync_job(int tid, int T, void *arg)
 				t_c = gd_now();
 			if (c->sparse_dense) {
 				gd_pool_barrier(r->pool);
-				c->upd->fn[GD_DT_F32](&c->hp, &st, r->w + lo, g + lo, sl, hi - lo, lo);
+				train_update_slice(r, tid, &st, g);
 				gd_pool_barrier(r->pool);
 				for (size_t q = clo; q < chi; q++)
 					g[cs[q]] = 0;
@@ -257,7 +281,7 @@ void train_sync_job(int tid, int T, void *arg)
 		if (!sparse) {
 			if (tid == 0)
 				t_c = gd_now();
-			c->upd->fn[GD_DT_F32](&c->hp, &st, r->w + lo, r->ws[0].partial + lo, sl, hi - lo, lo);
+			train_update_slice(r, tid, &st, r->ws[0].partial);
 			gd_pool_barrier(r->pool);
 			if (r->csr) /* full batch on CSR rows: clean every gradient for the next */
 				memset(r->ws[tid].partial, 0, r->np * sizeof(float));

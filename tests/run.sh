@@ -75,6 +75,32 @@ bad 2 "--time 'soon'" --time soon
 bad 2 "--model 'lsq' does not fit the data" --model lsq
 expect 1 "cannot open" "$GD" run --data libsvm:/nonexistent.svm --quiet
 expect 1 "cannot write '/nonexistent/dir/r.json'" "$GD" run $blobs --epochs 1 -o /nonexistent/dir/r.json
+# storage dtypes: one run per dtype, each recorded and named; bf16 nearest-even rounding
+# of the parameters must change the trajectory, fp32 arithmetic inside stays reproducible
+expect 0 'wrote' "$GD" run $blobs --opt adam:lr=0.01 --epochs 2 --threads 1,2 \
+	--dtype f32/f32/f32,bf16/bf16/f32,bf16/bf16/bf16+sr,f16/f16/f32 -o "$tmp/dt.json"
+check 'dt.json validates' valid "$tmp/dt.json"
+check 'each dtype is its own run, recorded and named, on 1 and 2 threads' $PY -c '
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+got = sorted((r["dtype"], r["threads"], r["optimizer"]["name"]) for r in runs)
+want = sorted((d, t, "adam:lr=0.01" + ("" if d == "f32/f32/f32" else " @" + d))
+              for d in ("f32/f32/f32", "bf16/bf16/f32", "bf16/bf16/bf16+sr", "f16/f16/f32") for t in (1, 2))
+assert got == want, got
+loss = {(r["dtype"], r["threads"]): r["summary"]["final_loss"] for r in runs}
+assert loss[("bf16/bf16/f32", 1)] != loss[("f32/f32/f32", 1)], loss
+' "$tmp/dt.json"
+"$GD" run $blobs --opt adam:lr=0.01 --epochs 1 --dtype bf16/bf16/bf16+sr -o "$tmp/sr1.json"
+"$GD" run $blobs --opt adam:lr=0.01 --epochs 1 --dtype bf16/bf16/bf16+sr -o "$tmp/sr2.json"
+check 'stochastic rounding is reproducible from the seed' $PY -c '
+import json, sys
+a, b = (json.load(open(f))["runs"][0]["summary"]["final_loss"] for f in sys.argv[1:3])
+assert a == b, (a, b)
+' "$tmp/sr1.json" "$tmp/sr2.json"
+expect 2 "--dtype: 'f32/f32' is not a storage type" "$GD" run $blobs --dtype f32/f32
+expect 2 "storage dtypes run in full, minibatch and sample modes" "$GD" run $blobs --dtype bf16/bf16/f32 --mode hogwild:8 --threads 2
+expect 2 "lbfgs keeps fp32 parameters" "$GD" run $blobs --dtype bf16/bf16/f32 --opt lbfgs --mode full
+
 expect 2 "exists; use --force" "$GD" run $blobs --epochs 1 -o "$tmp/a.json"
 check 'a refused overwrite left the old file intact' valid "$tmp/a.json"
 
