@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,11 @@ static const char help[] =
 	"  --dtype LIST      storage types PARAM/GRAD/STATE[+sr] of the update benchmarks:\n"
 	"                    " GD_DTYPE_CHOICES "\n"
 	"                    (default: f32/f32/f32); arithmetic is fp32 in every kernel\n"
+	"  --peer torch      also time torch.optim (tools/peer-torch.py with Debian's python3-torch)\n"
+	"                    on the same rules, counts, sets, dtypes and threads: one round\n"
+	"                    before and one after our benchmarks; needs -o PATH, writes the\n"
+	"                    torch results beside it (PATH.torch.json) and prints gdbench-compare\n"
+	"                    of the two: gdbench/torch per rule, size, dtype, threads\n"
 	"  --threads LIST    thread counts, each thread on its own slice, pinned one per core\n"
 	"                    (default: 1 and all allowed PUs)\n"
 	"  --quick           sizes L1,16M, one thread; softmax and mlp at batches 1,256,full;\n"
@@ -110,6 +116,11 @@ int cmd_kernels(int argc, char **argv)
 	gd_param_set sets[8];
 	int nsets = 0;
 	memset(sets, 0, sizeof(sets));
+	/* --peer torch: the request, its two rounds' files and the merged one */
+	char peer_tmp[2][PATH_MAX] = { "", "" }, peer_path[PATH_MAX] = "";
+	char peer_rules[512], peer_dts[256], peer_thr[256], peer_counts[512];
+	kpeer_req peer_req;
+	int peer_on = 0;
 	if (!ours || !theirs) {
 		rc = cli_fail("kernels", "out of memory");
 		goto done;
@@ -130,10 +141,11 @@ int cmd_kernels(int argc, char **argv)
 		{ "what", required_argument, NULL, 'w' },    { "models", required_argument, NULL, 'M' },
 		{ "batches", required_argument, NULL, 'B' }, { "help", no_argument, NULL, 'h' },
 		{ "force", no_argument, NULL, 'F' },         { "params", required_argument, NULL, 'P' },
-		{ "dtype", required_argument, NULL, 'D' },   { 0, 0, 0, 0 },
+		{ "dtype", required_argument, NULL, 'D' },   { "peer", required_argument, NULL, 'E' },
+		{ 0, 0, 0, 0 },
 	};
 	const char *what_arg = "update,grad", *models_arg = NULL, *batches_arg = NULL;
-	const char *params_arg = NULL, *dtype_arg = "f32/f32/f32";
+	const char *params_arg = NULL, *dtype_arg = "f32/f32/f32", *peer_arg = NULL;
 
 	int impl_given = 0, force = 0;
 	const char *rules_arg = NULL, *impl_arg = "all", *isa_arg = NULL, *sizes_arg = NULL, *thr_arg = NULL;
@@ -151,6 +163,7 @@ int cmd_kernels(int argc, char **argv)
 		case 'F': force = 1; break;
 		case 'P': params_arg = optarg; break;
 		case 'D': dtype_arg = optarg; break;
+		case 'E': peer_arg = optarg; break;
 		case 'i': isa_arg = optarg; break;
 		case 's': sizes_arg = optarg; break;
 		case 't': thr_arg = optarg; break;
@@ -177,6 +190,18 @@ int cmd_kernels(int argc, char **argv)
 	}
 	if (out_path && !force && access(out_path, F_OK) == 0) {
 		rc = cli_usage("kernels", "'%s' exists; use --force to overwrite it", out_path);
+		goto done;
+	}
+	if (peer_arg && strcmp(peer_arg, "torch")) {
+		rc = cli_usage("kernels", "--peer '%s': expected torch", peer_arg);
+		goto done;
+	}
+	if (peer_arg && !out_path) {
+		rc = cli_usage("kernels", "--peer torch needs -o PATH: the comparison reads both result files");
+		goto done;
+	}
+	if (peer_arg && access(kpeer_script(), R_OK)) {
+		rc = cli_fail("kernels", "--peer torch: cannot read %s: %s", kpeer_script(), strerror(errno));
 		goto done;
 	}
 	gd_isa cap;
@@ -442,6 +467,28 @@ int cmd_kernels(int argc, char **argv)
 		rc = cli_fail("kernels", "could not register the gradient benchmarks");
 		goto done;
 	}
+	if (peer_arg && !list_only && kupd_count() + kpar_count() > 0) {
+		snprintf(peer_path, sizeof(peer_path), "%.*s.torch.json",
+		         (int)(strlen(out_path) - (strlen(out_path) > 5 && !strcmp(out_path + strlen(out_path) - 5, ".json") ? 5 : 0)),
+		         out_path);
+		for (int r = 0, n = 0; r < GD_NRULES; r++)
+			if (rule_on[r])
+				n += snprintf(peer_rules + n, sizeof(peer_rules) - (size_t)n, "%s%s", n ? "," : "", gd_rule_name((gd_rule)r));
+		for (int i = 0, n = 0; i < ndt; i++)
+			n += snprintf(peer_dts + n, sizeof(peer_dts) - (size_t)n, "%s%s", i ? "," : "", gd_dtype_name(dts[i]));
+		for (int i = 0, n = 0; i < nthr; i++)
+			n += snprintf(peer_thr + n, sizeof(peer_thr) - (size_t)n, "%s%d", i ? "," : "", threads[i]);
+		kupd_counts(peer_counts, sizeof(peer_counts));
+		peer_req = (kpeer_req){ peer_rules, peer_counts, sets, nsets, peer_dts, peer_thr, min_time };
+		snprintf(peer_tmp[0], sizeof(peer_tmp[0]), "%s.a.tmp.%ld", peer_path, (long)getpid());
+		snprintf(peer_tmp[1], sizeof(peer_tmp[1]), "%s.b.tmp.%ld", peer_path, (long)getpid());
+		fprintf(stderr, "gdbench kernels: torch.optim, round 1 of 2 (before our benchmarks)\n");
+		if (kpeer_round(&peer_req, peer_tmp[0], err, sizeof(err))) {
+			rc = cli_fail("kernels", "--peer torch: %s", err);
+			goto done;
+		}
+		peer_on = 1;
+	}
 	long ran = gb_run();
 	if (ran < 0) {
 		rc = cli_fail("kernels", "Google Benchmark failed while running");
@@ -476,8 +523,24 @@ int cmd_kernels(int argc, char **argv)
 		free(tmp_out);
 		tmp_out = NULL;
 	}
+	if (peer_on) {
+		fprintf(stderr, "gdbench kernels: torch.optim, round 2 of 2 (after our benchmarks)\n");
+		if (kpeer_round(&peer_req, peer_tmp[1], err, sizeof(err)) ||
+		    kpeer_merge(peer_tmp[0], peer_tmp[1], peer_path, err, sizeof(err))) {
+			rc = cli_fail("kernels", "--peer torch: %s (our results are in %s)", err, out_path);
+			goto done;
+		}
+		fprintf(stderr, "gdbench kernels: wrote %s\n", peer_path);
+		printf("\ngdbench against torch.optim (gdbench-compare %s %s):\n", out_path, peer_path);
+		int crc = kpeer_compare(out_path, peer_path);
+		if (crc < 0)
+			fprintf(stderr, "gdbench kernels: gdbench-compare not found beside gdbench: run it on the two files\n");
+	}
 	rc = fflush(stdout) == 0 ? 0 : cli_fail("kernels", "could not write to standard output");
 done:
+	for (int i = 0; i < 2; i++)
+		if (peer_tmp[i][0])
+			unlink(peer_tmp[i]);
 	if (tmp_out)
 		unlink(tmp_out);
 	free(tmp_out);

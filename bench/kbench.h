@@ -100,6 +100,29 @@ size_t kpar_count(void);
 /* The table after gb_run: Gelem/s and ceiling fraction per mode, ns of overhead per tensor. */
 void kpar_summary(FILE *out);
 
+/* ---- torch.optim beside them (kbench_peer.c, tools/peer-torch.py) ---- */
+
+typedef struct kpeer_req {
+	const char *rules;          /* "adam,sgd" */
+	const char *sizes;          /* element counts "4096,16777216", or "" */
+	const gd_param_set *sets;   /* written to JSON files for the script */
+	int nsets;
+	const char *dtypes;         /* "f32/f32/f32,bf16/bf16/bf16" */
+	const char *threads;        /* "1,2" */
+	double min_time;            /* 0: the script's default */
+} kpeer_req;
+/* The script (GDBENCH_PEER_TORCH, else the source tree's tools/peer-torch.py). */
+const char *kpeer_script(void);
+/* One round of peer-torch.py into out (GDBENCH_PYTHON, else /usr/bin/python3).
+ * 0, or GD_EIO with the reason in err. */
+int kpeer_round(const kpeer_req *q, const char *out, char *err, size_t errlen);
+/* Both rounds' benchmarks in one file, written atomically. */
+int kpeer_merge(const char *a, const char *b, const char *out, char *err, size_t errlen);
+/* gdbench-compare OURS PEER on stdout: its exit status, or -ENOENT. */
+int kpeer_compare(const char *ours, const char *peer);
+/* The distinct element counts of the planned flat benchmarks, "4096,65536". */
+void kupd_counts(char *out, size_t len);
+
 /* ---- gradient kernels (kbench_grad.c): model x batch x variant ---- */
 
 typedef struct kgrad kgrad;

@@ -261,6 +261,18 @@ int kupd_register(double min_time, const char **failed)
 	return 0;
 }
 
+void kupd_counts(char *out, size_t len)
+{
+	out[0] = 0;
+	for (size_t j = 0; j < nku; j++) {
+		int seen = 0;
+		for (size_t m = 0; m < j && !seen; m++)
+			seen = ku[m].n == ku[j].n;
+		if (!seen)
+			snprintf(out + strlen(out), len - strlen(out), "%s%zu", *out ? "," : "", ku[j].n);
+	}
+}
+
 size_t kupd_count(void)
 {
 	return nku;

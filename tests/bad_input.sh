@@ -69,6 +69,12 @@ bad 2 "--batches: 'lots'" "$GD" kernels --batches lots
 bad 2 "--batches: '0'" "$GD" kernels --batches 0
 bad 2 "--impl: 'fast'" "$GD" kernels --impl fast
 bad 2 "--isa 'avx9'" "$GD" kernels --isa avx9
+bad 2 "--dtype: 'f64/f32/f32' is not a storage type" "$GD" kernels --dtype f64/f32/f32
+bad 2 "--dtype: 'bf16/bf16' is not a storage type" "$GD" kernels --dtype bf16/bf16
+bad 2 "--params: 'nosuch' is neither a built-in set" "$GD" kernels --what update --params nosuch
+bad 2 "--peer 'jax': expected torch" "$GD" kernels --peer jax
+bad 2 "--peer torch needs -o PATH" "$GD" kernels --peer torch
+bad 2 "--dtype: 'f16/f16/f32\\+sr' has no kernels" "$GD" run --dtype f16/f16/f32+sr
 bad 2 "--sizes: 'Q'" "$GD" kernels --sizes Q
 bad 2 "--sizes: '0'" "$GD" kernels --sizes 0
 bad 2 "--threads 'x'" "$GD" kernels --threads x
