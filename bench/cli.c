@@ -113,3 +113,27 @@ int cli_duration(const char *s, double *out)
 	*out = v;
 	return isfinite(v) ? 0 : -1;
 }
+
+int cli_dtypes(const char *cmd, const char *list, gd_dtype *out, int *n)
+{
+	char buf[256];
+	*n = 0;
+	if (strlen(list) >= sizeof(buf))
+		return cli_usage(cmd, "--dtype: list too long");
+	strcpy(buf, list);
+	for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+		gd_dtype d;
+		int rc = gd_dtype_parse(w, &d);
+		if (rc)
+			return cli_usage(cmd, "--dtype: '%s' %s; expected PARAM/GRAD/STATE[+sr], one of" GD_DTYPE_CHOICES, w,
+			                 rc == GD_ENOTSUP ? "has no kernels in this build" : "is not a storage type");
+		int seen = 0;
+		for (int j = 0; j < *n; j++)
+			seen |= out[j] == d;
+		if (!seen)
+			out[(*n)++] = d;
+	}
+	if (!*n)
+		return cli_usage(cmd, "--dtype: empty list; expected PARAM/GRAD/STATE[+sr]");
+	return 0;
+}

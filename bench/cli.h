@@ -4,6 +4,7 @@
 
 #include "context.h"
 #include "cpu.h"
+#include "dtype.h"
 
 enum { GD_EXIT_OK = 0, GD_EXIT_FAIL = 1, GD_EXIT_USAGE = 2 };
 
@@ -33,4 +34,8 @@ gd_build_info cli_build_info(void);
 /* Parse "softmax,mlp" into on[GD_NMODELS] (NULL list: all on). Returns 0, or
  * GD_EXIT_USAGE after a message naming the bad model. */
 int cli_models(const char *cmd, const char *list, int *on);
+/* Parse a --dtype list ("f32/f32/f32,bf16/bf16/f32+sr") into out[0..*n),
+ * without repeats. Returns 0, or GD_EXIT_USAGE after a message naming the
+ * bad word and the choices. */
+int cli_dtypes(const char *cmd, const char *list, gd_dtype *out, int *n);
 #endif

@@ -236,28 +236,10 @@ int cmd_kernels(int argc, char **argv)
 		}
 	}
 	gd_dtype dts[GD_NDT];
-	int ndt = 0;
-	{
-		char buf[256];
-		snprintf(buf, sizeof(buf), "%s", dtype_arg);
-		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
-			gd_dtype d;
-			int drc = gd_dtype_parse(w, &d);
-			if (drc) {
-				rc = cli_usage("kernels", "--dtype: '%s' %s; expected PARAM/GRAD/STATE[+sr], one of " GD_DTYPE_CHOICES,
-				               w, drc == GD_ENOTSUP ? "has no kernels in this build" : "is not a storage type");
-				goto done;
-			}
-			int seen = 0;
-			for (int j = 0; j < ndt; j++)
-				seen |= dts[j] == d;
-			if (!seen && ndt < GD_NDT)
-				dts[ndt++] = d;
-		}
-		if (!ndt) {
-			rc = cli_usage("kernels", "--dtype: empty list; expected PARAM/GRAD/STATE[+sr]");
-			goto done;
-		}
+	int ndt;
+	if (cli_dtypes("kernels", dtype_arg, dts, &ndt)) {
+		rc = GD_EXIT_USAGE;
+		goto done;
 	}
 	if (params_arg) {
 		char buf[1024];

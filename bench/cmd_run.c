@@ -243,25 +243,9 @@ static int run_main(int argc, char **argv)
 	/* --- everything that can be checked before loading data --- */
 	char err[1024];
 	gd_dtype dts[GD_NDT];
-	int ndt = 0;
-	{
-		char buf[256];
-		snprintf(buf, sizeof(buf), "%s", dtype_arg);
-		for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
-			gd_dtype d;
-			int drc = gd_dtype_parse(w, &d);
-			if (drc)
-				return cli_usage(me, "--dtype: '%s' %s; expected PARAM/GRAD/STATE[+sr], one of" GD_DTYPE_CHOICES, w,
-				                 drc == GD_ENOTSUP ? "has no kernels in this build" : "is not a storage type");
-			int seen = 0;
-			for (int j = 0; j < ndt; j++)
-				seen |= dts[j] == d;
-			if (!seen)
-				dts[ndt++] = d;
-		}
-		if (!ndt)
-			return cli_usage(me, "--dtype: empty list; expected PARAM/GRAD/STATE[+sr]");
-	}
+	int ndt;
+	if (cli_dtypes(me, dtype_arg, dts, &ndt))
+		return GD_EXIT_USAGE;
 	gd_optspec specs[MAX_OPTS];
 	int nspec;
 	if (gd_optspec_parse_list(*optlist ? optlist : "sgd:lr=0.1", specs, MAX_OPTS, &nspec, err, sizeof(err)))
