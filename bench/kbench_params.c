@@ -7,14 +7,15 @@
  *   multi      the multi-tensor pass (gd_params_pieces, as `gdbench run`
  *              steps): each thread's flat slice cut at every tensor
  *              boundary (so per-tensor rules such as LAMB's trust ratio
- *              can reduce over the units) and every GD_PARAMS_CHUNK elements, one
- *              call per unit;
+ *              can reduce over the units) and every GD_PARAMS_CHUNK
+ *              elements, one call per unit;
  *   pertensor  one call per tensor, every thread on its slice of each
  *              tensor (a parallel-for per tensor, as torch's for-loop does).
  * Each benchmark alternates with the memory-only kernel of the same dtype
  * over the flat slices (kb_time_loop), so 'roofline' is the fraction of the
  * best memory-bound time for the same bytes; the per-tensor overhead is the
- * per-tensor time minus the flat time, divided by the tensor count.
+ * per-tensor time minus the flat time, divided by the tensor count, each
+ * time taken relative to its own ceiling (kpar_summary).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,7 +26,6 @@
 #include "gd_error.h"
 #include "kbench.h"
 #include "mem.h"
-
 
 typedef enum { KP_FLAT, KP_MULTI, KP_PERTENSOR, KP_NMODES } kp_mode;
 static const char *const mode_names[KP_NMODES] = { "flat", "multi", "pertensor" };

@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
-#include <spawn.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,25 +24,33 @@
 #include "jsonfile.h"
 #include "kbench.h"
 
-extern char **environ;
-
-/* Run argv[0] with argv; 0 when it exited 0, else its status or -errno. */
+/*
+ * Run argv[0] with argv; 0 when it exited 0, else its status or -errno. The
+ * child may use every CPU this process may: our benchmark threads (and this
+ * one, for the roofline probes) are pinned, and a child inherits the pin.
+ */
 static int spawn_wait(char *const argv[], int quiet_stdout)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	if (quiet_stdout)
-		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	pid_t pid;
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return -rc;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		cpu_set_t all;
+		CPU_ZERO(&all);
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			CPU_SET(c, &all);
+		sched_setaffinity(0, sizeof(all), &all); /* the kernel keeps it within our cpuset */
+		int fd = quiet_stdout ? open("/dev/null", O_WRONLY) : -1;
+		if (fd >= 0)
+			dup2(fd, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
 	int st;
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return WIFEXITED(st) ? (WEXITSTATUS(st) == 127 ? -ENOENT : WEXITSTATUS(st)) : 128 + WTERMSIG(st);
 }
 
 /* A parameter set as the JSON file peer-torch.py reads. */
