@@ -8,7 +8,7 @@
 # every file there). Prints one summary line per target; exit 1 if any crashed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-targets="idx libsvm suite results optspec"
+targets="idx libsvm suite results optspec params"
 t=${1:-}; secs=${2:-}
 if [ -z "$t" ] || [ -z "$secs" ] || ! [[ "$secs" =~ ^[0-9]+$ ]] || [ "$secs" -lt 1 ]; then
 	echo "usage: tools/fuzz.sh TARGET SECONDS   (TARGET: $targets, all)" >&2; exit 2

@@ -109,7 +109,7 @@ print(" ".join(lv[:lv.index(d["isa_hw_max"])]))') || { echo "test: could not rea
 	TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" OPENBLAS_NUM_THREADS=1 \
 		stage "ThreadSanitizer" build-tsan "-Db_sanitize=thread" "--suite threads"
 	echo "== test: fuzzing, ${GDBENCH_FUZZ_SECONDS:-30} s per target (build-fuzz)"
-	for t in idx libsvm suite results optspec; do
+	for t in idx libsvm suite results optspec params; do
 		if bash tools/fuzz.sh "$t" "${GDBENCH_FUZZ_SECONDS:-30}"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 	done
 	aarch64_stage

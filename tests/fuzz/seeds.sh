@@ -28,6 +28,7 @@ libsvm) cp "$data"/*.libsvm "$out"/ ;;
 suite) cp "$root"/bench/suites/*.json "$out"/ ;;
 results) cp "$root"/results/baselines/*.json "$out"/ ;;
 optspec) ;;
-*) echo "seeds.sh: unknown target '$t' (idx, libsvm, suite, results, optspec)" >&2; exit 2 ;;
+params) cp "$data"/params/*.json "$out"/ ;;
+*) echo "seeds.sh: unknown target '$t' (idx, libsvm, suite, results, optspec, params)" >&2; exit 2 ;;
 esac
 if [ -d "$data/fuzz/$t" ]; then cp "$data/fuzz/$t"/* "$out"/; fi
