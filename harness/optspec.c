@@ -39,6 +39,40 @@ static int key_changes(int k, const gd_hparams *hp, const gd_hparams *d, int nes
 	return x[0] != y[0] || (n == 2 && x[1] != y[1]);
 }
 
+/* GD_EINVAL with a message when the text set a key the rule does not read to
+ * a value the rule would not have anyway, else 0 */
+static int unread_key(const char *spec, const char *rule, unsigned keys, const gd_hparams *defaults,
+                      const gd_hparams *hp, unsigned given, int nesterov, int amsgrad, char *err, size_t errlen)
+{
+	for (int q = 0; q < GD_NKEYS; q++) {
+		if (!(given & (1u << q)) || (keys & (1u << q)) || !key_changes(q, hp, defaults, nesterov, amsgrad))
+			continue;
+		char names[256] = "";
+		for (int p = 0; p < GD_NKEYS; p++)
+			if (keys & (1u << p))
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", *names ? ", " : "",
+				         gd_key_name(p));
+		snprintf(err, errlen, "%s: %s does not read '%s' (it reads %s)", spec, rule, gd_key_name(q), names);
+		return GD_EINVAL;
+	}
+	return 0;
+}
+
+/* The end of gd_optspec_parse for a per-tensor rule: its keys, its ranges. */
+static int tensor_rule_finish(gd_optspec *o, const char *spec, unsigned given, int nesterov, int amsgrad, char *err,
+                              size_t errlen)
+{
+	const gd_trule_info *ti = gd_trule_info_of(o->trule);
+	if (unread_key(spec, ti->name, ti->keys, &ti->defaults, &o->hp, given, nesterov, amsgrad, err, errlen))
+		return GD_EINVAL;
+	const char *what = NULL;
+	if (gd_trule_check(o->trule, &o->hp, &what)) {
+		snprintf(err, errlen, "%s: bad %s", spec, what);
+		return GD_ERANGE;
+	}
+	return 0;
+}
+
 int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
@@ -54,8 +88,12 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 		snprintf(err, errlen, "empty optimizer (expected e.g. sgd:lr=0.1)");
 		return GD_EINVAL;
 	}
-	int r = gd_rule_from_name(name);
-	if (!strcmp(name, "lbfgs")) {
+	int r = gd_rule_from_name(name), tr = gd_trule_from_name(name);
+	if (tr >= 0) {
+		o->kind = GD_OPT_TENSOR;
+		o->trule = (gd_trule)tr;
+		o->rule = GD_RULE_SGD; /* unused */
+	} else if (!strcmp(name, "lbfgs")) {
 		o->kind = GD_OPT_LBFGS;
 		o->lbfgs_m = 10;
 		o->rule = GD_RULE_SGD; /* unused */
@@ -66,12 +104,17 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 		char names[512] = "";
 		for (int q = 0; q < GD_NRULES; q++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s, ", gd_rule_name((gd_rule)q));
+		for (int q = 0; q < GD_NTRULES; q++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s, ", gd_trule_name((gd_trule)q));
 		snprintf(err, errlen, "unknown optimizer '%s' (expected %slbfgs or newton)", name, names);
 		return GD_EINVAL;
 	} else {
 		o->rule = (gd_rule)r;
 	}
-	gd_hparams_default(o->rule, &o->hp);
+	if (o->kind == GD_OPT_TENSOR)
+		gd_trule_defaults(o->trule, &o->hp);
+	else
+		gd_hparams_default(o->rule, &o->hp);
 	int nesterov = 0, amsgrad = 0, momentum_given = 0;
 	unsigned given = 0; /* the keys the text set */
 	for (char *kv = strtok_r(NULL, ":", &save); kv; kv = strtok_r(NULL, ":", &save)) {
@@ -126,6 +169,8 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 			gd_key_set(&o->hp, key, v2);
 		momentum_given |= key == GD_KI_MOMENTUM;
 	}
+	if (o->kind == GD_OPT_TENSOR)
+		return tensor_rule_finish(o, spec, given, nesterov, amsgrad, err, errlen);
 	if (o->kind != GD_OPT_FIRST_ORDER)
 		return 0;
 	/* torch's SGD is one class; here its flavours are separate rules */
@@ -147,17 +192,8 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 	/* a key the rule does not read is refused (adam:rho=0.3 would run as plain Adam), unless it
 	 * leaves the value the rule has anyway (sgd:momentum=0 is plain sgd, as in torch) */
 	const gd_rule_info *ri = gd_rule_info_of(o->rule);
-	for (int q = 0; q < GD_NKEYS; q++) {
-		if (!(given & (1u << q)) || (ri->keys & (1u << q)) || !key_changes(q, &o->hp, &ri->defaults, nesterov, amsgrad))
-			continue;
-		char names[256] = "";
-		for (int p = 0; p < GD_NKEYS; p++)
-			if (ri->keys & (1u << p))
-				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", *names ? ", " : "",
-				         gd_key_name(p));
-		snprintf(err, errlen, "%s: %s does not read '%s' (it reads %s)", spec, ri->name, gd_key_name(q), names);
+	if (unread_key(spec, ri->name, ri->keys, &ri->defaults, &o->hp, given, nesterov, amsgrad, err, errlen))
 		return GD_EINVAL;
-	}
 	const char *what = NULL;
 	if (gd_hparams_check(o->rule, &o->hp, &what)) {
 		snprintf(err, errlen, "%s: bad %s", spec, what);

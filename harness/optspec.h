@@ -3,9 +3,11 @@
 #define GD_OPTSPEC_H
 #include <stddef.h>
 
+#include "trules.h"
 #include "update.h"
 
-typedef enum { GD_OPT_FIRST_ORDER, GD_OPT_LBFGS, GD_OPT_NEWTON } gd_opt_kind;
+/* GD_OPT_TENSOR: a per-tensor rule of kernels/trules.h (lamb, lars, adafactor, sfadamw, muon) */
+typedef enum { GD_OPT_FIRST_ORDER, GD_OPT_LBFGS, GD_OPT_NEWTON, GD_OPT_TENSOR } gd_opt_kind;
 
 typedef struct gd_optspec {
 	char label[96];    /* the text as given, for result files and tables */
@@ -13,6 +15,7 @@ typedef struct gd_optspec {
 	gd_rule rule;      /* first-order: the update rule (sgd:momentum=0.9 -> momentum) */
 	gd_hparams hp;
 	int lbfgs_m;       /* L-BFGS history (default 10) */
+	gd_trule trule;    /* GD_OPT_TENSOR: the rule (hp holds its hyperparameters) */
 } gd_optspec;
 
 /*
@@ -20,7 +23,9 @@ typedef struct gd_optspec {
  * "sgd:lr=0.1:momentum=0.9:nesterov=1". Keys: lr, momentum, dampening,
  * nesterov, weight_decay, decoupled, lr_decay, initial_accumulator_value,
  * alpha, centered, rho, betas, eps, amsgrad, momentum_decay, etas,
- * step_sizes; lbfgs takes m. Returns 0, or GD_EINVAL / GD_ERANGE with a
+ * step_sizes, and for the per-tensor rules (trules.h) trust_coefficient,
+ * beta2_decay, eps2, d, warmup_steps, r, weight_lr_power, ns_steps; lbfgs
+ * takes m. A key the rule does not read is refused. Returns 0, or GD_EINVAL / GD_ERANGE with a
  * message in err (what was wrong and what was expected).
  */
 int gd_optspec_parse(const char *spec, gd_optspec *out, char *err, size_t errlen);

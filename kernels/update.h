@@ -29,7 +29,11 @@ typedef enum {
 	X(INITIAL_ACCUMULATOR_VALUE, initial_accumulator_value) X(ALPHA, alpha) \
 	X(CENTERED, centered) X(RHO, rho) X(BETAS, betas) X(EPS, eps)          \
 	X(AMSGRAD, amsgrad) X(MOMENTUM_DECAY, momentum_decay) X(ETAS, etas)    \
-	X(STEP_SIZES, step_sizes)
+	X(STEP_SIZES, step_sizes)                                              \
+	X(TRUST_COEFFICIENT, trust_coefficient) X(BETA2_DECAY, beta2_decay)    \
+	X(EPS2, eps2) X(D, d) X(WARMUP_STEPS, warmup_steps) X(R, r)            \
+	X(WEIGHT_LR_POWER, weight_lr_power) X(NS_STEPS, ns_steps)
+/* (trust_coefficient .. ns_steps: the per-tensor rules of trules.h) */
 enum {
 #define GD__KEY_ENUM(up, lo) GD_KI_##up,
 	GD_KEY_MAP(GD__KEY_ENUM)
@@ -78,6 +82,15 @@ typedef struct gd_hparams {
 	double momentum_decay; /* nadam */
 	double eta_minus, eta_plus; /* rprop "etas" */
 	double step_min, step_max;  /* rprop "step_sizes" */
+	/* the per-tensor rules (kernels/trules.h) */
+	double trust_coefficient;   /* lars: eta */
+	double beta2_decay;         /* adafactor: beta2_t = 1 - t^beta2_decay */
+	double eps2;                /* adafactor: epsilon2, floor of RMS(w) (torch's eps[1]) */
+	double d;                   /* adafactor: update clipping threshold */
+	double warmup_steps;        /* sfadamw: linear warmup length */
+	double r;                   /* sfadamw: polynomial weight power */
+	double weight_lr_power;     /* sfadamw: weights follow lr_max^weight_lr_power */
+	double ns_steps;            /* muon: Newton-Schulz iterations */
 } gd_hparams;
 
 /* Scalars that change from step to step, computed once per step by

@@ -28,6 +28,9 @@ static const struct { size_t off[2]; int n, flag; } key_fields[GD_NKEYS] = {
 	[GD_KI_ALPHA] = D1(alpha), [GD_KI_CENTERED] = FLAG(centered), [GD_KI_RHO] = D1(rho),
 	[GD_KI_BETAS] = D2(beta1, beta2), [GD_KI_EPS] = D1(eps), [GD_KI_MOMENTUM_DECAY] = D1(momentum_decay),
 	[GD_KI_ETAS] = D2(eta_minus, eta_plus), [GD_KI_STEP_SIZES] = D2(step_min, step_max),
+	[GD_KI_TRUST_COEFFICIENT] = D1(trust_coefficient), [GD_KI_BETA2_DECAY] = D1(beta2_decay),
+	[GD_KI_EPS2] = D1(eps2), [GD_KI_D] = D1(d), [GD_KI_WARMUP_STEPS] = D1(warmup_steps), [GD_KI_R] = D1(r),
+	[GD_KI_WEIGHT_LR_POWER] = D1(weight_lr_power), [GD_KI_NS_STEPS] = D1(ns_steps),
 	/* nesterov, amsgrad: { 0 }, no field */
 };
 #undef D1

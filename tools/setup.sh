@@ -22,6 +22,7 @@ pkgs=(
   liblbfgs-dev
   zlib1g-dev
   python3 python3-jsonschema
+  python3-numpy   # tests/ref_rules.py
   dataset-fashion-mnist
   gnuplot-nox
   clang-14 libclang-rt-14-dev   # libFuzzer targets (tools/fuzz.sh)
