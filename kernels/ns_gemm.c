@@ -91,6 +91,12 @@ static void ukernel(size_t kc, const float *restrict a, const float *restrict b,
 {
 	const size_t nrv = NR;
 	const vm none = vtail(0);
+	/* C's tile rows are a row stride apart (often a multiple of 4 KB): ask
+	 * for them now so their misses overlap the k loop */
+	for (size_t i = 0; i < mr; i++) {
+		__builtin_prefetch(c + i * ldc, 1);
+		__builtin_prefetch(c + i * ldc + nr - 1, 1);
+	}
 #define ZERO(i) vf c##i##_0 = vzero(), c##i##_1 = vzero();
 	REP_MR(ZERO)
 #undef ZERO
