@@ -33,6 +33,8 @@ static const char help[] =
 	"peak measured at start-up (OpenBLAS runs at 1 thread).\n"
 	"\n"
 	"  --what LIST       update, grad, sparse (CSR gradient kernels) (default: update,grad)\n"
+	"                    or ns alone: Muon's Newton-Schulz GEMMs against the FMA peak\n"
+	"                    (its options: gdbench kernels --what ns --help)\n"
 	"  --rules LIST      rules to run, e.g. adam,sgd (default: all; see 'gdbench list')\n"
 	"  --models LIST     lsq, logistic, softmax, svm, mlp (default: all)\n"
 	"  --batches LIST    gradient batch sizes: row counts or 'full' (all 60000 rows)\n"
@@ -108,6 +110,8 @@ static void add_context(json_t *ctx)
 
 int cmd_kernels(int argc, char **argv)
 {
+	if (kmuon_wanted(argc, argv)) /* Muon's Newton-Schulz: its own options and table (kbench_muon.c) */
+		return kmuon_cmd(argc, argv);
 	/* Google Benchmark's flags go to it; the rest to getopt */
 	char **ours = calloc((size_t)argc + 1, sizeof(char *)), **theirs = calloc((size_t)argc + 4, sizeof(char *));
 	int nours = 0, ntheirs = 0, rc = GD_EXIT_USAGE;

@@ -144,4 +144,11 @@ int kcsr_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa ca
 int kcsr_register(double min_time);
 size_t kcsr_count(void);
 void kcsr_summary(FILE *out);
+
+/* ---- Muon's Newton-Schulz (kbench_muon.c): `kernels --what ns`, its own options and table ---- */
+
+/* Whether argv (kernels' arguments) asks for --what ns. */
+int kmuon_wanted(int argc, char **argv);
+/* The whole command for --what ns: an exit status. */
+int kmuon_cmd(int argc, char **argv);
 #endif
