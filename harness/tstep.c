@@ -12,10 +12,7 @@
 #include <string.h>
 
 #include "gd_error.h"
-#if __has_include("newton_schulz.h") /* until wt-16m merges (Muon) */
 #include "newton_schulz.h"
-#define GD_HAVE_NS 1
-#endif
 #include "tstep.h"
 
 /* the kernels' float lane sums stay short: the driver adds blocks in double */
@@ -120,18 +117,10 @@ int gd_topt_init(gd_topt *o, gd_trule r, const gd_hparams *hp, const gd_param_se
 		}
 		if (r == GD_TRULE_MUON && t->ndim == 2) {
 			n2d++;
-#ifdef GD_HAVE_NS
 			size_t need = t->numel + gd_ns_work_floats(t->shape[0], t->shape[1]);
-#else
-			size_t need = 0;
-#endif
 			work = work > need ? work : need;
 		}
 	}
-#ifndef GD_HAVE_NS
-	if (r == GD_TRULE_MUON)
-		n2d = 0;
-#endif
 	if (r == GD_TRULE_MUON && !n2d) {
 		*what = "parameter set (muon needs at least one 2-D tensor)";
 		free(o->soff);
@@ -355,7 +344,6 @@ static void step_muon(gd_topt *o, size_t k, int tid, float *w, const float *g, v
 	float *u = o->work;
 	o->e->k->muon_momentum(c, g + lo, st + lo, u + lo, hi - lo);
 	sync(barrier, arg);
-#ifdef GD_HAVE_NS
 	if (tid == 0) {
 		gd_ns_opts ns;
 		gd_ns_opts_default(&ns);
@@ -366,7 +354,6 @@ static void step_muon(gd_topt *o, size_t k, int tid, float *w, const float *g, v
 		if (rc && !o->rc)
 			o->rc = rc;
 	}
-#endif
 	sync(barrier, arg);
 	/* torch's adjust_lr "original": lr * sqrt(max(1, rows/cols)) */
 	double ratio = sqrt(fmax(1.0, (double)tn->shape[0] / (double)tn->shape[1]));
