@@ -18,6 +18,7 @@
 #include "dataset.h"
 #include "gd_error.h"
 #include "kbench.h"
+#include "kbench_trules.h"
 #include "roofline.h"
 #include "registry.h"
 #include "topo.h"
@@ -35,7 +36,9 @@ static const char help[] =
 	"  --what LIST       update, grad, sparse (CSR gradient kernels) (default: update,grad)\n"
 	"                    or ns alone: Muon's Newton-Schulz GEMMs against the FMA peak\n"
 	"                    (its options: gdbench kernels --what ns --help)\n"
-	"  --rules LIST      rules to run, e.g. adam,sgd (default: all; see 'gdbench list')\n"
+	"  --rules LIST      rules to run, e.g. adam,sgd (default: all; see 'gdbench list');\n"
+	"                    the per-tensor rules (lamb, lars, adafactor, sfadamw, muon) run\n"
+	"                    over --params sets only, with f32 storage\n"
 	"  --models LIST     lsq, logistic, softmax, svm, mlp (default: all)\n"
 	"  --batches LIST    gradient batch sizes: row counts or 'full' (all 60000 rows)\n"
 	"                    (default: 1,32,128,256,1024,full; scalar runs 'full' only when\n"
@@ -72,10 +75,12 @@ static const char help[] =
 	"Google Benchmark's own flags pass through: --benchmark_filter=REGEX,\n"
 	"--benchmark_repetitions=N, --benchmark_list_tests, --benchmark_format=json, ...\n";
 
-static int parse_rules(const char *list, int *on)
+static int parse_rules(const char *list, int *on, int *ton)
 {
 	for (int r = 0; r < GD_NRULES; r++)
 		on[r] = !list;
+	for (int r = 0; r < GD_NTRULES; r++)
+		ton[r] = !list;
 	if (!list)
 		return 0;
 	char buf[256];
@@ -83,10 +88,33 @@ static int parse_rules(const char *list, int *on)
 		return -1;
 	strcpy(buf, list);
 	for (char *save, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		int r = gd_rule_from_name(w);
-		if (r < 0)
+		int r = gd_rule_from_name(w), tr = gd_trule_from_name(w);
+		if (r < 0 && tr < 0)
 			return -1;
-		on[r] = 1;
+		if (r >= 0)
+			on[r] = 1;
+		else
+			ton[tr] = 2; /* asked for by name */
+	}
+	return 0;
+}
+
+/* The per-tensor rules store f32 only (kernels/trules.h): one named in --rules
+ * with another --dtype is refused (GD_ENOTSUP, after the message); left on by
+ * default, they run only when every dtype is f32. */
+static int trules_dtypes(int *ton, const gd_dtype *dts, int ndt)
+{
+	int other = -1;
+	for (int i = 0; i < ndt; i++)
+		if (dts[i] != GD_DT_F32)
+			other = i;
+	for (int r = 0; r < GD_NTRULES && other >= 0; r++) {
+		if (ton[r] == 2) {
+			cli_usage("kernels", "--rules %s with --dtype %s: the per-tensor rules store f32 only (use --dtype f32)",
+			          gd_trule_name((gd_trule)r), gd_dtype_name(dts[other]));
+			return GD_ENOTSUP;
+		}
+		ton[r] = 0;
 	}
 	return 0;
 }
@@ -217,8 +245,8 @@ int cmd_kernels(int argc, char **argv)
 		rc = cli_usage("kernels", "--impl: '%s' is not an implementation; expected scalar, auto, simd, best or all", bad);
 		goto done;
 	}
-	int rule_on[GD_NRULES];
-	if (parse_rules(rules_arg, rule_on)) {
+	int rule_on[GD_NRULES], trule_on[GD_NTRULES];
+	if (parse_rules(rules_arg, rule_on, trule_on)) {
 		rc = cli_usage("kernels", "--rules '%s': expected rule names separated by commas (see 'gdbench list')", rules_arg);
 		goto done;
 	}
@@ -338,6 +366,12 @@ int cmd_kernels(int argc, char **argv)
 	int prc = flat_sizes ? kupd_plan(rule_on, sizes_arg, dts, ndt, threads, nthr, cap, impls, topo, pus, err, sizeof(err)) : 0;
 	if (!prc && nsets)
 		prc = kpar_plan(rule_on, sets, nsets, dts, ndt, threads, nthr, cap, impls, topo, pus, err, sizeof(err));
+	if (!prc && nsets && (prc = trules_dtypes(trule_on, dts, ndt)) == GD_ENOTSUP) {
+		rc = GD_EXIT_USAGE;
+		goto done;
+	}
+	if (!prc && nsets)
+		prc = ktr_plan(trule_on, sets, nsets, threads, nthr, cap, impls, topo, pus, err, sizeof(err));
 	if (prc) {
 		rc = prc == GD_ENOMEM ? cli_fail("kernels", "out of memory") : cli_usage("kernels", "%s", err);
 		goto done;
@@ -368,7 +402,7 @@ int cmd_kernels(int argc, char **argv)
 	 * measured in the same run; triad on 1 and on the most threads, for the context and the check */
 	gd_roofline triad[2];
 	int ntriad = 0;
-	for (int k = 0; (kupd_count() || kpar_count()) && !list_only && k < 2; k++) {
+	for (int k = 0; (kupd_count() || kpar_count() || ktr_count()) && !list_only && k < 2; k++) {
 		int tmax = 1;
 		for (int t = 0; t < nthr; t++)
 			tmax = threads[t] > tmax ? threads[t] : tmax;
@@ -378,7 +412,7 @@ int cmd_kernels(int argc, char **argv)
 		if (gd_roofline_measure(topo, pus, T, GD_ISA_TOP, (size_t)256 << 20, &triad[ntriad]) == 0)
 			ntriad++;
 	}
-	if (!kupd_count() && !kpar_count() && !kgrad_count() && !kcsr_count()) {
+	if (!kupd_count() && !kpar_count() && !kgrad_count() && !kcsr_count() && !ktr_count()) {
 		rc = cli_usage("kernels", "nothing to run: no registered kernel matches --what/--rules/--models/--impl/--isa");
 		goto done;
 	}
@@ -445,6 +479,10 @@ int cmd_kernels(int argc, char **argv)
 		rc = cli_fail("kernels", "could not register benchmark %s", failed);
 		goto done;
 	}
+	if (ktr_register(min_time, &failed)) {
+		rc = cli_fail("kernels", "could not register benchmark %s", failed);
+		goto done;
+	}
 	if (kcsr_register(min_time)) {
 		rc = cli_fail("kernels", "could not register the sparse gradient benchmarks");
 		goto done;
@@ -487,6 +525,7 @@ int cmd_kernels(int argc, char **argv)
 				console = 0;
 		kupd_summary(console ? stdout : stderr, triad, ntriad);
 		kpar_summary(console ? stdout : stderr);
+		ktr_summary(console ? stdout : stderr);
 		kgrad_summary(console ? stdout : stderr);
 		kcsr_summary(console ? stdout : stderr);
 	}
