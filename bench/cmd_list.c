@@ -9,6 +9,7 @@
 #include "gd_error.h"
 #include "params.h"
 #include "registry.h"
+#include "tstep.h"
 #include "testfn.h"
 
 static const char help[] =
@@ -16,7 +17,9 @@ static const char help[] =
 	"Print the registry: update rules and gradient kernels (best first within each, scalar\n"
 	"last), the analytic test functions, the datasets and the parameter sets.\n"
 	"\n"
-	"  --kind KIND     update, grad, function, dataset, params or all (default: all)\n"
+	"  --kind KIND     update, per-tensor, grad, function, dataset, params or all (default: all);\n"
+	"                  per-tensor: the rules with per-tensor norms or factors (lamb, lars,\n"
+	"                  adafactor, sfadamw, muon), f32 storage only\n"
 	"  --json          print the entries as JSON (an array of objects with a \"kind\" field)\n"
 	"  --isa LEVEL     mark entries above LEVEL as not runnable (" GD_ISA_CHOICES ")\n"
 	"  --params FILE   also list the parameter set in FILE, a JSON file as results/params.schema.json\n"
@@ -130,6 +133,35 @@ static void list_updates(json_t *arr, gd_isa cap)
 	}
 }
 
+/* The per-tensor rules (kernels/trules.h): kind "per-tensor". */
+static void list_trules(json_t *arr, gd_isa cap)
+{
+	if (!arr)
+		printf("\n%-22s %-9s %-6s %-6s %-9s %6s %6s %6s  %s\n", "per-tensor rule", "rule", "impl", "isa", "runnable",
+		       "passes", "flops", "bytes", "reference (f32 storage only)");
+	for (size_t i = 0; i < gd_trule_count; i++) {
+		const gd_trule_entry *e = &gd_trule_table[i];
+		const gd_trule_info *ti = gd_trule_info_of(e->rule);
+		int ok = e->isa <= cap;
+		if (arr) {
+			json_t *keys = json_array();
+			for (int k = 0; k < GD_NKEYS; k++)
+				if (ti->keys & (1u << k))
+					json_array_append_new(keys, json_string(gd_key_name(k)));
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:b, s:i, s:i, s:i, s:i, s:s, s:s, s:o}",
+			                                     "name", e->name, "kind", "per-tensor", "per_tensor", 1,
+			                                     "rule", ti->name, "impl", gd_impl_name(e->impl),
+			                                     "isa", gd_isa_name(e->isa), "runnable", ok, "passes", ti->passes,
+			                                     "flops_per_elem", ti->flops, "bytes_per_elem", ti->bytes,
+			                                     "bytes_per_elem_1d", ti->bytes_1d ? ti->bytes_1d : ti->bytes,
+			                                     "needs", gd_isa_features(e->isa), "reference", ti->ref, "keys", keys));
+		} else {
+			printf("%-22s %-9s %-6s %-6s %-9s %6d %6d %6d  %s\n", e->name, ti->name, gd_impl_name(e->impl),
+			       gd_isa_name(e->isa), ok ? "yes" : "no", ti->passes, ti->flops, ti->bytes, ti->ref);
+		}
+	}
+}
+
 /* {"name", "shape", "numel"} of tensor t */
 static json_t *tensor_json(const gd_tensor *t)
 {
@@ -203,9 +235,9 @@ static int list_body(const char *kind, int json, const char *isa_req, char **fil
 	if (!kind) /* --params alone asks for parameter sets */
 		kind = nfiles ? "params" : "all";
 	int all = !strcmp(kind, "all");
-	if (!all && strcmp(kind, "update") && strcmp(kind, "grad") && strcmp(kind, "function") && strcmp(kind, "dataset") &&
+	if (!all && strcmp(kind, "update") && strcmp(kind, "per-tensor") && strcmp(kind, "grad") && strcmp(kind, "function") && strcmp(kind, "dataset") &&
 	    strcmp(kind, "params"))
-		return cli_usage("list", "--kind '%s': expected update, grad, function, dataset, params or all", kind);
+		return cli_usage("list", "--kind '%s': expected update, per-tensor, grad, function, dataset, params or all", kind);
 	if (nfiles && !all && strcmp(kind, "params"))
 		return cli_usage("list", "--params lists a parameter set: it needs --kind params or all, not '%s'", kind);
 	gd_param_set *user = calloc(nfiles ? nfiles : 1, sizeof(*user));
@@ -217,6 +249,8 @@ static int list_body(const char *kind, int json, const char *isa_req, char **fil
 	json_t *arr = json ? json_array() : NULL;
 	if (all || !strcmp(kind, "update"))
 		list_updates(arr, cap);
+	if (all || !strcmp(kind, "per-tensor"))
+		list_trules(arr, cap);
 	if (all || !strcmp(kind, "grad"))
 		list_grads(arr, cap);
 	if (all || !strcmp(kind, "function"))

@@ -35,6 +35,7 @@
 #include "run_summary.h"
 #include "runspec.h"
 #include "train.h"
+#include "tstep.h"
 
 void openblas_set_num_threads(int n);
 
@@ -352,7 +353,14 @@ static int run_main(int argc, char **argv)
 					                 "rules", gd_dtype_name(dts[d]), specs[s].label);
 				}
 		for (int s = 0; s < nspec; s++)
-			if (specs[s].kind != GD_OPT_FIRST_ORDER && modes[m].mode != GD_MODE_FULL) {
+			if (specs[s].kind == GD_OPT_TENSOR &&
+			    (!(modes[m].mode == GD_MODE_FULL || modes[m].mode == GD_MODE_MINIBATCH) || modes[m].mpi)) {
+				gd_topo_close(topo);
+				return cli_usage(me, "%s: the per-tensor rules run in full and minibatch modes in one process "
+				                 "(got --mode %s)", specs[s].label, modes[m].label);
+			}
+		for (int s = 0; s < nspec; s++)
+			if (specs[s].kind != GD_OPT_FIRST_ORDER && specs[s].kind != GD_OPT_TENSOR && modes[m].mode != GD_MODE_FULL) {
 				gd_topo_close(topo);
 				return cli_usage(me, "%s runs in full mode only (got --mode %s)", specs[s].label, modes[m].label);
 			}
@@ -385,13 +393,25 @@ static int run_main(int argc, char **argv)
 	run_data_args da = { .data = data_arg, .test = test_arg, .dir = dir, .model = model_arg, .no_test = no_test,
 		             .storage = storage, .hidden = hidden, .l1 = l1, .l2 = l2, .clip = clip, .noise_eta = noise_eta };
 	for (int s = 0; s < nspec; s++)
-		da.second_order |= specs[s].kind != GD_OPT_FIRST_ORDER;
+		da.second_order |= specs[s].kind == GD_OPT_LBFGS || specs[s].kind == GD_OPT_NEWTON;
 	run_problem p = { 0 };
 	rc = run_problem_load(me, &da, cm, &p);
 	if (rc)
 		goto done_data;
 	const gd_dataset *train = &p.train;
 	const gd_model model = p.model;
+	for (int s = 0; s < nspec; s++) {
+		const char *no = specs[s].kind != GD_OPT_TENSOR ? NULL
+		                 : train->rowptr ? "sparse (CSR) data (--storage dense densifies it)"
+		                 : clip > 0      ? "--clip (LAMB, LARS and Adafactor scale by their own norms)"
+		                 : specs[s].trule == GD_TRULE_MUON && model.kind != GD_MODEL_MLP
+		                         ? "this model: its parameters are one vector, and muon needs a 2-D tensor (--model mlp)"
+		                         : NULL;
+		if (no) {
+			rc = cli_usage(me, "%s: not with %s", specs[s].label, no);
+			goto done_data;
+		}
+	}
 	for (int m = 0; m < nmode; m++)
 		if (modes[m].batch > train->n_all) {
 			rc = cli_usage(me, "mode %s: batch %zu is larger than the %zu training rows", modes[m].label,
@@ -457,7 +477,8 @@ static int run_main(int argc, char **argv)
 							cfg.grad = &gt[g];
 					cfg.sparse_dense = sparse_dense;
 					cfg.hog_lock = modes[m].lock;
-					cfg.upd = gd_update_best(specs[s].rule, cap);
+					cfg.upd = specs[s].kind == GD_OPT_TENSOR ? NULL : gd_update_best(specs[s].rule, cap);
+					cfg.tupd = specs[s].kind == GD_OPT_TENSOR ? gd_trule_best(specs[s].trule, cap) : NULL;
 					cfg.hp = specs[s].hp;
 					cfg.dt = dts[di];
 					/* another dtype is another curve: its name says which */

@@ -9,6 +9,7 @@
 #include "gd_error.h"
 #include "jsonfile.h"
 #include "results.h"
+#include "tstep.h"
 
 /* JSON has no NaN or infinity: those become null. */
 static json_t *num(double x)
@@ -16,13 +17,15 @@ static json_t *num(double x)
 	return isfinite(x) ? json_real(x) : json_null();
 }
 
-/* The hyperparameters the rule reads (its row's keys, rules.h), by torch.optim's names. */
-static json_t *hparams_json(const gd_update_entry *u, const gd_hparams *hp)
+/* The hyperparameters the rule reads (its row's keys, rules.h; u NULL: the
+ * per-tensor rule tu's, trules.h), by torch.optim's names. */
+static json_t *hparams_json(const gd_update_entry *u, const gd_trule_entry *tu, const gd_hparams *hp)
 {
-	const gd_rule_info *ri = gd_rule_info_of(u->rule);
+	const gd_rule_info *ri = u ? gd_rule_info_of(u->rule) : NULL;
+	unsigned keys = u ? ri->keys : gd_trule_info_of(tu->rule)->keys;
 	json_t *o = json_object();
 	for (int k = 0; k < GD_NKEYS; k++) {
-		if (!(ri->keys & (1u << k)))
+		if (!(keys & (1u << k)))
 			continue;
 		double x[2];
 		int flag = 0, n = gd_key_get(hp, k, x, &flag);
@@ -30,7 +33,7 @@ static json_t *hparams_json(const gd_update_entry *u, const gd_hparams *hp)
 		if (k == GD_KI_NESTEROV || k == GD_KI_AMSGRAD) /* the torch flags that select these rules */
 			v = json_boolean(u->rule == (k == GD_KI_NESTEROV ? GD_RULE_NESTEROV : GD_RULE_AMSGRAD));
 		else if (k == GD_KI_DECOUPLED)
-			v = json_boolean(hp->decoupled_wd || ri->decoupled);
+			v = json_boolean(hp->decoupled_wd || (ri && ri->decoupled));
 		else if (flag)
 			v = json_boolean(x[0] != 0);
 		else
@@ -55,8 +58,23 @@ json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out 
 	                                            (json_int_t)m->h, "l1", m->l1, "l2", m->l2));
 	if (c->kind == GD_OPT_FIRST_ORDER)
 		json_object_set_new(r, "optimizer", json_pack("{s:s, s:s, s:o}", "name", d->optimizer, "rule",
-		                                              gd_rule_name(c->upd->rule), "hparams", hparams_json(c->upd, &c->hp)));
-	else if (c->kind == GD_OPT_LBFGS)
+		                                              gd_rule_name(c->upd->rule), "hparams", hparams_json(c->upd, NULL, &c->hp)));
+	else if (c->kind == GD_OPT_TENSOR) {
+		/* which form each tensor got (Muon: muon or adamw), and where evaluations are taken */
+		gd_param_set ps = { 0 };
+		json_t *forms = json_object();
+		if ((m->kind == GD_MODEL_MLP ? gd_params_mlp(m->d, m->h, m->c, &ps) : gd_params_flat("w", gd_model_nparams(m), &ps)) == 0)
+			for (size_t k = 0; k < ps.ntensors; k++)
+				json_object_set_new(forms, ps.t[k].name, json_string(gd_trule_tensor_form(c->tupd->rule, &ps.t[k])));
+		gd_params_free(&ps);
+		json_object_set_new(r, "optimizer",
+		                    json_pack("{s:s, s:s, s:o, s:s, s:o, s:s}", "name", d->optimizer, "rule",
+		                              gd_trule_name(c->tupd->rule), "hparams", hparams_json(NULL, c->tupd, &c->hp),
+		                              "reference", gd_trule_info_of(c->tupd->rule)->ref, "tensor_rules", forms,
+		                              "evaluated_at",
+		                              c->tupd->rule == GD_TRULE_SFADAMW ? "x (the averaged sequence, as the paper prescribes)"
+		                                                                : "w"));
+	} else if (c->kind == GD_OPT_LBFGS)
 		json_object_set_new(r, "optimizer", json_pack("{s:s, s:s, s:{s:i}}", "name", d->optimizer, "rule", "lbfgs",
 		                                              "hparams", "m", c->lbfgs_m));
 	else
@@ -90,6 +108,7 @@ json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out 
 	json_object_set_new(r, "kernels", json_pack("{s:s, s:s}", "gradient", c->grad->name, "update",
 	                                            c->kind == GD_OPT_LBFGS    ? "lbfgs/liblbfgs"
 	                                            : c->kind == GD_OPT_NEWTON ? "newton/lapack"
+	                                            : c->kind == GD_OPT_TENSOR ? c->tupd->name
 	                                                                       : c->upd->name));
 	json_object_set_new(r, "seed", json_integer((json_int_t)c->seed));
 	json_object_set_new(r, "repeat_index", json_integer(d->repeat_index));

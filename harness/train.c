@@ -90,7 +90,10 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 	if ((cfg->mode == GD_MODE_MINIBATCH || cfg->mode == GD_MODE_HOGWILD) &&
 	    (cfg->batch < 1 || cfg->batch > (cfg->comm ? train->n_all : train->n)))
 		return GD_ERANGE;
-	if (cfg->kind != GD_OPT_FIRST_ORDER && cfg->mode != GD_MODE_FULL)
+	if (cfg->kind == GD_OPT_TENSOR && (!cfg->tupd || cfg->dt != GD_DT_F32 || train->rowptr || cfg->comm ||
+	                                   cfg->clip_norm > 0 || !(cfg->mode == GD_MODE_FULL || cfg->mode == GD_MODE_MINIBATCH)))
+		return GD_ENOTSUP; /* per-tensor rules: f32, dense, one process, full or minibatch, no clipping */
+	if (cfg->kind != GD_OPT_FIRST_ORDER && cfg->kind != GD_OPT_TENSOR && cfg->mode != GD_MODE_FULL)
 		return GD_EINVAL; /* L-BFGS and Newton run in full mode only */
 	if (cfg->kind == GD_OPT_NEWTON && (m->kind != GD_MODEL_LSQ || m->l1 != 0 || gd_model_nparams(m) > 4096))
 		return GD_EINVAL; /* a constant Hessian small enough to form */
@@ -199,7 +202,14 @@ int gd_train(const gd_run_cfg *cfg, const gd_dataset *train, const gd_dataset *t
 		rc = train_run_lbfgs(&r);
 	else if (cfg->kind == GD_OPT_NEWTON)
 		rc = train_run_newton(&r);
-	else {
+	else if (cfg->kind == GD_OPT_TENSOR) {
+		const char *what = NULL;
+		rc = gd_topt_init(&r.topt, cfg->tupd->rule, &cfg->hp, &r.ps, cfg->tupd, T, r.w, &what);
+		if (!rc && cfg->tupd->rule == GD_TRULE_SFADAMW && !(r.xeval = aligned_alloc(64, vbytes)))
+			rc = GD_ENOMEM;
+		if (!rc)
+			gd_pool_run(pool, train_sync_job, &r);
+	} else {
 		gd_state_init_as(cfg->upd->rule, &cfg->hp, r.state, r.np, ss);
 		if (cfg->dt != GD_DT_F32) { /* start from parameters the storage holds exactly */
 			gd_store_from_f32(sw, r.wst, r.w, r.np);
@@ -233,6 +243,8 @@ out:
 	free(r.wst);
 	free(r.gst);
 	gd_params_free(&r.ps);
+	gd_topt_free(&r.topt);
+	free(r.xeval);
 	if (r.ws)
 		for (int k = 0; k < T; k++) {
 			free(r.ws[k].partial);

@@ -33,6 +33,7 @@ typedef struct gd_run_cfg {
 	gd_model model;
 	const gd_grad_entry *grad;    /* gradient kernel */
 	const gd_update_entry *upd;   /* update rule (first-order optimizers) */
+	const struct gd_trule_entry *tupd; /* GD_OPT_TENSOR: the per-tensor rule's kernels (tstep.h) */
 	gd_hparams hp;
 	gd_dtype dt;                  /* storage of parameters, gradient and state (--dtype; 0 = f32):
 	                               * first-order rules in full, minibatch and sample modes only */

@@ -14,6 +14,7 @@
 
 #include "params.h"
 #include "train.h"
+#include "tstep.h"
 
 /* Per-worker data, each on its own cache lines. */
 typedef struct {
@@ -44,6 +45,8 @@ typedef struct run {
 	void *state[GD_MAX_STATE]; /* the rule's state, stored as cfg->dt says */
 	void *wst, *gst;     /* cfg->dt other than f32: the stored parameters and gradient (w is their fp32 copy) */
 	gd_param_set ps;     /* the parameters as named tensors: the MLP's layers, else one vector */
+	gd_topt topt;        /* GD_OPT_TENSOR: the per-tensor rule's driver over ps */
+	float *xeval;        /* Schedule-Free: the point evaluations read (x), swapped with w around them */
 	uint32_t *perm;
 	uint32_t *lidx;      /* comm, minibatch: the step's rows held here, shard-relative */
 	size_t batch_all;    /* rows of the step over all ranks (= batch.n in one process) */

@@ -102,6 +102,11 @@ static void get_requests(run *r, const float *f)
 	r->coll_stop[1] = f[1] > 0;
 }
 
+static void train_barrier(void *pool)
+{
+	gd_pool_barrier(pool);
+}
+
 void train_update_slice(run *r, int tid, const gd_step *st, const float *g)
 {
 	const gd_run_cfg *c = r->cfg;
@@ -146,6 +151,15 @@ void train_sync_job(int tid, int T, void *arg)
 		gd_pool_barrier(r->pool);
 		if (r->evaluate) {
 			double e0 = gd_now();
+			if (r->xeval) { /* Schedule-Free: evaluations read x, the average (Defazio et al. 2024) */
+				if (tid == 0) {
+					gd_topt_eval_point(&r->topt, r->w, r->xeval);
+					float *y = r->w;
+					r->w = r->xeval;
+					r->xeval = y;
+				}
+				gd_pool_barrier(r->pool);
+			}
 			train_eval_phase(r, tid);
 			if (tid == 0) {
 				r->quit = train_record(r, e0);
@@ -153,6 +167,11 @@ void train_sync_job(int tid, int T, void *arg)
 				r->force_eval = 0;
 			}
 			gd_pool_barrier(r->pool);
+			if (r->xeval && tid == 0) { /* y back: the next gradient is taken at y (the others wait at A's barrier) */
+				float *x = r->w;
+				r->w = r->xeval;
+				r->xeval = x;
+			}
 			if (r->quit)
 				break;
 		}
@@ -190,7 +209,10 @@ void train_sync_job(int tid, int T, void *arg)
 			}
 			r->step++;
 			double lr = gd_schedule_lr(&c->sched, c->hp.lr, r->step - 1);
-			gd_step_prepare(c->upd->rule, &c->hp, r->step, lr, 1.0, &r->carry, &r->st);
+			if (c->kind == GD_OPT_TENSOR)
+				gd_topt_begin(&r->topt, lr);
+			else
+				gd_step_prepare(c->upd->rule, &c->hp, r->step, lr, 1.0, &r->carry, &r->st);
 			if (gd_dtype_sr(c->dt)) /* the stochastic-rounding stream of this step */
 				r->st.sr_key = gd_sr_key(c->seed, (long)r->step);
 			if (sparse) { /* the batch's coordinates; the folded mean and L2 */
@@ -264,6 +286,15 @@ void train_sync_job(int tid, int T, void *arg)
 					for (size_t q = clo; q < chi; q++)
 						r->lastl[cs[q]] = r->lnext;
 			}
+		} else if (c->kind == GD_OPT_TENSOR) {
+			/* the mean gradient in full (each worker its slice), then the rule
+			 * tensor by tensor: its tensor slices are not the workers' slices */
+			train_reduce_slice(r, tid, r->batch_all, sigma, r->step, 0, 0);
+			gd_pool_barrier(r->pool);
+			if (tid == 0)
+				t_c = gd_now();
+			gd_topt_job(&r->topt, tid, r->w, r->ws[0].partial, train_barrier, r->pool);
+			gd_pool_barrier(r->pool);
 		} else if (c->model.l1 == 0 && sigma == 0 && !(c->clip_norm > 0)) {
 			/* fold the mean and the model's L2 into the update kernel's own
 			 * gradient multiplier and L2 term: the same step, one pass fewer */
@@ -278,7 +309,10 @@ void train_sync_job(int tid, int T, void *arg)
 				st.gscale = (float)gd_clip_scale(sqrt(train_total_sumsq(r)), c->clip_norm);
 			}
 		}
-		if (!sparse) {
+		if (c->kind == GD_OPT_TENSOR) {
+			if (tid == 0 && r->topt.rc && !o->stop_reason)
+				o->stop_reason = "update-error";
+		} else if (!sparse) {
 			if (tid == 0)
 				t_c = gd_now();
 			train_update_slice(r, tid, &st, r->ws[0].partial);

@@ -23,7 +23,7 @@ check "list --json: every rule and model in the same variants, best first, one s
 import json, sys, collections
 a, cap = json.load(open(sys.argv[1])), sys.argv[2]
 n = collections.Counter(e["kind"] for e in a)
-assert n["function"] == 5 and n["dataset"] == 4 and set(n) == {"update", "grad", "function", "dataset", "params"}, n
+assert n["function"] == 5 and n["dataset"] == 4 and set(n) == {"update", "per-tensor", "grad", "function", "dataset", "params"}, n
 U = [e for e in a if e["kind"] == "update"]
 G = [e for e in a if e["kind"] == "grad" and e["layout"] == "dense"]
 C = [e for e in a if e["kind"] == "grad" and e["layout"] == "csr"]
@@ -60,7 +60,7 @@ check "list --kind update marks $nur rows runnable" [ "$("$GD" list --kind updat
 check "list --kind grad has $ng rows" [ "$("$GD" list --kind grad | grep -cE '^[a-z]+/')" -eq "$ng" ]
 expect 0 'rosenbrock +2 +\(1, 1\)' "$GD" list --kind function
 expect 0 'fashion-mnist' "$GD" list --kind dataset
-expect 2 "--kind 'rules': expected update, grad, function, dataset, params or all" "$GD" list --kind rules
+expect 2 "--kind 'rules': expected update, per-tensor, grad, function, dataset, params or all" "$GD" list --kind rules
 # parameter sets: the four built-in ones (their totals are test_params' to check), the table
 # agreeing with the JSON, a user's file listed after them, and that file valid by the schema
 pdata="$(dirname "$0")/data/params"
