@@ -75,6 +75,12 @@ bad 2 "--params: 'nosuch' is neither a built-in set" "$GD" kernels --what update
 bad 2 "--peer 'jax': expected torch" "$GD" kernels --peer jax
 bad 2 "--peer torch needs -o PATH" "$GD" kernels --peer torch
 bad 2 "--dtype: 'f16/f16/f32\\+sr' has no kernels" "$GD" run --dtype f16/f16/f32+sr
+# the per-tensor rules (kernels/trules.h)
+bad 2 "lamb:momentum=0.5: lamb does not read 'momentum'" "$GD" run --opt lamb:momentum=0.5
+bad 2 "adafactor:d=0.5: bad d" "$GD" run --opt adafactor:d=0.5
+bad 2 "lars: the per-tensor rules run in full and minibatch modes" "$GD" run --opt lars --mode sample
+bad 2 "muon: not with this model: .*muon needs a 2-D tensor" "$GD" run --model softmax --opt muon --epochs 1
+bad 2 "--rules lamb with --dtype bf16/bf16/f32: the per-tensor rules store f32 only" "$GD" kernels --what update --params resnet50 --rules lamb --dtype bf16/bf16/f32
 bad 2 "--sizes: 'Q'" "$GD" kernels --sizes Q
 bad 2 "--sizes: '0'" "$GD" kernels --sizes 0
 bad 2 "--threads 'x'" "$GD" kernels --threads x
