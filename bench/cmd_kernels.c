@@ -233,6 +233,10 @@ int cmd_kernels(int argc, char **argv)
 				do_grad = 1;
 			else if (!strcmp(w, "sparse"))
 				do_sparse = 1;
+			else if (!strcmp(w, "ns")) {
+				rc = cli_usage("kernels", "--what: ns runs alone (--what ns); time update, grad and sparse in another call");
+				goto done;
+			}
 			else {
 				rc = cli_usage("kernels", "--what: '%s' is not a kind; expected update, grad or sparse", w);
 				goto done;

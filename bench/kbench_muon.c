@@ -227,8 +227,7 @@ int kmuon_cmd(int argc, char **argv)
 		switch (c) {
 		case 'w':
 			if (strcmp(optarg, "ns")) {
-				rc = cli_usage("kernels", "--what '%s': ns runs alone; time update, grad and sparse in another call",
-				               optarg);
+				rc = cli_usage("kernels", "--what: ns runs alone (--what ns); time update, grad and sparse in another call");
 				goto done;
 			}
 			break;
