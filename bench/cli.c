@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "gd_error.h"
+#include "params.h"
 #include "grad.h"
 
 static void vmsg(const char *cmd, const char *fmt, va_list ap)
@@ -135,5 +136,28 @@ int cli_dtypes(const char *cmd, const char *list, gd_dtype *out, int *n)
 	}
 	if (!*n)
 		return cli_usage(cmd, "--dtype: empty list; expected PARAM/GRAD/STATE[+sr]");
+	return 0;
+}
+
+int cli_params(const char *cmd, const char *list, gd_param_set *sets, int max, int *n)
+{
+	char buf[1024];
+	if (strlen(list) >= sizeof(buf))
+		return cli_usage(cmd, "--params: list too long");
+	strcpy(buf, list);
+	for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+		if (*n == max)
+			return cli_usage(cmd, "--params: more than %d sets", max);
+		char perr[512] = "";
+		int lrc = gd_params_load(w, &sets[*n], perr, sizeof(perr));
+		if (lrc == GD_ENOENT)
+			return cli_usage(cmd, "--params: '%s' is neither a built-in set (see 'gdbench list --kind params') "
+			                 "nor a readable file", w);
+		if (lrc == GD_EFORMAT || lrc == GD_ERANGE)
+			return cli_usage(cmd, "--params: %s", perr);
+		if (lrc)
+			return cli_fail(cmd, "--params '%s': %s", w, gd_strerror(lrc));
+		++*n;
+	}
 	return 0;
 }

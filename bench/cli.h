@@ -5,6 +5,7 @@
 #include "context.h"
 #include "cpu.h"
 #include "dtype.h"
+#include "params.h"
 
 enum { GD_EXIT_OK = 0, GD_EXIT_FAIL = 1, GD_EXIT_USAGE = 2 };
 
@@ -38,4 +39,8 @@ int cli_models(const char *cmd, const char *list, int *on);
  * without repeats. Returns 0, or GD_EXIT_USAGE after a message naming the
  * bad word and the choices. */
 int cli_dtypes(const char *cmd, const char *list, gd_dtype *out, int *n);
+/* Load a --params list (built-in names or JSON files, comma separated) into
+ * sets[*n..max), advancing *n (the caller frees them with gd_params_free).
+ * Returns 0, or GD_EXIT_USAGE / GD_EXIT_FAIL after a message naming the set. */
+int cli_params(const char *cmd, const char *list, gd_param_set *sets, int max, int *n);
 #endif

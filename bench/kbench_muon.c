@@ -227,8 +227,7 @@ int kmuon_cmd(int argc, char **argv)
 		switch (c) {
 		case 'w':
 			if (strcmp(optarg, "ns")) {
-				rc = cli_usage("kernels", "--what '%s': ns runs alone; time update, grad and sparse in another call",
-				               optarg);
+				rc = cli_usage("kernels", "--what: ns runs alone (--what ns); time update, grad and sparse in another call");
 				goto done;
 			}
 			break;
@@ -271,30 +270,9 @@ int kmuon_cmd(int argc, char **argv)
 	}
 	if (cli_isa("kernels", isa_arg, &j.cap))
 		goto done;
-	char buf[1024];
-	if (strlen(params_arg) >= sizeof(buf)) {
-		rc = cli_usage("kernels", "--params: list too long");
+	if ((rc = cli_params("kernels", params_arg, sets, (int)(sizeof(sets) / sizeof(sets[0])), &nsets)))
 		goto done;
-	}
-	strcpy(buf, params_arg);
-	for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
-		if (nsets == (int)(sizeof(sets) / sizeof(sets[0]))) {
-			rc = cli_usage("kernels", "--params: more than %zu sets", sizeof(sets) / sizeof(sets[0]));
-			goto done;
-		}
-		char perr[512] = "";
-		int lrc = gd_params_load(w, &sets[nsets], perr, sizeof(perr));
-		if (lrc == GD_ENOENT)
-			rc = cli_usage("kernels", "--params: '%s' is neither a built-in set (see 'gdbench list --kind params') "
-			               "nor a readable file", w);
-		else if (lrc == GD_EFORMAT || lrc == GD_ERANGE)
-			rc = cli_usage("kernels", "--params: %s", perr);
-		else if (lrc)
-			rc = cli_fail("kernels", "--params '%s': %s", w, gd_strerror(lrc));
-		if (lrc)
-			goto done;
-		nsets++;
-	}
+	rc = GD_EXIT_USAGE; /* what the checks below return */
 	int skipped;
 	double skipped_max;
 	if (collect_shapes(sets, nsets, max_gflop, &sh, &j.nsh, &skipped, &skipped_max)) {

@@ -87,6 +87,20 @@ bad 2 "--threads 'x'" "$GD" kernels --threads x
 bad 2 "--threads '999'" "$GD" kernels --threads 999
 bad 2 "--min-time 'x'" "$GD" kernels --min-time x
 bad 2 "--min-time '-1'" "$GD" kernels --min-time -1
+# kernels --what ns (bench/kbench_muon.c): its own options
+bad 2 "--what: ns runs alone" "$GD" kernels --what ns,grad
+bad 2 "--what: ns runs alone" "$GD" kernels --what ns --what grad
+bad 2 "--ns-backend 'cuda': expected auto, blas, own or all" "$GD" kernels --what ns --ns-backend cuda
+bad 2 "--max-gflop 'x'" "$GD" kernels --what ns --max-gflop x
+bad 2 "--max-gflop '-1'" "$GD" kernels --what ns --max-gflop -1
+bad 2 "--min-time '0'" "$GD" kernels --what ns --min-time 0
+bad 2 "--isa 'avx9'" "$GD" kernels --what ns --isa avx9
+bad 2 "--params: 'nosuch' is neither a built-in set" "$GD" kernels --what ns --params nosuch
+bad 2 "every 2-D shape of --params is over --max-gflop" "$GD" kernels --what ns --params resnet50 --max-gflop 1e-9
+bad 2 "unknown option '--rules' for --what ns" "$GD" kernels --what ns --rules adam
+bad 2 "option '--ns-backend' needs a value" "$GD" kernels --what ns --ns-backend
+printf '{"name": "v", "tensors": [{"name": "b", "shape": [4]}]}' >"$tmp/vec.json"
+bad 2 "no tensor of 2 or more dimensions" "$GD" kernels --what ns --params "$tmp/vec.json"
 bad 1 "cannot write '/nonexistent/k.json'" "$GD" kernels --rules sgd --sizes 64 --out /nonexistent/k.json
 bad 2 "--model 'cnn'" "$GD" run $blobs --model cnn
 bad 2 "--model 'lsq' does not fit" "$GD" run $blobs --model lsq

@@ -97,17 +97,21 @@ static void test_gemm_vs_naive(void **st)
 {
 	(void)st;
 	/* m x n (x k): the issue's odd shapes, plus k over KC (two K slices),
-	 * m over MC (two row blocks) and n over NC (two column panels) */
+	 * m over MC (two row blocks) and n over NC (two column panels). Under an
+	 * emulator (qemu-user: minutes at this size) 128 x 512 is left out; the
+	 * 9 x 17 x 300 case still crosses KC. */
 	static const size_t shapes[][3] = {
-		{ 1, 1, 1 }, { 3, 2, 5 }, { 7, 13, 9 }, { 65, 33, 70 }, { 128, 512, 300 }, { 150, 20, 7 }, { 5, 4100, 3 },
+		{ 1, 1, 1 }, { 3, 2, 5 }, { 7, 13, 9 }, { 65, 33, 70 }, { 9, 17, 300 }, { 150, 20, 7 }, { 5, 4100, 3 },
+		{ 128, 512, 300 },
 	};
+	size_t nshapes = sizeof(shapes) / sizeof(shapes[0]) - (gd_cpu_get()->emulated[0] ? 1 : 0);
 	for (int l = 0; l < GD_NISA; l++) {
 		char name[64];
 		snprintf(name, sizeof(name), "gd_sgemm_f32_%s", gd_isa_name((gd_isa)l));
 		if (!tu_row((gd_isa)l, name))
 			continue;
 		gd_sgemm_fn f = gd_ns_gemm_for((gd_isa)l);
-		for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		for (size_t s = 0; s < nshapes; s++) {
 			size_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
 			for (int tb = 0; tb < 2; tb++) {
 				check_gemm(f, name, tb, 0, m, n, k, 1.0f, 0.0f);
@@ -201,7 +205,7 @@ static void check_vs_double(gd_ns_backend be, gd_isa cap)
 		run_ns(x, r, c, be, cap, 5);
 		double top = 0;
 		for (size_t i = 0; i < r * c; i++)
-			top = fmax(top, fabs(want[i]));
+			top = fabs(want[i]) > top ? fabs(want[i]) : top;
 		for (size_t i = 0; i < r * c; i++)
 			if (!(fabs(x[i] - want[i]) <= 1e-4 * top))
 				fail_msg("%s at %s, %zux%zu: element %zu = %.9g, want %.9g", gd_ns_backend_name(be),
@@ -238,9 +242,11 @@ static void test_backends_agree(void **st)
 		memcpy(y, x, r * c * sizeof(float));
 		run_ns(x, r, c, GD_NS_OWN, (gd_isa)l, 5);
 		run_ns(y, r, c, GD_NS_BLAS, (gd_isa)l, 5);
+		/* max by comparison: the aarch64 gcc 12 cross compiler crashes
+		 * vectorizing an fmax reduction here */
 		double top = 0;
 		for (size_t i = 0; i < r * c; i++)
-			top = fmax(top, fabs(y[i]));
+			top = fabs(y[i]) > top ? fabs(y[i]) : top;
 		for (size_t i = 0; i < r * c; i++)
 			assert_true(fabs(x[i] - y[i]) <= 1e-4 * top);
 		free(x), free(y);
