@@ -69,6 +69,9 @@ expect 0 "warning: cpu_model differs: 'Test CPU' vs 'Another CPU'" "$CMP" "$tmp/
 expect 2 "from machine 'amd-f26m2s0-avx512-2pu' and .*zen3.json from 'amd-f25m1s1-avx2-2pu'.*--allow-other-machine" \
 	"$CMP" "$tmp/zen5.json" "$tmp/zen3.json"
 expect 0 ' same$' "$CMP" --allow-other-machine "$tmp/zen5.json" "$tmp/zen3.json"
+# a file naming no machine id (an older gdbench's) against one that does: unknown machine, refused
+expect 2 "base.json names no machine id and .*zen3.json is from 'amd-f25m1s1-avx2-2pu'.*--allow-other-machine" \
+	"$CMP" "$tmp/zen3.json" "$tmp/base.json"
 expect 0 ' same$' "$CMP" "$tmp/zen3.json" "$tmp/zen3_again.json"
 expect 1 't\(<=0.45\).*REGRESSION' "$CMP" "$tmp/runs_a.json" "$tmp/runs_b.json"
 expect 1 'REGRESSION' "$CMP" --threshold 0.05 --alpha 0.01 --json "$tmp/v.json" "$tmp/base.json" "$tmp/slow.json"
