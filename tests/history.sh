@@ -2,9 +2,11 @@
 # gdbench-history on synthetic kernels files: add, list, show, changes (a 10% step found where it
 # is, --fail-recent), export (BMF, github-action-benchmark), two adds at once, an add killed with
 # SIGKILL inside its transaction, an older or newer schema, foreign files, and input errors.
-# Usage: tests/history.sh PATH/TO/gdbench-history
+# gdbench-report --history draws the series with their change points.
+# Usage: tests/history.sh PATH/TO/gdbench-history PATH/TO/gdbench-report
 set -u
-H=${1:?usage: history.sh gdbench-history}
+H=${1:?usage: history.sh gdbench-history gdbench-report}
+RP=${2:?usage: history.sh gdbench-history gdbench-report}
 PY=/usr/bin/python3
 . "$(dirname "$0")/lib.sh"
 db=$tmp/h.sqlite
@@ -51,6 +53,12 @@ expect 0 '^0 change points$' "$H" --db "$db" changes --key flat/n:1/threads:1
 expect 0 '0 regressions larger than 0.05 within the last 5' "$H" --db "$db" changes --fail-recent 5 --threshold 0.05
 expect 1 'RECENT REGRESSION' "$H" --db "$db" changes --fail-recent 6 --threshold 0.05
 expect 0 '0 regressions larger than 0.2' "$H" --db "$db" changes --fail-recent 6 --threshold 0.2
+# the report: a table row per change point, one figure per series
+expect 0 'index.html' "$RP" -o "$tmp/rep" --history "$db"
+check "report --history: the change point's row, r6 to r7, marked as a regression" \
+	grep -q '<td>step/n:1/threads:1</td><td>r6</td><td>r7</td><td>[0-9.]*</td><td>[0-9.]*</td><td class=nr>-' "$tmp/rep/index.html"
+check "report --history: one figure per series" [ "$(grep -c '<figure>' "$tmp/rep/index.html")" -eq 2 ]
+expect 2 'gdbench-report: --history .*r1.json: not a gdbench history database' "$RP" -o "$tmp/rep" --history "$tmp/r1.json"
 # exports: one revision's medians
 n=$((n + 1))
 if "$H" --db "$db" export --format bmf --machine-id amd-f25m1s1-avx2-2pu | $PY -c '
