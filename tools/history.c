@@ -74,16 +74,16 @@ int hist_parse_double(const char *opt, const char *s, double lo, double hi, doub
 	return 0;
 }
 
-/* the commit time of rev from git (a trailing '+' of a dirty build's describe dropped) */
+/* the commit time of rev from git (a dirty build's "-dirty", from `git describe --dirty`, dropped) */
 static int commit_time(const char *rev, long long *t)
 {
 	char r[64], cmd[160];
 	size_t n = strlen(rev);
-	if (!n || n >= sizeof(r) || strspn(rev, "0123456789abcdefABCDEFghijklmnopqrstuvwxyz._-+") != n)
+	if (!n || n >= sizeof(r) || strspn(rev, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-/") != n)
 		return -1;
 	memcpy(r, rev, n + 1);
-	if (r[n - 1] == '+')
-		r[n - 1] = 0;
+	if (n > 6 && !strcmp(r + n - 6, "-dirty"))
+		r[n - 6] = 0;
 	snprintf(cmd, sizeof(cmd), "git show -s --format=%%ct '%s^{commit}' 2>/dev/null", r);
 	FILE *p = popen(cmd, "r");
 	if (!p)
