@@ -74,6 +74,15 @@ int hist_parse_double(const char *opt, const char *s, double lo, double hi, doub
 	return 0;
 }
 
+int hist_load(sqlite3 *db, const char *machine, const char *key, hdb_series **s, size_t *n)
+{
+	char err[512];
+	if (!hdb_load(db, machine, key, s, n, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "gdbench-history: %s\n", err);
+	return -1;
+}
+
 /* the commit time of rev from git (a dirty build's "-dirty", from `git describe --dirty`, dropped) */
 static int commit_time(const char *rev, long long *t)
 {
@@ -213,11 +222,8 @@ static int cmd_list(sqlite3 *db, int argc, char **argv)
 		return hist_usage("list: unexpected argument '%s'", argv[1]);
 	hdb_series *s;
 	size_t n;
-	char err[512];
-	if (hdb_load(db, NULL, NULL, &s, &n, err, sizeof(err))) {
-		fprintf(stderr, "gdbench-history: %s\n", err);
+	if (hist_load(db, NULL, NULL, &s, &n))
 		return 1;
-	}
 	printf("%-28s %-9s %9s %12s  %s\n", "machine", "metric", "revisions", "last median", "key");
 	for (size_t i = 0; i < n; i++)
 		printf("%-28s %-9s %9zu %12.6g  %s\n", s[i].machine, s[i].metric, s[i].n,
@@ -245,11 +251,8 @@ static int cmd_show(sqlite3 *db, int argc, char **argv)
 		return hist_usage("show: expected one KEY (as `gdbench history list` prints it)");
 	hdb_series *s;
 	size_t n;
-	char err[512];
-	if (hdb_load(db, machine, argv[optind], &s, &n, err, sizeof(err))) {
-		fprintf(stderr, "gdbench-history: %s\n", err);
+	if (hist_load(db, machine, argv[optind], &s, &n))
 		return 1;
-	}
 	if (!n) {
 		hdb_series_free(s, n);
 		return hist_usage("show: no series '%s' (see `gdbench history list`)", argv[optind]);

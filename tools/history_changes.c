@@ -78,11 +78,8 @@ int hist_changes(sqlite3 *db, int argc, char **argv)
 		return hist_usage("changes: --fail-recent K and --threshold X go together");
 	hdb_series *s;
 	size_t n;
-	char err[512];
-	if (hdb_load(db, machine, key, &s, &n, err, sizeof(err))) {
-		fprintf(stderr, "gdbench-history: %s\n", err);
+	if (hist_load(db, machine, key, &s, &n))
 		return 1;
-	}
 	printf("E-Divisive with means: %zu series, at least %zu revisions each side, permutation test "
 	       "(%u permutations, seed %llu), significant at p <= %g\n",
 	       n, o.min_seg, o.perms, (unsigned long long)o.seed, o.alpha);
@@ -151,11 +148,8 @@ int hist_export(sqlite3 *db, int argc, char **argv)
 	int bmf = !strcmp(format, "bmf");
 	hdb_series *s;
 	size_t n;
-	char err[512];
-	if (hdb_load(db, machine, NULL, &s, &n, err, sizeof(err))) {
-		fprintf(stderr, "gdbench-history: %s\n", err);
+	if (hist_load(db, machine, NULL, &s, &n))
 		return 1;
-	}
 	/* without --revision: the latest commit any selected series has */
 	const hdb_point *latest = NULL;
 	for (size_t i = 0; !rev && i < n; i++)

@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 	char **files = argv + optind;
 	json_t *docs[MAXFILES];
 	int kinds[MAXFILES];
-	if (load_docs(files, nd, docs, kinds) || (history && rp_history_check(history)))
+	if ((history && rp_history_check(history)) || load_docs(files, nd, docs, kinds))
 		return 2;
 	rp_ctx ctx = { 0 };
 	char final[4096], part[4200];
