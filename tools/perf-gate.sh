@@ -35,6 +35,7 @@
 # confirmed over 20 rounds: 0/20 false alarms, the 10% slowdown caught 19/20.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
+case "${1:-}" in -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 build=${GDBENCH_BUILD:-build}
 # PERF_GATE_WRAP: a command prefix for every measuring process, e.g. "taskset -c 1" (each
 # process alone: a lock held around one is short)
@@ -208,12 +209,9 @@ PY
 	echo "perf-gate self-test: false alarms $false_alarms/$tries, 10% slowdown caught $caught/$tries"
 	[ "$false_alarms" -eq 0 ] && [ "$caught" -eq "$tries" ]
 	;;
--h|--help)
-	sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
-	;;
 *)
 	base=${1:-$baseline}
-	[ -f "$base" ] || { echo "perf-gate: no baseline '$base' (record one with tools/perf-gate.sh --record)" >&2; exit 2; }
+	[ -f "$base" ] || { echo "perf-gate: no baseline '$base' (record one with tools/perf-gate.sh --record, or gate A/B with --base REV)" >&2; exit 2; }
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	measure "$tmp/now.json" || exit 2
