@@ -22,6 +22,7 @@ static const char usage[] =
 	"  paths     optimizer trajectories on the 2-D test functions, as JSON for the report\n"
 	"  compare   gdbench-compare: regression gate over two result files (runs the tool)\n"
 	"  report    gdbench-report: HTML report with plots from result files (runs the tool)\n"
+	"  history   gdbench-history: results over commits in SQLite, change points (runs the tool)\n"
 	"\n"
 	"Run 'gdbench COMMAND --help' for a command's options.\n"
 	"Environment: GDBENCH_ISA caps the ISA level for the whole process (" GD_ISA_CHOICES "),\n"
@@ -53,7 +54,7 @@ static int exec_tool(const char *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage(NULL, "missing command (info, list, kernels, run, tune, gradcheck, paths, compare, report)");
+		return cli_usage(NULL, "missing command (info, list, kernels, run, tune, gradcheck, paths, compare, report, history)");
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kernels"))
 		return cmd_kernels(argc - 1, argv + 1);
-	if (!strcmp(cmd, "compare") || !strcmp(cmd, "report"))
+	if (!strcmp(cmd, "compare") || !strcmp(cmd, "report") || !strcmp(cmd, "history"))
 		return exec_tool(cmd, argc - 1, argv + 1);
 	if (!strcmp(cmd, "tune"))
 		return cmd_tune(argc - 1, argv + 1);
@@ -79,5 +80,5 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "gradcheck"))
 		return cmd_gradcheck(argc - 1, argv + 1);
-	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, tune, gradcheck, paths, compare, report", cmd);
+	return cli_usage(NULL, "unknown command '%s'; expected one of: info, list, kernels, run, tune, gradcheck, paths, compare, report, history", cmd);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gdbench-compare verdicts on synthetic result files: identical, 10% slower with clear
 # separation, overlapping noise, too few repetitions, mismatched context, convergence runs,
-# a peer file (torch) beside a kernels file, and input errors. Usage: tests/compare.sh PATH/TO/gdbench-compare PATH/TO/gdbench
+# a peer file (torch) beside a kernels file, and input errors (also perf-gate.sh --base's). Usage: tests/compare.sh PATH/TO/gdbench-compare PATH/TO/gdbench
 set -u
 CMP=${1:?usage: compare.sh gdbench-compare gdbench}
 GD=$2
@@ -69,6 +69,9 @@ expect 0 "warning: cpu_model differs: 'Test CPU' vs 'Another CPU'" "$CMP" "$tmp/
 expect 2 "from machine 'amd-f26m2s0-avx512-2pu' and .*zen3.json from 'amd-f25m1s1-avx2-2pu'.*--allow-other-machine" \
 	"$CMP" "$tmp/zen5.json" "$tmp/zen3.json"
 expect 0 ' same$' "$CMP" --allow-other-machine "$tmp/zen5.json" "$tmp/zen3.json"
+# a file naming no machine id (an older gdbench's) against one that does: unknown machine, refused
+expect 2 "base.json names no machine id and .*zen3.json is from 'amd-f25m1s1-avx2-2pu'.*--allow-other-machine" \
+	"$CMP" "$tmp/zen3.json" "$tmp/base.json"
 expect 0 ' same$' "$CMP" "$tmp/zen3.json" "$tmp/zen3_again.json"
 expect 1 't\(<=0.45\).*REGRESSION' "$CMP" "$tmp/runs_a.json" "$tmp/runs_b.json"
 expect 1 'REGRESSION' "$CMP" --threshold 0.05 --alpha 0.01 --json "$tmp/v.json" "$tmp/base.json" "$tmp/slow.json"
@@ -135,5 +138,11 @@ if $PY -c 'import json,sys; v=json.load(open(sys.argv[1])); r=v["rows"]; assert 
 expect 2 'needs a gdbench kernels file with update-rule entries' "$CMP" "$tmp/peer.json" "$tmp/peer.json"
 # git-style from the main executable
 expect 1 'REGRESSION' "$GD" compare "$tmp/base.json" "$tmp/slow.json"
+# the A/B gate's input errors, found before anything is built
+GATE="$(dirname "$0")/../tools/perf-gate.sh"
+expect 2 "perf-gate: 'no-such-rev' is not a revision of this repository" "$GATE" --base no-such-rev
+expect 2 'perf-gate: --head needs a value' "$GATE" --base HEAD --head
+expect 2 "perf-gate: unknown argument '--bogus' with --base" "$GATE" --base HEAD --bogus
+expect 2 "perf-gate: no suite file '/nonexistent.json'" "$GATE" --base HEAD --suite /nonexistent.json
 
 finish compare

@@ -147,9 +147,15 @@ int main(int argc, char **argv)
 	}
 	/* two CPUs that both call themselves "AMD EPYC" are not one machine: the ids say what changes the figures */
 	const char *ida = rs_str(A.ctx, "machine_id"), *idb = rs_str(B.ctx, "machine_id");
-	if (*ida && *idb && strcmp(ida, idb) && !other_machine_ok) {
-		fprintf(stderr, "gdbench-compare: %s is from machine '%s' and %s from '%s': figures from different "
-		        "machines do not compare (--allow-other-machine to compare anyway)\n", A.path, ida, B.path, idb);
+	/* a file without an id (an older gdbench's, e.g. the Zen 5 baseline) is from an unknown machine */
+	if (strcmp(ida, idb) && !other_machine_ok && !A.peer && !B.peer) {
+		if (*ida && *idb)
+			fprintf(stderr, "gdbench-compare: %s is from machine '%s' and %s from '%s': figures from different "
+			        "machines do not compare (--allow-other-machine to compare anyway)\n", A.path, ida, B.path, idb);
+		else
+			fprintf(stderr, "gdbench-compare: %s names no machine id and %s is from '%s': figures from an unknown "
+			        "machine do not compare (--allow-other-machine to compare anyway)\n", *ida ? B.path : A.path,
+			        *ida ? A.path : B.path, *ida ? ida : idb);
 		rs_free(&A);
 		rs_free(&B);
 		if (filter)

@@ -20,6 +20,7 @@
 
 #include "jsonread.h"
 #include "report_fig.h"
+#include "report_history.h"
 #include "report_sections.h"
 
 #define VERSION "0.1.0"
@@ -69,6 +70,8 @@ static const char help[] =
 	"\n"
 	"  -o, --out DIR   output directory (created if needed)\n"
 	"  --title T       report title\n"
+	"  --history DB    also each series of a `gdbench history` database over commits, change\n"
+	"                  points marked (FILE... may then be left out)\n"
 	"  -h, --help      this text;  --version\n"
 	"Exit status: 0 written, 1 failure (gnuplot, writing), 2 usage or input error.\n";
 
@@ -100,7 +103,8 @@ static int load_docs(char **files, int nd, json_t **docs, int *kinds)
 }
 
 /* The whole page: head, context block, then the sections each file's kind calls for. */
-static void write_report(rp_ctx *ctx, const char *title, char **files, json_t **docs, const int *kinds, int nd)
+static void write_report(rp_ctx *ctx, const char *title, char **files, json_t **docs, const int *kinds, int nd,
+                         const char *history)
 {
 	time_t now = time(NULL);
 	char date[64];
@@ -154,6 +158,8 @@ static void write_report(rp_ctx *ctx, const char *title, char **files, json_t **
 	for (int d = 0; d < nd; d++)
 		if (kinds[d] == KIND_PATHS)
 			rp_paths_section(ctx, docs[d]);
+	if (history)
+		rp_history_section(ctx, history);
 	fputs("</body></html>\n", ctx->html);
 }
 
@@ -161,23 +167,25 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' }, { "title", required_argument, NULL, 't' },
+		{ "history", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *out = NULL, *title = "gdbench report";
+	const char *out = NULL, *title = "gdbench report", *history = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 't': title = optarg; break;
+		case 'H': history = optarg; break;
 		case 'h': fputs(help, stdout); return 0;
 		case 'V': printf("gdbench-report %s\n", VERSION); return 0;
 		case ':': fprintf(stderr, "gdbench-report: option '%s' needs a value\n", argv[optind - 1]); return 2;
 		default: fprintf(stderr, "gdbench-report: unknown option '%s'\nTry 'gdbench-report --help'.\n", argv[optind - 1]); return 2;
 		}
 	}
-	if (!out || optind >= argc) {
+	if (!out || (optind >= argc && !history)) {
 		fprintf(stderr, "gdbench-report: need -o DIR and at least one result file\nTry 'gdbench-report --help'.\n");
 		return 2;
 	}
@@ -189,7 +197,7 @@ int main(int argc, char **argv)
 	char **files = argv + optind;
 	json_t *docs[MAXFILES];
 	int kinds[MAXFILES];
-	if (load_docs(files, nd, docs, kinds))
+	if ((history && rp_history_check(history)) || load_docs(files, nd, docs, kinds))
 		return 2;
 	rp_ctx ctx = { 0 };
 	char final[4096], part[4200];
@@ -211,7 +219,7 @@ int main(int argc, char **argv)
 			json_decref(docs[k]);
 		return 1;
 	}
-	write_report(&ctx, title, files, docs, kinds, nd);
+	write_report(&ctx, title, files, docs, kinds, nd, history);
 	int werr = ferror(ctx.html);
 	werr |= fclose(ctx.html) != 0;
 	char cmd[400];

@@ -19,6 +19,7 @@ pkgs=(
   libjansson-dev
   libbenchmark-dev
   libcmocka-dev
+  libsqlite3-dev   # gdbench history (tools/history*.c)
   liblbfgs-dev
   zlib1g-dev
   python3 python3-jsonschema
