@@ -38,4 +38,10 @@ int cli_models(const char *cmd, const char *list, int *on);
  * without repeats. Returns 0, or GD_EXIT_USAGE after a message naming the
  * bad word and the choices. */
 int cli_dtypes(const char *cmd, const char *list, gd_dtype *out, int *n);
+/* Load GDBENCH_PLUGINS' and each --plugin PATH's plugin, taking --plugin and
+ * --no-verify out of argv (the command's own options stay, in order); then,
+ * if verify and no --no-verify, refuse any loaded row that disagrees with
+ * the scalar reference. Returns 0, GD_EXIT_USAGE or GD_EXIT_FAIL after a
+ * one-line message (bench/cli_plugins.c). */
+int cli_plugins(const char *cmd, int *argc, char **argv, int verify);
 #endif
