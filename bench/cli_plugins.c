@@ -43,7 +43,7 @@ int cli_plugins(const char *cmd, int *argc, char **argv, int verify)
 		} else if (!strcmp(a, "--plugin") || !strncmp(a, "--plugin=", 9)) {
 			const char *path = a[8] == '=' ? a + 9 : i + 1 < *argc ? argv[++i] : NULL;
 			if (!path || !*path)
-				return cli_usage(cmd, "--plugin needs the path of a plugin's shared object");
+				return cli_usage(cmd, "option '--plugin' needs a value: the path of a plugin's shared object");
 			/* dlopen searches the library path for a bare name: never load from there implicitly */
 			char shown[4200];
 			snprintf(shown, sizeof(shown), "%s%s", strchr(path, '/') ? "" : "./", path);

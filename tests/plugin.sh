@@ -75,7 +75,7 @@ expect 1 "unknown CPU feature 'avx9'; expected some of: " "$GD" list --plugin "$
 expect 1 "impl 'simd' clashes with a built-in one" "$GD" list --plugin "$IMPL"
 expect 1 'null function for f32' "$GD" kernels --plugin "$NULLFN"
 expect 1 "GDBENCH_PLUGINS: $ABI: built for plugin ABI" env GDBENCH_PLUGINS="$GOOD:$ABI" "$GD" run --help
-expect 2 '--plugin needs the path' "$GD" kernels --plugin
+expect 2 "option '--plugin' needs a value" "$GD" kernels --plugin
 # a bare name is a path from the working directory, never a library-path search
 expect 1 "--plugin ./libm.so.6: dlopen" "$GD" list --plugin libm.so.6
 for c in GOOD WRONG NO_INIT ABI DUP FEATURE IMPL NULLFN; do
