@@ -43,4 +43,10 @@ int cli_dtypes(const char *cmd, const char *list, gd_dtype *out, int *n);
  * sets[*n..max), advancing *n (the caller frees them with gd_params_free).
  * Returns 0, or GD_EXIT_USAGE / GD_EXIT_FAIL after a message naming the set. */
 int cli_params(const char *cmd, const char *list, gd_param_set *sets, int max, int *n);
+/* Load GDBENCH_PLUGINS' and each --plugin PATH's plugin, taking --plugin and
+ * --no-verify out of argv (the command's own options stay, in order); then,
+ * if verify and no --no-verify, refuse any loaded row that disagrees with
+ * the scalar reference. Returns 0, GD_EXIT_USAGE or GD_EXIT_FAIL after a
+ * one-line message (bench/cli_plugins.c). */
+int cli_plugins(const char *cmd, int *argc, char **argv, int verify);
 #endif

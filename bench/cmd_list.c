@@ -8,6 +8,7 @@
 #include "dataset.h"
 #include "gd_error.h"
 #include "params.h"
+#include "plugins.h"
 #include "registry.h"
 #include "tstep.h"
 #include "testfn.h"
@@ -104,8 +105,9 @@ static void list_updates(json_t *arr, gd_isa cap)
 	if (!arr)
 		printf("%-22s %-9s %-6s %-6s %-9s %5s %6s %6s  %s\n", "name", "rule", "impl", "isa", "runnable",
 		       "state", "flops", "bytes", "needs");
-	for (size_t i = 0; i < gd_update_count; i++) {
-		const gd_update_entry *e = &gd_update_table[i];
+	for (size_t i = 0; i < gd_update_rows(); i++) { /* built-in rows, then plugins' */
+		const gd_update_entry *e = gd_update_row(i);
+		const gd_plugin_file *from = gd_plugin_of(e);
 		gd_hparams hp;
 		gd_hparams_default(e->rule, &hp);
 		int ok = e->isa <= cap;
@@ -124,11 +126,14 @@ static void list_updates(json_t *arr, gd_isa cap)
 			                                     "bytes_per_elem", gd_rule_bytes(e->rule, &hp),
 			                                     "needs", gd_isa_features(e->isa), "torch", ri->torch,
 			                                     "keys", keys, "decoupled_weight_decay", ri->decoupled));
+			if (from)
+				json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "plugin", json_string(from->path));
 		} else {
-			printf("%-22s %-9s %-6s %-6s %-9s %5d %6d %6d  %s\n", e->name, gd_rule_name(e->rule),
+			printf("%-22s %-9s %-6s %-6s %-9s %5d %6d %6d  %s%s%s\n", e->name, gd_rule_name(e->rule),
 			       gd_impl_name(e->impl), gd_isa_name(e->isa), ok ? "yes" : "no",
 			       gd_rule_nstate(e->rule, &hp), gd_rule_flops(e->rule, &hp),
-			       gd_rule_bytes(e->rule, &hp), gd_isa_features(e->isa));
+			       gd_rule_bytes(e->rule, &hp), gd_isa_features(e->isa), from ? "  plugin " : "",
+			       from ? from->path : "");
 		}
 	}
 }

@@ -86,6 +86,7 @@ static const char help2[] =
 	"  --strict-pin      a failed bind is an error, not a warning\n"
 	"  --isa LEVEL       " GD_ISA_CHOICES " (default best, capped by GDBENCH_ISA)\n"
 	"  --impl LIST       gradient kernel: best, simd, blas, scalar (default best)\n"
+	"                    (a plugin's impl name, e.g. mine, picks that plugin's update kernel)\n"
 	"  --dtype LIST      storage of parameters/gradient/optimizer state, one run each:\n"
 	"                   " GD_DTYPE_CHOICES "\n"
 	"                    (default f32/f32/f32). Arithmetic stays fp32: the gradient kernel\n"
@@ -293,6 +294,9 @@ static int run_main(int argc, char **argv)
 	if (gd_impl_parse(impl_arg, &impls, bad_impl, sizeof(bad_impl)) || (impls & (1u << GD_IMPL_AUTO)))
 		return cli_usage(me, "--impl: '%s' is not a gradient implementation; expected best, simd, blas, scalar",
 		                 impl_arg);
+	/* a plugin's impl names the update kernel (gd_update_pick); the gradient kernel stays best */
+	unsigned upd_impls = impls & GD_IMPL_PLUGIN_BITS;
+	impls = impls & ~GD_IMPL_PLUGIN_BITS ? impls & ~GD_IMPL_PLUGIN_BITS : GD_IMPL_BEST_BIT;
 	double targets[GD_MAX_TARGETS];
 	int ntarget = 0;
 	if (target_arg) {
@@ -480,8 +484,13 @@ static int run_main(int argc, char **argv)
 							cfg.grad = &gt[g];
 					cfg.sparse_dense = sparse_dense;
 					cfg.hog_lock = modes[m].lock;
-					cfg.upd = specs[s].kind == GD_OPT_TENSOR ? NULL : gd_update_best(specs[s].rule, cap);
+					cfg.upd = specs[s].kind == GD_OPT_TENSOR ? NULL : gd_update_pick(specs[s].rule, cap, upd_impls, dts[di]);
 					cfg.tupd = specs[s].kind == GD_OPT_TENSOR ? gd_trule_best(specs[s].trule, cap) : NULL;
+					if (specs[s].kind != GD_OPT_TENSOR && !cfg.upd) {
+						rc = cli_usage(me, "--impl %s: no plugin row for %s at ISA %s and dtype %s", impl_arg,
+						               gd_rule_name(specs[s].rule), gd_isa_name(cap), gd_dtype_name(dts[di]));
+						goto stop_all;
+					}
 					cfg.hp = specs[s].hp;
 					cfg.dt = dts[di];
 					/* another dtype is another curve: its name says which */

@@ -216,9 +216,9 @@ int kpar_plan(const int *rules_on, const gd_param_set *sets, int nsets, const gd
 					if (need[k] > arena.bytes[k])
 						arena.bytes[k] = need[k];
 				for (int ti = 0; ti < nthr; ti++)
-					for (size_t i = 0; i < gd_update_count; i++) {
-						const gd_update_entry *e = &gd_update_table[i];
-						if ((int)e->rule != r ||
+					for (size_t i = 0; i < gd_update_rows(); i++) {
+						const gd_update_entry *e = gd_update_row(i);
+						if ((int)e->rule != r || !e->fn[dts[di]] ||
 						    !kb_row_wanted(e->isa, e->impl, e == gd_update_best((gd_rule)r, cap), cap, impls))
 							continue;
 						for (int m = 0; m < KP_NMODES; m++) {

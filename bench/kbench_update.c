@@ -210,9 +210,9 @@ int kupd_plan(const int *rules_on, const char *sizes_arg, const gd_dtype *dts, i
 					return snprintf(err, errlen, "--sizes: '%s' needs %zu MiB, more than half of this machine's %zu MiB",
 					                w, n * bpe >> 20, phys >> 20), GD_EINVAL;
 				for (int di = 0; di < ndt; di++)
-					for (size_t i = 0; i < gd_update_count; i++) {
-						const gd_update_entry *e = &gd_update_table[i];
-						if ((int)e->rule != r ||
+					for (size_t i = 0; i < gd_update_rows(); i++) {
+						const gd_update_entry *e = gd_update_row(i);
+						if ((int)e->rule != r || !e->fn[dts[di]] ||
 						    !kb_row_wanted(e->isa, e->impl, e == gd_update_best((gd_rule)r, cap), cap, impls))
 							continue;
 						kupd *k = kupd_add();
@@ -310,6 +310,35 @@ static int same_row(size_t j, size_t m)
 	       ku[m].dt == ku[j].dt;
 }
 
+/* The plugin rows of the summary, each beside the built-in best of its rule,
+ * size and threads (the same run's medians). */
+static void kupd_summary_plugins(FILE *out, const double *gel, const double *roof)
+{
+	int any = 0;
+	for (size_t m = 0; m < nku; m++) {
+		if (ku[m].e->impl < GD_NIMPL)
+			continue;
+		const gd_update_entry *best = gd_update_best(ku[m].e->rule, gd_cpu_get()->max);
+		double bg = 0, br = 0;
+		for (size_t j = 0; j < nku; j++)
+			if (ku[j].e == best && same_row(m, j)) {
+				bg = gel[j];
+				br = roof[j];
+			}
+		if (!any++)
+			fprintf(out, "\nPlugin rows: Gelem/s (fraction of the ceiling), against the built-in best\n%-22s %-28s %3s %14s %14s %-18s %s\n",
+			        "row", "size", "thr", "plugin", "built-in", "best", "plugin/best");
+		char sz[64];
+		snprintf(sz, sizeof(sz), "%s:%zu%s%s", ku[m].level, ku[m].n, ku[m].dt == GD_DT_F32 ? "" : " ",
+		         ku[m].dt == GD_DT_F32 ? "" : gd_dtype_name(ku[m].dt));
+		fprintf(out, "%-22s %-28s %3d %6.2f (%4.2f) %6.2f (%4.2f) %-18s", ku[m].e->name, sz, ku[m].threads, gel[m],
+		        roof[m], bg, br, best->name);
+		if (bg > 0)
+			fprintf(out, " %6.2fx", gel[m] / bg);
+		fputc('\n', out);
+	}
+}
+
 /* After the run: one line per rule x size x threads with every variant's
  * throughput and roofline fraction, and the best variant's speedup over scalar. */
 void kupd_summary(FILE *out, const gd_roofline *triad, int ntriad)
@@ -356,7 +385,7 @@ void kupd_summary(FILE *out, const gd_roofline *triad, int ntriad)
 		for (size_t m = j; m < nku && same_row(j, m); m++) {
 			const gd_update_entry *e = ku[m].e;
 			int c = e->impl == GD_IMPL_SCALAR ? 0 : 2 * (int)e->isa - 1 + (e->impl == GD_IMPL_SIMD);
-			if (c >= ncol)
+			if (c >= ncol || e->impl >= GD_NIMPL) /* plugin rows: listed below */
 				continue;
 			cell[c] = gel[m];
 			cellr[c] = roof[m];
@@ -378,6 +407,7 @@ void kupd_summary(FILE *out, const gd_roofline *triad, int ntriad)
 			fprintf(out, "  %6.1fx", best / cell[0]);
 		fputc('\n', out);
 	}
+	kupd_summary_plugins(out, gel, roof);
 out:
 	free(gel);
 	free(roof);

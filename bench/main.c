@@ -27,6 +27,11 @@ static const char usage[] =
 	"Run 'gdbench COMMAND --help' for a command's options.\n"
 	"Environment: GDBENCH_ISA caps the ISA level for the whole process (" GD_ISA_CHOICES "),\n"
 	"as on a CPU without the levels above it.\n"
+	"Plugins (list, kernels, run, tune, gradcheck): --plugin PATH (repeatable) and\n"
+	"GDBENCH_PLUGINS=PATH[:PATH...] load a plugin's update-rule variants (README, \"Benchmark\n"
+	"your own kernel\"); loading runs the plugin's code. Each row is verified against the\n"
+	"scalar reference before kernels, run or tune use it; --no-verify skips that and the\n"
+	"result file records it. Nothing is loaded unless named.\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 /* git-style: `gdbench compare ...` runs gdbench-compare, which reads JSON only
@@ -63,6 +68,13 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("gdbench %s (%s)\n", GD_VERSION, GD_GIT_REVISION);
 		return 0;
+	}
+	if (!strcmp(cmd, "list") || !strcmp(cmd, "kernels") || !strcmp(cmd, "run") || !strcmp(cmd, "tune") ||
+	    !strcmp(cmd, "gradcheck")) {
+		int sub_argc = argc - 1, prc = cli_plugins(cmd, &sub_argc, argv + 1, strcmp(cmd, "list") && strcmp(cmd, "gradcheck"));
+		if (prc)
+			return prc;
+		argc = sub_argc + 1;
 	}
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);

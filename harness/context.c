@@ -8,6 +8,7 @@
 #include <cblas.h>
 
 #include "context.h"
+#include "plugins.h"
 
 /* OpenBLAS extensions (declared by Debian's cblas.h, repeated for other headers) */
 char *openblas_get_config(void);
@@ -34,6 +35,7 @@ json_t *gd_context_new(const gd_topo *t, gd_isa isa, const gd_build_info *b)
 	 * gdbench-compare refuses it */
 	if (cpu->emulated[0])
 		json_object_set_new(c, "emulated", json_string(cpu->emulated));
+	gd_plugin_context(c); /* the plugins loaded, and whether they were verified */
 	if (t) {
 		size_t l1, l2, l3;
 		gd_topo_describe(t, buf, sizeof(buf));

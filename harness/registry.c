@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "gd_error.h"
+#include "plugins.h"
 #include "registry.h"
 
 /* A row's kernels, one per dtype in GD_DTYPE_MAP order (gd_update_entry.fn). */
@@ -176,7 +177,8 @@ static const char *const impl_names[GD_NIMPL] = { "scalar", "auto", "simd", "bla
 
 const char *gd_impl_name(gd_impl impl)
 {
-	return (unsigned)impl < GD_NIMPL ? impl_names[impl] : "?";
+	const char *plugin = gd_plugin_impl_name((int)impl - GD_IMPL_PLUGIN_FIRST);
+	return (unsigned)impl < GD_NIMPL ? impl_names[impl] : plugin ? plugin : "?";
 }
 
 int gd_impl_parse(const char *list, unsigned *set, char *bad, size_t badlen)
@@ -197,11 +199,18 @@ int gd_impl_parse(const char *list, unsigned *set, char *bad, size_t badlen)
 			found = 1;
 		} else if (!strcmp(word, "all")) {
 			*set |= (1u << GD_NIMPL) - 1;
+			for (int k = 0; gd_plugin_impl_name(k); k++)
+				*set |= 1u << (GD_IMPL_PLUGIN_FIRST + k);
 			found = 1;
 		}
 		for (int i = 0; i < GD_NIMPL && !found; i++)
 			if (!strcmp(word, impl_names[i])) {
 				*set |= 1u << i;
+				found = 1;
+			}
+		for (int k = 0; gd_plugin_impl_name(k) && !found; k++) /* a loaded plugin's impl */
+			if (!strcmp(word, gd_plugin_impl_name(k))) {
+				*set |= 1u << (GD_IMPL_PLUGIN_FIRST + k);
 				found = 1;
 			}
 		if (!found) {
@@ -219,9 +228,9 @@ int gd_impl_parse(const char *list, unsigned *set, char *bad, size_t badlen)
 
 const gd_update_entry *gd_update_by_name(const char *name)
 {
-	for (size_t i = 0; i < gd_update_count; i++)
-		if (!strcmp(gd_update_table[i].name, name))
-			return &gd_update_table[i];
+	for (size_t i = 0; i < gd_update_rows(); i++)
+		if (!strcmp(gd_update_row(i)->name, name))
+			return gd_update_row(i);
 	return NULL;
 }
 
@@ -236,6 +245,18 @@ const gd_update_entry *gd_update_best(gd_rule r, gd_isa cap)
 const gd_update_entry *gd_update_scalar(gd_rule r)
 {
 	return gd_update_best(r, GD_ISA_SCALAR);
+}
+
+const gd_update_entry *gd_update_pick(gd_rule r, gd_isa cap, unsigned impls, gd_dtype dt)
+{
+	if (!(impls & GD_IMPL_PLUGIN_BITS))
+		return gd_update_best(r, cap);
+	for (size_t i = gd_update_count; i < gd_update_rows(); i++) {
+		const gd_update_entry *e = gd_update_row(i);
+		if (e->rule == r && e->isa <= cap && (impls & (1u << e->impl)) && e->fn[dt])
+			return e;
+	}
+	return NULL;
 }
 
 /* The memory-only ceilings of one level, per dtype. */

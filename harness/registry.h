@@ -19,11 +19,24 @@ typedef struct gd_update_entry {
 	gd_rule rule;
 	gd_impl impl;
 	gd_isa isa;          /* required level: the CPU features are gd_isa_features(isa) */
-	gd_update_fn fn[GD_NDT]; /* the row's kernel at each storage dtype (dtype.h) */
+	gd_update_fn fn[GD_NDT]; /* the row's kernel at each storage dtype (dtype.h); a plugin's may be NULL but f32 */
 } gd_update_entry;
 
 extern const gd_update_entry gd_update_table[];
 extern const size_t gd_update_count;
+/* Every update row: the built-in table, then the rows plugins registered
+ * (plugins.h), i < gd_update_rows(). */
+size_t gd_update_rows(void);
+const gd_update_entry *gd_update_row(size_t i);
+/* Plugin rows' impls: one bit each above GD_IMPL_BEST_BIT, numbered in the
+ * order their names were first registered (gd_plugin_impl_name). */
+#define GD_IMPL_PLUGIN_FIRST (GD_NIMPL + 1)
+#define GD_IMPL_PLUGIN_MAX (32 - GD_IMPL_PLUGIN_FIRST)
+#define GD_IMPL_PLUGIN_BITS (~0u << GD_IMPL_PLUGIN_FIRST)
+/* The update row a run uses: with plugin impl bits in impls, the first plugin
+ * row of rule r among them at ISA <= cap that has dtype dt (NULL if none);
+ * without, gd_update_best(r, cap). */
+const gd_update_entry *gd_update_pick(gd_rule r, gd_isa cap, unsigned impls, gd_dtype dt);
 
 /* Gradient kernels: key "<model>/<impl>[/<isa>]", same order rule. */
 typedef struct gd_grad_entry {

@@ -23,7 +23,10 @@
 	X(ETHREAD,   -1010, "could not create thread")                           \
 	X(EBENCH,    -1011, "benchmark library error")                         \
 	X(ECOMM,     -1012, "communication between processes failed")          \
-	X(ENOTSUP,   -1013, "not supported by this build")
+	X(ENOTSUP,   -1013, "not supported by this build")                    \
+	X(EVERIFY,   -1015, "kernel disagrees with the scalar reference")      \
+	X(EPLUGIN,   -1016, "plugin refused")                                  \
+	X(EABI,      -1017, "plugin built for another plugin ABI version")
 
 typedef enum {
 	GD_OK = 0,

@@ -4,7 +4,9 @@
  * runs against its scalar reference on buffers at a 64-byte boundary and one
  * and three floats past it, at odd lengths around every vector width, with a
  * canary before and after each output array:
- *   - update rules (gd_update_table) at every storage dtype: 3 steps with state carried;
+ *   - update rules (gd_update_table) at every storage dtype: GD_VERIFY_STEPS steps with
+ *     state carried, through gd_verify_update (harness/verify.c), the routine that also
+ *     verifies plugin rows before gdbench uses them;
  *   - dense gradient kernels (gd_grad_table): loss and gradient, contiguous
  *     rows and an index list;
  *   - CSR gradient kernels (gd_csr_table);
@@ -18,6 +20,7 @@
 
 #include "registry.h"
 #include "testutil.h"
+#include "verify.h"
 
 #define CANARY 12345.0f
 static const size_t lens[] = { 1, 2, 3, 5, 7, 9, 13, 17, 31, 33, 63, 65, 127 };
@@ -56,44 +59,17 @@ static int close_all(const float *got, const float *want, size_t n, double rtol,
 	return 1;
 }
 
-/* A storage array (dtype.h) of n elements at `off` elements past an aligned
- * base, with canaries at [-1] and [n]: CANARY's bits for f32, 0xbeef for 16-bit. */
-typedef struct sbuf {
-	void *base, *p;
-	size_t n;
-	gd_store s;
-} sbuf;
-#define CANARY16 0xbeefu
-
-static void canary_at(gd_store s, void *p, int set, int *ok)
-{
-	float c32 = CANARY;
-	uint16_t c16 = CANARY16;
-	const void *c = s == GD_ST_F32 ? (const void *)&c32 : (const void *)&c16;
-	if (set)
-		memcpy(p, c, gd_store_size(s));
-	else
-		*ok &= !memcmp(p, c, gd_store_size(s));
-}
+/* A storage array (dtype.h) with canaries (verify.h's gd_guarded). */
+typedef gd_guarded sbuf;
 
 static sbuf sbuf_new(gd_store s, size_t n, size_t off)
 {
-	size_t es = gd_store_size(s);
-	sbuf b = { aligned_alloc(64, ((n + off + 2) * es + 63) / 64 * 64 + 64), NULL, n, s };
-	assert_non_null(b.base);
-	b.p = (char *)b.base + (1 + off) * es;
-	canary_at(s, (char *)b.p - es, 1, NULL);
-	canary_at(s, gd_store_at(s, b.p, n), 1, NULL);
+	sbuf b;
+	assert_int_equal(gd_guarded_new(&b, s, n, off), 0);
 	return b;
 }
 
-static int sbuf_intact(const sbuf *b)
-{
-	int ok = 1;
-	canary_at(b->s, (char *)b->p - gd_store_size(b->s), 0, &ok);
-	canary_at(b->s, gd_store_at(b->s, b->p, b->n), 0, &ok);
-	return ok;
-}
+static int sbuf_intact(const sbuf *b) { return gd_guarded_intact(b, NULL); }
 
 static void sfill(sbuf *b, uint64_t *seed, float lo, float hi)
 {
@@ -103,52 +79,8 @@ static void sfill(sbuf *b, uint64_t *seed, float lo, float hi)
 	gd_store_from_f32(b->s, b->p, f, b->n);
 }
 
-/* 16-bit arrays: at most 1 ulp apart (sign-magnitude order; NaN only with
- * NaN), or one ulp at the array's scale (its largest |value|): a rounding
- * flipped in an earlier step carries its old magnitude through cancellation
- * (m = b1*m + (1-b1)*g near 0). f32 arrays: close_all with the caller's
- * tolerance. */
-static int close_store(gd_store s, const void *got, const void *want, size_t n, double rtol, double atol)
-{
-	if (s == GD_ST_F32)
-		return close_all(got, want, n, rtol, atol);
-	float fa[128], fb[128], scale = 0;
-	assert_true(n <= 128);
-	gd_store_to_f32(s, fa, got, n);
-	gd_store_to_f32(s, fb, want, n);
-	for (size_t i = 0; i < n; i++)
-		scale = fabsf(fb[i]) > scale ? fabsf(fb[i]) : scale;
-	double ulp_scale = (s == GD_ST_BF16 ? 0x1p-7 : 0x1p-10) * scale;
-	for (size_t i = 0; i < n; i++) {
-		uint16_t a, b;
-		memcpy(&a, (const char *)got + 2 * i, 2);
-		memcpy(&b, (const char *)want + 2 * i, 2);
-		if (isnan(fa[i]) || isnan(fb[i])) {
-			if (!(isnan(fa[i]) && isnan(fb[i])))
-				return 0;
-			continue;
-		}
-		int oa = a & 0x8000 ? -(int)(a & 0x7fff) : (int)a, ob = b & 0x8000 ? -(int)(b & 0x7fff) : (int)b;
-		if (abs(oa - ob) > 1 && !(fabs((double)fa[i] - fb[i]) <= ulp_scale))
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * Every update row at every storage dtype against the scalar row at the same
- * dtype. Tolerance:
- *   - f32 rows: as ever, 64 ulp relative and 128 ulp absolute of f32
- *     (3 steps of ~12 operations, FMA against separate roundings);
- *   - 16-bit arrays: within 1 ulp of the storage type (close_store). Both
- *     sides round the same fp32 value (nearest even, or SR with the same
- *     random bits: same key, salt and index), and that value differs by the
- *     f32 error above, which can flip a rounding boundary: one ulp, at the
- *     magnitude where it happened (later steps may cancel towards 0);
- *   - f32 state in a row with 16-bit parameters: the f32 bound plus the
- *     reach of a flipped w (one 16-bit ulp, relative u = 2^-7 bf16, 2^-10
- *     f16) through the L2 term (0.01 w, |w| <= ~1): rtol += u, atol += 0.01 u.
- */
+/* Every update row at every storage dtype against the scalar row at the same
+ * dtype: gd_verify_update, whose tolerances verify.c states and justifies. */
 static void test_update_rows(void **unused)
 {
 	(void)unused;
@@ -157,68 +89,59 @@ static void test_update_rows(void **unused)
 		const gd_update_entry *e = &gd_update_table[i], *ref = gd_update_scalar(e->rule);
 		if (e == ref || !tu_row(e->isa, e->name))
 			continue;
-		gd_hparams hp;
-		gd_hparams_default(e->rule, &hp);
-		hp.weight_decay = 0.01; /* the prologue's L2 (or decoupled decay) path too */
-		int ns = gd_rule_nstate(e->rule, &hp);
 		for (int d = 0; d < GD_NDT; d++) {
-			gd_store sp = gd_dtype_param((gd_dtype)d), sg = gd_dtype_grad((gd_dtype)d);
-			gd_store ss = gd_dtype_state((gd_dtype)d);
-			double u = sp == GD_ST_BF16 ? 0x1p-7 : sp == GD_ST_F16 ? 0x1p-10 : 0;
-			double rtol = 64 * 0x1p-24 + u, atol = 128 * 0x1p-24 + 0.01 * u;
-			const char *dn = gd_dtype_name((gd_dtype)d);
-			for (size_t li = 0; li < NL; li++)
-				for (size_t oi = 0; oi < NO; oi++) {
-					size_t n = lens[li];
-					uint64_t seed = 0xc4ec + i * 977 + li * 31 + oi + (uint64_t)d * 7919;
-					sbuf w[2], g = sbuf_new(sg, n, offs[oi]), s[2][GD_MAX_STATE];
-					void *st[2][GD_MAX_STATE];
-					for (int v = 0; v < 2; v++) {
-						w[v] = sbuf_new(sp, n, offs[oi]);
-						for (int k = 0; k < GD_MAX_STATE; k++) {
-							s[v][k] = sbuf_new(ss, n, offs[oi]);
-							st[v][k] = s[v][k].p;
-						}
-						gd_state_init_as(e->rule, &hp, st[v], n, ss);
-					}
-					sfill(&w[0], &seed, -1, 1);
-					memcpy(w[1].p, w[0].p, n * gd_store_size(sp));
-					gd_step_carry c[2] = { gd_step_carry_init(), gd_step_carry_init() };
-					for (int t = 1; t <= 3; t++) {
-						sfill(&g, &seed, -1, 1);
-						for (int v = 0; v < 2; v++) {
-							gd_step stp;
-							gd_step_prepare(e->rule, &hp, t, hp.lr, 1.0, &c[v], &stp);
-							stp.sr_key = gd_sr_key(seed, t);
-							/* an offset into the whole vector, as a chunk of it would have */
-							(v ? e : ref)->fn[d](&hp, &stp, w[v].p, g.p, st[v], n, 1000 * oi);
-						}
-					}
-					if (!close_store(sp, w[1].p, w[0].p, n, rtol, atol))
-						fail_msg("%s at %s: w differs from %s at n = %zu, offset %zu", e->name, dn, ref->name, n,
-						         offs[oi]);
-					for (int k = 0; k < ns; k++)
-						if (!close_store(ss, st[1][k], st[0][k], n, rtol, atol))
-							fail_msg("%s at %s: state %d differs from %s at n = %zu", e->name, dn, k, ref->name, n);
-					if (!sbuf_intact(&w[1]) || !sbuf_intact(&g))
-						fail_msg("%s at %s: wrote outside w at n = %zu, offset %zu", e->name, dn, n, offs[oi]);
-					for (int k = 0; k < GD_MAX_STATE; k++)
-						if (!sbuf_intact(&s[1][k]))
-							fail_msg("%s at %s: wrote outside state %d at n = %zu, offset %zu", e->name, dn, k, n,
-							         offs[oi]);
-					for (int v = 0; v < 2; v++) {
-						free(w[v].base);
-						for (int k = 0; k < GD_MAX_STATE; k++)
-							free(s[v][k].base);
-					}
-					free(g.base);
-					checked++;
-				}
+			gd_mismatch mm;
+			int rc = gd_verify_update(e, ref, (gd_dtype)d, &mm);
+			if (rc == GD_EVERIFY) {
+				char msg[512];
+				gd_mismatch_describe(&mm, msg, sizeof(msg));
+				fail_msg("%s (reference %s)", msg, ref->name);
+			}
+			assert_int_equal(rc, 0);
+			checked++;
 		}
 	}
 	if (!checked && tu_scalar_only())
 		skip(); /* scalar rows are their own reference */
 	assert_true(checked > 0);
+}
+
+/* Two wrong adam kernels: the scalar one, then element 17 nudged by 1e-3 or a
+ * float written just past the end. */
+static void adam_off_by_some(GD__UPDATE_ARGS)
+{
+	gd_adam_f32_scalar(hp, st, w, g, state, n, off);
+	if (n > 17)
+		((float *)w)[17] += 1e-3f;
+}
+
+static void adam_past_end(GD__UPDATE_ARGS)
+{
+	gd_adam_f32_scalar(hp, st, w, g, state, n, off);
+	((float *)w)[n] = 0;
+}
+
+/* gd_verify_update refuses a wrong row and names the first mismatch. */
+static void test_verify_refuses(void **unused)
+{
+	(void)unused;
+	const gd_update_entry *ref = gd_update_scalar(GD_RULE_ADAM);
+	gd_update_entry bad = { "adam/wrong", GD_RULE_ADAM, GD_IMPL_SCALAR, GD_ISA_SCALAR, { adam_off_by_some } };
+	gd_mismatch mm;
+	assert_int_equal(gd_verify_update(&bad, ref, GD_DT_F32, &mm), GD_EVERIFY);
+	assert_string_equal(mm.row, "adam/wrong");
+	assert_string_equal(mm.array, "w");
+	assert_int_equal(mm.element, 17);
+	assert_int_equal(mm.n, 31); /* the first length above 17 */
+	/* nudged once a step; adam's step reads w only through the 0.01 L2 term */
+	assert_true(fabs(mm.got - mm.expected - GD_VERIFY_STEPS * 1e-3) < 1e-4);
+	bad.fn[GD_DT_F32] = adam_past_end;
+	assert_int_equal(gd_verify_update(&bad, ref, GD_DT_F32, &mm), GD_EVERIFY);
+	assert_string_equal(mm.array, "outside w");
+	assert_int_equal(mm.n, 1);
+	/* no kernel at that dtype: nothing to verify */
+	assert_int_equal(gd_verify_update(&bad, ref, GD_DT_BF16_F32, &mm), GD_EINVAL);
+	assert_int_equal(gd_verify_update(ref, ref, GD_DT_F32, &mm), 0);
 }
 
 /* A problem of n rows of d features for model m: rows, targets, labels, params. */
@@ -433,6 +356,7 @@ int main(int argc, char **argv)
 		TU_ISA_TEST(test_grad_rows),
 		TU_ISA_TEST(test_csr_rows),
 		TU_ISA_TEST(test_stream_and_probes),
+		TU_COMMON_TEST(test_verify_refuses),
 	};
 	return tu_main(argc, argv, all_cases, sizeof(all_cases) / sizeof(all_cases[0]));
 }

@@ -4,6 +4,8 @@
 #   2. the whole suite again at each dispatch cap below this CPU's level
 #      (GDBENCH_ISA=scalar is what a CPU without AVX2 or NEON sees;
 #      on an AVX-512 CPU also GDBENCH_ISA=avx2)                     build/
+#   2b. the installed package: meson install --destdir, the public headers
+#      alone, examples/ built with its pkg-config, plugins (tools/install-check.sh)
 #   3. the whole suite under AddressSanitizer + UBSan             build-asan/
 #   4. the threaded tests (suite 'threads') under ThreadSanitizer  build-tsan/
 #   5. each libFuzzer target for GDBENCH_FUZZ_SECONDS (default 30) build-fuzz/
@@ -84,6 +86,20 @@ aarch64_stage() {
 	echo "test: aarch64 stage took $((SECONDS - t0)) s"
 }
 
+install_stage() {
+	local t0=$SECONDS line
+	echo "== test: the installed package and examples/ (tools/install-check.sh)"
+	bash tools/install-check.sh "${GDBENCH_BUILD:-build}" | tee "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		fail=$((fail + 1))
+	else
+		pass=$((pass + $(echo "$line" | cut -d' ' -f1))) fail=$((fail + $(echo "$line" | cut -d' ' -f3)))
+		skip=$((skip + $(echo "$line" | cut -d' ' -f5)))
+	fi
+	echo "test: install stage took $((SECONDS - t0)) s"
+}
+
 if [ "$arm_only" -eq 1 ]; then
 	aarch64_stage
 	total
@@ -103,6 +119,7 @@ print(" ".join(lv[:lv.index(d["isa_hw_max"])]))') || { echo "test: could not rea
 		echo "== test: all tests at GDBENCH_ISA=$cap (${GDBENCH_BUILD:-build})"
 		GDBENCH_ISA=$cap run_tests "GDBENCH_ISA=$cap" "${GDBENCH_BUILD:-build}" ""
 	done
+	install_stage
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 		stage "AddressSanitizer + UBSan" build-asan "-Db_sanitize=address,undefined" ""
 	# OpenBLAS's own threads are not instrumented: keep it to the calling thread
