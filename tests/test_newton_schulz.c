@@ -8,6 +8,7 @@
  */
 #include <float.h>
 #include <limits.h>
+#include <pthread.h>
 
 #include "testutil.h"
 
@@ -408,6 +409,42 @@ static void test_auto(void **st)
 	free(x), free(y), free(w);
 }
 
+/* Threads asking AUTO about a new shape at once all get the one pick
+ * (measured once, under the lock) and results equal to that backend's. */
+typedef struct auto_arg {
+	float x[20 * 36];
+	gd_ns_backend used;
+	int rc;
+} auto_arg;
+static void *auto_thread(void *p)
+{
+	auto_arg *a = p;
+	gd_ns_opts o;
+	gd_ns_opts_default(&o);
+	float *w = malloc(gd_ns_work_floats(20, 36) * sizeof(float));
+	a->rc = w ? gd_ns_orthogonalize(a->x, 20, 36, &o, w, &a->used) : GD_ENOMEM;
+	free(w);
+	return NULL;
+}
+static void test_auto_threads(void **st)
+{
+	(void)st;
+	enum { T = 4 };
+	static auto_arg args[T];
+	pthread_t th[T];
+	for (int t = 0; t < T; t++) {
+		fill_gauss(args[t].x, 20 * 36, 77);
+		assert_int_equal(pthread_create(&th[t], NULL, auto_thread, &args[t]), 0);
+	}
+	for (int t = 0; t < T; t++)
+		assert_int_equal(pthread_join(th[t], NULL), 0);
+	for (int t = 0; t < T; t++) {
+		assert_int_equal(args[t].rc, 0);
+		assert_int_equal(args[t].used, args[0].used);
+		assert_memory_equal(args[t].x, args[0].x, sizeof(args[0].x));
+	}
+}
+
 static void test_bad_input(void **st)
 {
 	(void)st;
@@ -477,7 +514,7 @@ int main(int argc, char **argv)
 		TU_ISA_TEST(test_backends_agree),     TU_COMMON_TEST(test_blas_vs_double),
 		TU_COMMON_TEST(test_singular_value_band), TU_COMMON_TEST(test_scale_invariance),
 		TU_COMMON_TEST(test_transpose),       TU_COMMON_TEST(test_zero_steps),
-		TU_COMMON_TEST(test_auto),            TU_COMMON_TEST(test_bad_input),
+		TU_COMMON_TEST(test_auto),            TU_COMMON_TEST(test_auto_threads),            TU_COMMON_TEST(test_bad_input),
 		TU_COMMON_TEST(test_defaults_flops),
 	};
 	return tu_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));
