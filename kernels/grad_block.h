@@ -10,8 +10,6 @@
  *      o0 <= o < o1, 2 at a time (2 weight loads + GB_R row loads per
  *      2*GB_R FMAs, then 2*GB_R horizontal sums), over the inputs
  *      i0 <= i < i1: i0 = 0 starts Z at the bias, i0 > 0 adds to it.
- *      While the first outputs pass over the rows, the same lines of the
- *      rows pf[r] + pfoff are prefetched (the next tile's; pf NULL: none).
  * Loop bodies read T_, an enum constant (0: full vector, 1: the masked
  * tail), so every vld/vst branch folds at compile time.
  */
@@ -32,8 +30,7 @@
 #endif
 
 VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, size_t o1, size_t nout,
-                                size_t nin, size_t i0, size_t i1, const float *const *rows, float *Z,
-                                const float *const *pf, ptrdiff_t pfoff)
+                                size_t nin, size_t i0, size_t i1, const float *const *rows, float *Z)
 {
 	size_t o = o0;
 	for (; o + 2 <= o1; o += 2) {
@@ -50,16 +47,9 @@ VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, si
 		a0_##r = vfma(x0, xr, a0_##r);                                           \
 		a1_##r = vfma(x1, xr, a1_##r);                                           \
 	}
-#define P(r) __builtin_prefetch((const void *)((uintptr_t)pf[r] + (uintptr_t)(pfoff + (ptrdiff_t)i) * sizeof(float)));
 #define BODY                                                                             \
 	vf x0 = vld(w0 + i, T_, m), x1 = vld(w1 + i, T_, m);                             \
 	GB_REP(X)
-		if (pf && o == o0) /* the first pass over the rows also fetches the next ones */
-			for (; i + VW <= i1; i += VW) {
-				enum { T_ = 0 };
-				BODY
-				GB_REP(P)
-			}
 		for (; i + VW <= i1; i += VW) {
 			enum { T_ = 0 };
 			BODY
@@ -88,12 +78,6 @@ VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, si
 #define BODY                                                                             \
 	vf x0 = vld(w0 + i, T_, m);                                                      \
 	GB_REP(X)
-		if (pf && o == o0)
-			for (; i + VW <= i1; i += VW) {
-				enum { T_ = 0 };
-				BODY
-				GB_REP(P)
-			}
 		for (; i + VW <= i1; i += VW) {
 			enum { T_ = 0 };
 			BODY
@@ -105,7 +89,6 @@ VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, si
 		}
 #undef BODY
 #undef X
-#undef P
 #define X(r) Z[r * nout + o] = vhsum(a0_##r) + (i0 ? Z[r * nout + o] : bias[o]);
 		GB_REP(X)
 #undef X

@@ -7,8 +7,8 @@
  * gather.
  *
  * Forward (grad_block.h): dot products, RT rows x 2 outputs per register
- * tile, over input blocks of DB so the weights stay in L1; each tile
- * prefetches the lines of the tile after it. Backward (grad_tile.h): a GEMM
+ * tile (software prefetch of the next tile there measured no faster, and
+ * slower in cache, so there is none). Backward (grad_tile.h): a GEMM
  * microkernel, MR outputs x NV vectors of G held in registers over all the
  * block's rows; while it runs, the next block's rows are prefetched.
  *
@@ -55,13 +55,16 @@
 /* forward outputs per pass over a block's rows: their weights (OB rows of
  * W, 50 KB for the MLP's 784 inputs) stay in L2 while the row tiles pass */
 #define OB 16
-/* forward inputs per pass (a multiple of every VW) */
-#ifndef DB
-#define DB 256
-#endif
-#ifndef GD_PREFETCH_LOCALITY
+/* forward inputs per pass (a multiple of every VW). Blocks of 256 (the
+ * softmax weights' block in L1) measured slower than whole 784-float rows
+ * on Zen 3: in cache 69 against 77 GFLOP/s forward (more horizontal sums
+ * and passes), from memory within noise. So the Fashion-MNIST width is not
+ * split; wider rows are. */
+#define DB 1024
+/* The next block's rows are prefetched non-temporally (locality 0) during
+ * the backward: locality 3 (prefetcht0) measured 10-25% slower on lsq full
+ * batch, L1 being too small for a 150 KB block. */
 #define GD_PREFETCH_LOCALITY 0
-#endif
 #define GD__CAT(a, b) a##b
 #define GD__NAME(base, sfx) GD__CAT(base, sfx)
 
@@ -153,45 +156,24 @@ static size_t tile_height(size_t r, size_t R)
 
 /*
  * Z[r*nout + o] = W[o] . rows[r] + bias[o] for R <= RBLK rows: output
- * blocks of OB, each over input blocks of DB (their weights, 10 KB for
- * softmax, stay in L1 while the row tiles pass), each over the row tiles.
- * Every tile prefetches the lines the next one reads (the next tile, the
- * next input block's first tile, then the next block's rows nx[0..nnx)),
- * so the rows arrive from memory while the FMAs run instead of between them.
+ * blocks of OB, each over input blocks of DB, each over the row tiles.
  */
 static void fwd(const float *W, const float *bias, size_t nout, size_t nin, const float *const *rows, size_t R,
-                float *Z, const float *const *nx, size_t nnx)
+                float *Z)
 {
-	const float *pf[RT];
 	for (size_t o0 = 0; o0 < nout; o0 += OB) {
 		size_t o1 = nout - o0 < OB ? nout : o0 + OB;
 		for (size_t i0 = 0; i0 < nin; i0 += DB) {
 			size_t i1 = nin - i0 < DB ? nin : i0 + DB;
 			for (size_t r = 0, h; r < R; r += h) {
 				h = tile_height(r, R);
-				/* the next tile's rows, padded by repeating the last */
-				const float *const *src = rows;
-				size_t base = r + h, n = R;
-				ptrdiff_t off = 0;
-				if (base >= R) {
-					base = 0;
-					off = (ptrdiff_t)(i1 < nin ? i1 - i0 : 0) - (ptrdiff_t)(i1 < nin ? 0 : i0);
-					if (i1 >= nin && o1 >= nout)
-						src = nx, n = nnx;
-				}
-				for (size_t q = 0; q < RT && n; q++)
-					pf[q] = src[base + q < n ? base + q : n - 1];
-#ifdef GD_NOPF
-				n = 0;
-#endif
-				const float *const *p = n ? pf : NULL;
 				float *z = Z + r * nout;
 				if (h == RT)
-					GD__BLOCK(fwd_block_, RT)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z, p, off);
+					GD__BLOCK(fwd_block_, RT)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
 				else if (h == RT2)
-					GD__BLOCK(fwd_block_, RT2)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z, p, off);
+					GD__BLOCK(fwd_block_, RT2)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
 				else
-					fwd_block_1(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z, p, off);
+					fwd_block_1(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
 			}
 		}
 	}
@@ -261,7 +243,7 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 		size_t R = b->n - k < RBLK ? b->n - k : RBLK;
 		size_t nx = b->n - k - R < RBLK ? b->n - k - R : RBLK;
 		block_rows(b, k + R, nx, rows[cur ^ 1]);
-		fwd(p, p + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], nx);
+		fwd(p, p + c * d, c, d, rows[cur], R, scratch);
 		loss += gd__link_block(m, b, k, scratch, R);
 		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], nx);
 	}
@@ -298,10 +280,10 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 		block_rows(b, k, R, rows);
 		for (size_t r = 0; r < R; r++)
 			hrows[r] = hid + r * h;
-		fwd(W1, b1, h, d, rows, R, hid, NULL, 0);
+		fwd(W1, b1, h, d, rows, R, hid);
 		for (size_t j = 0; j < R * h; j++)
 			hid[j] = hid[j] > 0 ? hid[j] : 0.0f;
-		fwd(W2, b2, c, h, hrows, R, z, NULL, 0);
+		fwd(W2, b2, c, h, hrows, R, z);
 		loss += gd__link_block(m, b, k, z, R);
 		bwd(G2, gb2, c, h, hrows, R, z, NULL, 0);
 		/* dh_r = W2^T dz_r, masked by relu'(a) = [h > 0] */
