@@ -271,7 +271,10 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 	const float *W1 = p, *b1 = p + lay[1], *W2 = p + lay[2], *b2 = p + lay[3];
 	float *G1 = grad, *gb1 = grad + lay[1], *G2 = grad + lay[2], *gb2 = grad + lay[3];
 	/* hidden activations and their gradient for RBLK rows, then the logits */
-	float *hid = scratch, *dh = hid + RBLK * h, *z = dh + RBLK * h;
+	/* laid out for the block height used, so that scratch of
+	 * gd_grad_scratch_floats(m, n) suffices for a small batch */
+	const size_t rb = b->n < RBLK ? b->n : RBLK;
+	float *hid = scratch, *dh = hid + rb * h, *z = dh + rb * h;
 	memset(grad, 0, gd_model_nparams(m) * sizeof(float));
 	double loss = 0;
 	for (size_t k = 0; k < b->n; k += RBLK) {
