@@ -131,25 +131,26 @@ const gd_grad_entry *gd_grad_scalar(gd_model_kind k)
 }
 
 /*
- * The rule for --impl best, from `gdbench kernels --what grad` on the
- * development machine (Zen 5, OpenBLAS 0.3.21 on the Haswell core this
- * environment forces; results/kernels-grad.json of issue 3's note):
- * - the simd variant at the highest allowed ISA, at every batch size:
- *   softmax/svm simd/avx512 ran 2.2-4x faster than blas/avx512 from B = 1
- *   to 60000 rows, lsq/logistic 4-6x, the MLP 1.45-1.6x at B >= 32;
- * - except the MLP capped at AVX2 with B >= 32, where sgemm wins
- *   (blas/avx2 89-92 GFLOP/s against simd/avx2 76-80): its 128-wide hidden
- *   layer is a real matrix product, while AVX2's 16 registers limit the
- *   simd blocking to 4 rows.
+ * The rule for --impl best: the simd variant at the highest allowed ISA, at
+ * every batch size.
+ * - Zen 5 (AVX-512; OpenBLAS 0.3.21 on the Haswell core that environment
+ *   forced): softmax/svm simd/avx512 ran 2.2-4x faster than blas/avx512
+ *   from B = 1 to 60000 rows, lsq/logistic 4-6x, the MLP 1.45-1.6x at
+ *   B >= 32 (results/kernels-grad.json of issue 3's note).
+ * - Zen 3 (AVX2; OpenBLAS 0.3.21 running its own "Zen" core, no
+ *   OPENBLAS_CORETYPE), issue 19, `gdbench kernels --what grad --models mlp
+ *   --impl simd,blas --batches 1,32,128,256,1024,full --min-time 0.2`, 4
+ *   runs side by side on the loaded 2-vCPU VM: since the simd backward is a
+ *   GEMM microkernel, mlp simd/avx2 beat blas/avx2 in 14 of 20 pairs at
+ *   B >= 32 (simd/blas median 1.12, range 0.78-1.40; 0.44-0.82 of the FMA
+ *   peak against 0.37-0.69) and 2.5x at B = 1. The earlier exception (blas
+ *   for the MLP capped at AVX2, B >= 32: 89-92 GFLOP/s against 76-80 on
+ *   Zen 5 with 4-row blocks) is gone. softmax/svm simd/avx2 were already
+ *   1.1-2.4x ahead of blas/avx2 on Zen 3 before issue 19's kernels.
  */
 const gd_grad_entry *gd_grad_best(gd_model_kind k, gd_isa cap, size_t n)
 {
-#if defined(__x86_64__)
-	if (k == GD_MODEL_MLP && cap == GD_ISA_AVX2 && n >= 32)
-		return grad_first(k, cap, GD_IMPL_BLAS);
-#else
-	(void)n; /* ARM: simd everywhere until measured on ARM silicon */
-#endif
+	(void)n; /* no batch size has measured a blas variant ahead */
 	return grad_first(k, cap, -1);
 }
 

@@ -93,6 +93,9 @@ int gd_model_is_weight(const gd_model *m, size_t j);
 double gd_model_flops_per_row(const gd_model *m);
 /* Scratch floats any variant needs for a batch of n rows. */
 size_t gd_grad_scratch_floats(const gd_model *m, size_t n);
+/* Rows per block of the simd variants: their scratch holds a block's
+ * outputs (and the MLP's hidden layer); a multiple of every tile height. */
+#define GD_GRAD_ROW_BLOCK 48
 /* Scratch floats of the row-blocked variants (scalar, simd), any n. */
 size_t gd_grad_scratch_floats_rows(const gd_model *m);
 

@@ -70,17 +70,17 @@ double gd_model_flops_per_row(const gd_model *m)
 size_t gd_grad_scratch_floats(const gd_model *m, size_t n)
 {
 	/* blas: gathered rows (n x d), outputs and their gradient (2 x n x
-	 * max(c, h)), the MLP's hidden layer (2 x n x h). simd uses blocks of 4
-	 * rows, so count at least 4; scalar needs less. 64 floats of alignment
-	 * slack per array. */
+	 * max(c, h)), the MLP's hidden layer (2 x n x h). simd uses blocks of
+	 * min(n, GD_GRAD_ROW_BLOCK) rows (counted at least 4: scalar needs
+	 * less). 64 floats of alignment slack per array. */
 	size_t nb = n < 4 ? 4 : n, w = m->c > m->h ? m->c : m->h;
 	return nb * m->d + 2 * nb * w + 2 * nb * m->h + 4 * 64;
 }
 
 size_t gd_grad_scratch_floats_rows(const gd_model *m)
 {
-	/* simd: 8-row blocks of hidden activations, their gradient and outputs */
-	return 8 * (2 * m->h + m->c) + 4 * 64;
+	/* simd: row blocks of hidden activations, their gradient and outputs */
+	return GD_GRAD_ROW_BLOCK * (2 * m->h + m->c) + 4 * 64;
 }
 
 /* The parameter vector as alternating weight and bias segments:

@@ -1,21 +1,25 @@
 /*
  * Gradient kernels over the vector layer, compiled once per ISA
  * (-DGD_ISA_<LEVEL>, kernels/meson.build). Rows are processed in blocks of
- * RB: the forward products, the loss head and the backward products of a
- * block run back to back while its rows are in L1, so X is read from memory
- * once.
+ * RBLK (48): the forward products, the loss head and the backward products
+ * of a block run back to back while its rows are in L2, so X is read from
+ * memory once. Works straight from an index list: minibatches need no
+ * gather.
  *
- * The products are register-blocked RB rows x 2 outputs (grad_block.h),
- * RB = 8 with 32 vector registers (AVX-512, NEON, SVE: 16 accumulators) and
- * 4 with AVX2's 16: forward, 2 weight loads + RB row loads per 2*RB FMAs;
- * backward, 2 gradient loads/stores + RB row loads per 2*RB FMAs. The
- * weights and the gradient
- * (2 x 31 KB for softmax on Fashion-MNIST) stream from L2 once per block, so
- * 8-row blocks halve that traffic per row (softmax full batch: 0.29 -> 0.36
- * of FMA peak here). Software prefetch of the next block's rows, into L1 or
- * L2, measured within noise (<= 5%), so there is none. Works straight from
- * an index list, so minibatches need no gather.
+ * Forward (grad_block.h): dot products, RT rows x 2 outputs per register
+ * tile (software prefetch of the next tile there measured no faster, and
+ * slower in cache, so there is none). Backward (grad_tile.h): a GEMM
+ * microkernel, MR outputs x NV vectors of G held in registers over all the
+ * block's rows; while it runs, the next block's rows are prefetched.
+ *
+ * Measured on Zen 3 (AVX2, 98 GFLOP/s FMA peak, a shared 2-vCPU VM whose
+ * timings drift by +-15%), softmax on one 48-row block in cache: forward
+ * 0.6-0.8 and backward 0.85-0.9 of peak; on Fashion-MNIST rows from memory
+ * 0.35-0.6: the kernel waits for X (2.6-5.6 GB/s of it, gathered or
+ * streamed), not for the FMAs.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "grad.h"
@@ -24,20 +28,54 @@
 #include "simd/vec_math.h"
 #include "grad_link.h"
 
-/* AVX-512, NEON and SVE have 32 vector registers, AVX2 16 */
+/*
+ * Tile shapes by register count. Forward: RT rows x 2 outputs (2*RT
+ * accumulators, 2 weight vectors and a row vector live). Backward: MR
+ * outputs x NV vectors of G (MR*NV accumulators, NV row vectors and a
+ * broadcast live): AVX2 5 x 2 (13 of 16 registers), 32 registers 5 x 4.
+ */
 #if GD_VREGS >= 32
-#define RB 8
-#define REP_RB(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define RT 8
+#define REP_RT(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define RT2 4
+#define REP_RT2(X) X(0) X(1) X(2) X(3)
+#define NV 4
+#define REP_NV(Y, a) Y(a, 0) Y(a, 1) Y(a, 2) Y(a, 3)
 #else
-#define RB 4
-#define REP_RB(X) X(0) X(1) X(2) X(3)
+#define RT 6
+#define REP_RT(X) X(0) X(1) X(2) X(3) X(4) X(5)
+#define RT2 3
+#define REP_RT2(X) X(0) X(1) X(2)
+#define NV 2
+#define REP_NV(Y, a) Y(a, 0) Y(a, 1)
 #endif
+#define MR 5
+/* rows per block (GD_GRAD_ROW_BLOCK, grad.h): a multiple of RT */
+#define RBLK GD_GRAD_ROW_BLOCK
+/* forward outputs per pass over a block's rows: their weights (OB rows of
+ * W, 50 KB for the MLP's 784 inputs) stay in L2 while the row tiles pass */
+#define OB 16
+/* forward inputs per pass (a multiple of every VW). Blocks of 256 (the
+ * softmax weights' block in L1) measured slower than whole 784-float rows
+ * on Zen 3: in cache 69 against 77 GFLOP/s forward (more horizontal sums
+ * and passes), from memory within noise. So the Fashion-MNIST width is not
+ * split; wider rows are. */
+#define DB 1024
+/* The next block's rows are prefetched non-temporally (locality 0) during
+ * the backward: locality 3 (prefetcht0) measured 10-25% slower on lsq full
+ * batch, L1 being too small for a 150 KB block. */
+#define GD_PREFETCH_LOCALITY 0
 #define GD__CAT(a, b) a##b
 #define GD__NAME(base, sfx) GD__CAT(base, sfx)
 
-/* fwd_block_<RB>, bwd_block_<RB>: a full block; fwd_block_1, bwd_block_1: one row */
-#define GB_R RB
-#define GB_REP REP_RB
+/* fwd_block_<h>: the forward tiles of height RT, RT2 and 1 */
+#define GB_R RT
+#define GB_REP REP_RT
+#include "grad_block.h"
+#undef GB_R
+#undef GB_REP
+#define GB_R RT2
+#define GB_REP REP_RT2
 #include "grad_block.h"
 #undef GB_R
 #undef GB_REP
@@ -48,27 +86,150 @@
 #undef GB_REP
 #define GD__BLOCK(base, r) GD__CAT(base, r)
 
-/* Full blocks with the height fixed at compile time; the batch tail row by
- * row. */
-static void fwd(const float *W, const float *bias, size_t nout, size_t nin, const float *const *rows, int R,
-                float *Z)
+/* bwd_tile_<m>_<v>: the backward tiles of 1..MR outputs, NV vectors and 1 */
+#define GT_REPV REP_NV
+#define GT_NV NV
+#define GT_MR 5
+#define GT_REPM(X) X(0) X(1) X(2) X(3) X(4)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#define GT_MR 4
+#define GT_REPM(X) X(0) X(1) X(2) X(3)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#define GT_MR 3
+#define GT_REPM(X) X(0) X(1) X(2)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#define GT_MR 2
+#define GT_REPM(X) X(0) X(1)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#define GT_MR 1
+#define GT_REPM(X) X(0)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#undef GT_REPV
+#undef GT_NV
+#if NV > 1
+#define GT_REPV(Y, a) Y(a, 0)
+#define GT_NV 1
+#define GT_MR 5
+#define GT_REPM(X) X(0) X(1) X(2) X(3) X(4)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#define GT_MR 4
+#define GT_REPM(X) X(0) X(1) X(2) X(3)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#define GT_MR 3
+#define GT_REPM(X) X(0) X(1) X(2)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#define GT_MR 2
+#define GT_REPM(X) X(0) X(1)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#define GT_MR 1
+#define GT_REPM(X) X(0)
+#include "grad_tile.h"
+#undef GT_MR
+#undef GT_REPM
+#undef GT_REPV
+#undef GT_NV
+#endif
+
+/* Tile height at row r of a block of R rows: RT, then RT2, then 1. */
+static size_t tile_height(size_t r, size_t R)
 {
-	if (R == RB) {
-		GD__BLOCK(fwd_block_, RB)(W, bias, nout, nin, rows, Z);
-		return;
-	}
-	for (int r = 0; r < R; r++)
-		fwd_block_1(W, bias, nout, nin, rows + r, Z + (size_t)r * nout);
+	return R - r >= RT ? RT : R - r >= RT2 ? RT2 : 1;
 }
 
-static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const *rows, int R, const float *dZ)
+/*
+ * Z[r*nout + o] = W[o] . rows[r] + bias[o] for R <= RBLK rows: output
+ * blocks of OB, each over input blocks of DB, each over the row tiles.
+ */
+static void fwd(const float *W, const float *bias, size_t nout, size_t nin, const float *const *rows, size_t R,
+                float *Z)
 {
-	if (R == RB) {
-		GD__BLOCK(bwd_block_, RB)(G, gb, nout, nin, rows, dZ);
-		return;
+	for (size_t o0 = 0; o0 < nout; o0 += OB) {
+		size_t o1 = nout - o0 < OB ? nout : o0 + OB;
+		for (size_t i0 = 0; i0 < nin; i0 += DB) {
+			size_t i1 = nin - i0 < DB ? nin : i0 + DB;
+			for (size_t r = 0, h; r < R; r += h) {
+				h = tile_height(r, R);
+				float *z = Z + r * nout;
+				if (h == RT)
+					GD__BLOCK(fwd_block_, RT)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
+				else if (h == RT2)
+					GD__BLOCK(fwd_block_, RT2)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
+				else
+					fwd_block_1(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
+			}
+		}
 	}
-	for (int r = 0; r < R; r++)
-		bwd_block_1(G, gb, nout, nin, rows + r, dZ + (size_t)r * nout);
+}
+
+/* One column strip of G: outputs o..o+mr (mr <= MR), vectors from j on. */
+#define BWD__FN(mr, nv) bwd_tile_##mr##_##nv
+#define BWD_FN(mr, nv) BWD__FN(mr, nv)
+#define BWD_TILE(mr, nv, tail) \
+	BWD_FN(mr, nv)(G + o * nin + j, nin, dZ + o, nout, rows, R, j, tail, mk, pf, o ? 0 : npf)
+#define BWD_SWITCH(nv, tail)                                                                     \
+	switch (mr) {                                                                            \
+	case 5: BWD_TILE(5, nv, tail); break;                                                    \
+	case 4: BWD_TILE(4, nv, tail); break;                                                    \
+	case 3: BWD_TILE(3, nv, tail); break;                                                    \
+	case 2: BWD_TILE(2, nv, tail); break;                                                    \
+	default: BWD_TILE(1, nv, tail); break;                                                   \
+	}
+
+/* G += dZ^T X, gb += column sums of dZ, for R rows (dZ: R x nout). Column
+ * strips of NV vectors outermost, so a strip's rows stay in L1 while every
+ * output's tile passes over them. */
+static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const *rows, size_t R, const float *dZ,
+                const float *const *pf, size_t npf)
+{
+	for (size_t r = 0; r < R; r++)
+		for (size_t o = 0; o < nout; o++)
+			gb[o] += dZ[r * nout + o];
+	size_t j = 0;
+	vm mk = vtail(0);
+	for (; j + NV * VW <= nin; j += NV * VW)
+		for (size_t o = 0, mr; o < nout; o += mr) {
+			mr = nout - o < MR ? nout - o : MR;
+			BWD_SWITCH(NV, 0)
+		}
+#if NV > 1
+	for (; j + VW <= nin; j += VW)
+		for (size_t o = 0, mr; o < nout; o += mr) {
+			mr = nout - o < MR ? nout - o : MR;
+			BWD_SWITCH(1, 0)
+		}
+#endif
+	if (j < nin) {
+		mk = vtail(nin - j);
+		for (size_t o = 0, mr; o < nout; o += mr) {
+			mr = nout - o < MR ? nout - o : MR;
+			BWD_SWITCH(1, 1)
+		}
+	}
+}
+
+/* The row pointers of batch rows k..k+R. */
+static void block_rows(const gd_batch *b, size_t k, size_t R, const float **rows)
+{
+	for (size_t r = 0; r < R; r++)
+		rows[r] = b->x + gd_batch_row(b, k + r) * b->ld;
 }
 
 static double linear(const gd_model *m, const float *p, const gd_batch *b, float *grad, float *scratch)
@@ -76,14 +237,15 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 	const size_t c = m->c, d = m->d;
 	memset(grad, 0, gd_model_nparams(m) * sizeof(float));
 	double loss = 0;
-	for (size_t k = 0; k < b->n; k += RB) {
-		int R = b->n - k < RB ? (int)(b->n - k) : RB;
-		const float *rows[RB];
-		for (int r = 0; r < R; r++)
-			rows[r] = b->x + gd_batch_row(b, k + (size_t)r) * b->ld;
-		fwd(p, p + c * d, c, d, rows, R, scratch);
-		loss += gd__link_block(m, b, k, scratch, (size_t)R);
-		bwd(grad, grad + c * d, c, d, rows, R, scratch);
+	const float *rows[2][RBLK];
+	block_rows(b, 0, b->n < RBLK ? b->n : RBLK, rows[0]);
+	for (size_t k = 0, cur = 0; k < b->n; k += RBLK, cur ^= 1) {
+		size_t R = b->n - k < RBLK ? b->n - k : RBLK;
+		size_t nx = b->n - k - R < RBLK ? b->n - k - R : RBLK;
+		block_rows(b, k + R, nx, rows[cur ^ 1]);
+		fwd(p, p + c * d, c, d, rows[cur], R, scratch);
+		loss += gd__link_block(m, b, k, scratch, R);
+		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], nx);
 	}
 	return loss;
 }
@@ -108,27 +270,29 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 	gd_mlp_offsets(m, lay);
 	const float *W1 = p, *b1 = p + lay[1], *W2 = p + lay[2], *b2 = p + lay[3];
 	float *G1 = grad, *gb1 = grad + lay[1], *G2 = grad + lay[2], *gb2 = grad + lay[3];
-	/* hidden activations and their gradient for RB rows, then the logits */
-	float *hid = scratch, *dh = hid + RB * h, *z = dh + RB * h;
+	/* hidden activations and their gradient for RBLK rows, then the logits */
+	/* laid out for the block height used, so that scratch of
+	 * gd_grad_scratch_floats(m, n) suffices for a small batch */
+	const size_t rb = b->n < RBLK ? b->n : RBLK;
+	float *hid = scratch, *dh = hid + rb * h, *z = dh + rb * h;
 	memset(grad, 0, gd_model_nparams(m) * sizeof(float));
 	double loss = 0;
-	for (size_t k = 0; k < b->n; k += RB) {
-		int R = b->n - k < RB ? (int)(b->n - k) : RB;
-		const float *rows[RB], *hrows[RB];
-		for (int r = 0; r < R; r++) {
-			rows[r] = b->x + gd_batch_row(b, k + (size_t)r) * b->ld;
-			hrows[r] = hid + (size_t)r * h;
-		}
+	for (size_t k = 0; k < b->n; k += RBLK) {
+		size_t R = b->n - k < RBLK ? b->n - k : RBLK;
+		const float *rows[RBLK], *hrows[RBLK];
+		block_rows(b, k, R, rows);
+		for (size_t r = 0; r < R; r++)
+			hrows[r] = hid + r * h;
 		fwd(W1, b1, h, d, rows, R, hid);
-		for (size_t j = 0; j < (size_t)R * h; j++)
+		for (size_t j = 0; j < R * h; j++)
 			hid[j] = hid[j] > 0 ? hid[j] : 0.0f;
 		fwd(W2, b2, c, h, hrows, R, z);
-		loss += gd__link_block(m, b, k, z, (size_t)R);
-		bwd(G2, gb2, c, h, hrows, R, z);
+		loss += gd__link_block(m, b, k, z, R);
+		bwd(G2, gb2, c, h, hrows, R, z, NULL, 0);
 		/* dh_r = W2^T dz_r, masked by relu'(a) = [h > 0] */
-		for (int r = 0; r < R; r++) {
-			float *dhr = dh + (size_t)r * h;
-			const float *hr = hid + (size_t)r * h, *zr = z + (size_t)r * c;
+		for (size_t r = 0; r < R; r++) {
+			float *dhr = dh + r * h;
+			const float *hr = hid + r * h, *zr = z + r * c;
 			memset(dhr, 0, h * sizeof(float));
 			for (size_t o = 0; o < c; o++) {
 				const vf zo = vset1(zr[o]);
@@ -145,7 +309,7 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 				dhr[j] = hr[j] > 0 ? dhr[j] : 0.0f;
 		}
 		/* G1 += dh^T x: the backward product with dZ = dh (R x h) */
-		bwd(G1, gb1, h, d, rows, R, dh);
+		bwd(G1, gb1, h, d, rows, R, dh, NULL, 0);
 	}
 	return loss;
 }
