@@ -38,4 +38,10 @@ int cli_models(const char *cmd, const char *list, int *on);
  * without repeats. Returns 0, or GD_EXIT_USAGE after a message naming the
  * bad word and the choices. */
 int cli_dtypes(const char *cmd, const char *list, gd_dtype *out, int *n);
+/* "sgd, momentum, ...": every rule, model or implementation name of the registry, for the
+ * message that refuses a bad one (a static buffer, rewritten by the next call).
+ * cli_impl_names(1): gradient kernels in `run` (no auto, no all). */
+const char *cli_rule_names(void);
+const char *cli_model_names(void);
+const char *cli_impl_names(int gradient_only);
 #endif
