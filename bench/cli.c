@@ -11,6 +11,8 @@
 #include "gd_error.h"
 #include "params.h"
 #include "grad.h"
+#include "registry.h"
+#include "trules.h"
 
 static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
@@ -92,7 +94,7 @@ int cli_models(const char *cmd, const char *list, int *on)
 	for (char *sv, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
 		int k = gd_model_from_name(w);
 		if (k < 0)
-			return cli_usage(cmd, "--models: '%s' is not a model; expected lsq, logistic, softmax, svm, mlp", w);
+			return cli_usage(cmd, "--models: unknown model '%s' (expected one of: %s)", w, cli_model_names());
 		on[k] = 1;
 	}
 	return 0;
@@ -160,4 +162,36 @@ int cli_params(const char *cmd, const char *list, gd_param_set *sets, int max, i
 		++*n;
 	}
 	return 0;
+/* The names a bad --rules/--models/--impl word is told to choose from, generated from the
+ * registry (kernels/update.h, kernels/grad.h, harness/registry.h) so they never go stale. */
+const char *cli_rule_names(void)
+{
+	static char buf[512];
+	buf[0] = 0;
+	for (int r = 0; r < GD_NRULES; r++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", r ? ", " : "", gd_rule_name((gd_rule)r));
+	for (int r = 0; r < GD_NTRULES; r++) /* the per-tensor rules (kernels/trules.h) */
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ", %s", gd_trule_name((gd_trule)r));
+	return buf;
+}
+
+const char *cli_model_names(void)
+{
+	static char buf[256];
+	buf[0] = 0;
+	for (int k = 0; k < GD_NMODELS; k++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", k ? ", " : "",
+		         gd_model_name((gd_model_kind)k));
+	return buf;
+}
+
+const char *cli_impl_names(int gradient_only)
+{
+	static char buf[128];
+	buf[0] = 0;
+	for (int i = 0; i < GD_NIMPL; i++)
+		if (!(gradient_only && i == GD_IMPL_AUTO))
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s, ", gd_impl_name((gd_impl)i));
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), gradient_only ? "best" : "best, all");
+	return buf;
 }

@@ -49,4 +49,10 @@ int cli_params(const char *cmd, const char *list, gd_param_set *sets, int max, i
  * the scalar reference. Returns 0, GD_EXIT_USAGE or GD_EXIT_FAIL after a
  * one-line message (bench/cli_plugins.c). */
 int cli_plugins(const char *cmd, int *argc, char **argv, int verify);
+/* "sgd, momentum, ...": every rule, model or implementation name of the registry, for the
+ * message that refuses a bad one (a static buffer, rewritten by the next call).
+ * cli_impl_names(1): gradient kernels in `run` (no auto, no all). */
+const char *cli_rule_names(void);
+const char *cli_model_names(void);
+const char *cli_impl_names(int gradient_only);
 #endif

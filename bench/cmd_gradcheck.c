@@ -100,7 +100,7 @@ int cmd_gradcheck(int argc, char **argv)
 	unsigned impls;
 	char bad[32];
 	if (gd_impl_parse(impl_arg, &impls, bad, sizeof(bad)))
-		return cli_usage("gradcheck", "--impl: '%s' is not an implementation; expected scalar, simd, blas, best or all", bad);
+		return cli_usage("gradcheck", "--impl: unknown implementation '%s' (expected one of: %s)", bad, cli_impl_names(0));
 	int on[GD_NMODELS];
 	if (cli_models("gradcheck", models, on))
 		return GD_EXIT_USAGE;

@@ -19,6 +19,7 @@
 #include "gd_error.h"
 #include "kbench.h"
 #include "kbench_trules.h"
+#include "kernels_plan.h"
 #include "roofline.h"
 #include "registry.h"
 #include "topo.h"
@@ -33,7 +34,8 @@ static const char help[] =
 	"1.0 = as fast as reading X once) and reports 'peak', the fraction of one core's FMA\n"
 	"peak measured at start-up (OpenBLAS runs at 1 thread).\n"
 	"\n"
-	"  --what LIST       update, grad, sparse (CSR gradient kernels) (default: update,grad)\n"
+	"  --what LIST       update, grad, sparse (CSR gradient kernels) (default: update with\n"
+	"                    --rules or --params, grad with --models or --batches, else both)\n"
 	"                    or ns alone: Muon's Newton-Schulz GEMMs against the FMA peak\n"
 	"                    (its options: gdbench kernels --what ns --help)\n"
 	"  --rules LIST      rules to run, e.g. adam,sgd (default: all; see 'gdbench list');\n"
@@ -72,11 +74,16 @@ static const char help[] =
 	"  -o, --out PATH    write Google Benchmark JSON with gdbench's context to PATH\n"
 	"                    (atomically: a temporary file renamed at the end)\n"
 	"  --force           overwrite PATH if it exists\n"
+	"  --verbose         also print Google Benchmark's context block on stderr (it is in the\n"
+	"                    -o file either way; Debian's build of the library adds a DEBUG warning)\n"
 	"  -h, --help        this text\n"
+	"The plan (benchmarks per kind) and an estimated duration go to stderr before the start.\n"
 	"Google Benchmark's own flags pass through: --benchmark_filter=REGEX,\n"
 	"--benchmark_repetitions=N, --benchmark_list_tests, --benchmark_format=json, ...\n";
 
-static int parse_rules(const char *list, int *on, int *ton)
+/* --rules into on[GD_NRULES] and ton[GD_NTRULES] (NULL: all; 2 = a per-tensor rule asked for by
+ * name); 0, or -1 with the unknown word in bad (empty: the list is too long). */
+static int parse_rules(const char *list, int *on, int *ton, char *bad, size_t badlen)
 {
 	for (int r = 0; r < GD_NRULES; r++)
 		on[r] = !list;
@@ -90,8 +97,10 @@ static int parse_rules(const char *list, int *on, int *ton)
 	strcpy(buf, list);
 	for (char *save, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		int r = gd_rule_from_name(w), tr = gd_trule_from_name(w);
-		if (r < 0 && tr < 0)
+		if (r < 0 && tr < 0) {
+			snprintf(bad, badlen, "%s", w);
 			return -1;
+		}
 		if (r >= 0)
 			on[r] = 1;
 		else
@@ -175,12 +184,13 @@ int cmd_kernels(int argc, char **argv)
 		{ "batches", required_argument, NULL, 'B' }, { "help", no_argument, NULL, 'h' },
 		{ "force", no_argument, NULL, 'F' },         { "params", required_argument, NULL, 'P' },
 		{ "dtype", required_argument, NULL, 'D' },   { "peer", required_argument, NULL, 'E' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *what_arg = "update,grad", *models_arg = NULL, *batches_arg = NULL;
+	const char *what_arg = NULL, *models_arg = NULL, *batches_arg = NULL;
 	const char *params_arg = NULL, *dtype_arg = "f32/f32/f32", *peer_arg = NULL;
 
-	int impl_given = 0, force = 0;
+	int impl_given = 0, force = 0, verbose = 0;
 	const char *rules_arg = NULL, *impl_arg = "all", *isa_arg = NULL, *sizes_arg = NULL, *thr_arg = NULL;
 	int quick = 0, c;
 	double min_time = 0;
@@ -197,6 +207,7 @@ int cmd_kernels(int argc, char **argv)
 		case 'P': params_arg = optarg; break;
 		case 'D': dtype_arg = optarg; break;
 		case 'E': peer_arg = optarg; break;
+		case 'v': verbose = 1; break;
 		case 'i': isa_arg = optarg; break;
 		case 's': sizes_arg = optarg; break;
 		case 't': thr_arg = optarg; break;
@@ -243,15 +254,21 @@ int cmd_kernels(int argc, char **argv)
 	unsigned impls;
 	char bad[32];
 	if (gd_impl_parse(impl_arg, &impls, bad, sizeof(bad))) {
-		rc = cli_usage("kernels", "--impl: '%s' is not an implementation; expected scalar, auto, simd, best or all", bad);
+		rc = cli_usage("kernels", "--impl: unknown implementation '%s' (expected one of: %s)", bad, cli_impl_names(0));
 		goto done;
 	}
 	int rule_on[GD_NRULES], trule_on[GD_NTRULES];
-	if (parse_rules(rules_arg, rule_on, trule_on)) {
-		rc = cli_usage("kernels", "--rules '%s': expected rule names separated by commas (see 'gdbench list')", rules_arg);
+	char bad_rule[64] = "";
+	if (parse_rules(rules_arg, rule_on, trule_on, bad_rule, sizeof(bad_rule))) {
+		rc = *bad_rule ? cli_usage("kernels", "--rules: unknown rule '%s' (expected one of: %s)", bad_rule, cli_rule_names())
+		               : cli_usage("kernels", "--rules: list too long");
 		goto done;
 	}
 	int do_update = 0, do_grad = 0, do_sparse = 0;
+	if (!what_arg) { /* what the other flags name: --rules adam times update rules only */
+		int upd = rules_arg || params_arg, grad = models_arg || batches_arg;
+		what_arg = upd && !grad ? "update" : grad && !upd ? "grad" : "update,grad";
+	}
 	{
 		char buf[64];
 		snprintf(buf, sizeof(buf), "%s", what_arg);
@@ -421,6 +438,10 @@ int cmd_kernels(int argc, char **argv)
 		theirs[ntheirs++] = "--benchmark_out_format=json";
 	}
 	theirs[ntheirs] = NULL;
+	char plan[512] = ""; /* before gb_init takes its flags out of theirs */
+	if (!list_only)
+		kplan_format(plan, sizeof(plan), min_time, theirs + 1, ntheirs - 1);
+	gb_set_verbose(verbose);
 	if (gb_init(&ntheirs, theirs)) {
 		rc = cli_fail("kernels", "Google Benchmark failed to initialize");
 		goto done;
@@ -429,6 +450,7 @@ int cmd_kernels(int argc, char **argv)
 		rc = cli_usage("kernels", "unknown Google Benchmark flag '%s'", theirs[1]);
 		goto done;
 	}
+	fputs(plan, stderr);
 	gd_build_info b = cli_build_info();
 	json_t *ctx = gd_context_new(topo, cap, &b);
 	if (ctx) {

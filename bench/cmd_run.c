@@ -98,8 +98,12 @@ static const char help2[] =
 	"  --time T          training-time budget per run: 5s, 500ms, 2m\n"
 	"  --epochs N        epoch budget per run (default 5 when no --time)\n"
 	"  --target LIST     training losses to time, e.g. 0.45,0.40; a run stops when all are met\n"
-	"  --eval-every E    evaluate the full training loss every epoch (default), every N steps\n"
-	"                    ('100steps') or every S seconds of training time ('0.5s')\n"
+	"  --eval-every E    when to evaluate the full training loss (and the test split): auto\n"
+	"                    (default: every P seconds of training time, P adapted so evaluations\n"
+	"                    take about 20% of the training time, as AlgoPerf sets its eval period;\n"
+	"                    P is recorded as budget.eval_period_s), epoch, every N steps ('100steps')\n"
+	"                    or every S seconds of training time ('0.5s'). Use a fixed cadence to\n"
+	"                    compare traces point by point; mpi modes use epoch for auto\n"
 	"  --seed S          one seed per run: data order, initialization, noise (default 1)\n"
 	"  --repeat R        repeat every configuration R times (default 1)\n"
 	"Output\n"
@@ -108,7 +112,10 @@ static const char help2[] =
 	"  --append          add the runs to PATH, an existing result file (suites use this)\n"
 	"  --suite FILE      run the groups of a suite file (bench/suites/*.json); other flags apply\n"
 	"                    to every group unless the group sets them\n"
-	"  --quiet           no progress line\n"
+	"  --quiet           no progress display\n"
+	"  --progress[=S]    progress on stderr (the default): rewritten in place on a terminal,\n"
+	"                    otherwise one line every S seconds (default 10); ETA in wall time,\n"
+	"                    evaluations included\n"
 	"  --no-roofline     do not measure bandwidth and FMA peak for the context (saves ~2 s)\n"
 	"  --keep-params     store each run's final parameters in the file (\"final_params\")\n"
 	"  -h, --help        this text\n"
@@ -159,14 +166,16 @@ static int run_main(int argc, char **argv)
 		{ "no-roofline", no_argument, NULL, 'L' },     { "bucket-mb", required_argument, NULL, 'K' },
 		{ "keep-params", no_argument, NULL, 'W' },      { "storage", required_argument, NULL, 'G' },
 		{ "sparse-update", required_argument, NULL, 'Y' }, { "dtype", required_argument, NULL, 'y' },
+		{ "progress", optional_argument, NULL, 'p' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *model_arg = NULL, *data_arg = "fashion-mnist", *test_arg = NULL, *dir = NULL, *sched_arg = "const";
 	const char *mode_arg = "minibatch:128", *thr_arg = "1", *place_arg = "compact", *isa_arg = NULL, *impl_arg = "best";
-	const char *target_arg = NULL, *eval_arg = "epoch", *out_path = NULL, *dtype_arg = "f32/f32/f32";
+	const char *target_arg = NULL, *eval_arg = "auto", *out_path = NULL, *dtype_arg = "f32/f32/f32";
 	char optlist[8192] = "";
-	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = !isatty(2), roofline = 1, c, li = -1;
+	int no_test = 0, over = 0, strict = 0, force = 0, append = 0, quiet = 0, roofline = 1, c, li = -1;
 	int keep_params = 0, sparse_dense = 0;
+	double progress_period = 10; /* seconds between progress lines when stderr is not a terminal */
 	gd_storage storage = GD_STORE_AUTO;
 	const char *suite = NULL;
 	long hidden = 128, epochs = 0, repeat = 1;
@@ -218,6 +227,10 @@ static int run_main(int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
 		case 'q': quiet = 1; break;
+		case 'p':
+			quiet = 0;
+			bad = optarg && cli_duration(optarg, &progress_period);
+			break;
 		case 'A': append = 1; break;
 		case 'L': roofline = 0; break;
 		case 'W': keep_params = 1; break;
@@ -292,8 +305,8 @@ static int run_main(int argc, char **argv)
 	unsigned impls;
 	char bad_impl[32];
 	if (gd_impl_parse(impl_arg, &impls, bad_impl, sizeof(bad_impl)) || (impls & (1u << GD_IMPL_AUTO)))
-		return cli_usage(me, "--impl: '%s' is not a gradient implementation; expected best, simd, blas, scalar",
-		                 impl_arg);
+		return cli_usage(me, "--impl: '%s' is not a gradient implementation (expected one of: %s)", impl_arg,
+		                 cli_impl_names(1));
 	/* a plugin's impl names the update kernel (gd_update_pick); the gradient kernel stays best */
 	unsigned upd_impls = impls & GD_IMPL_PLUGIN_BITS;
 	impls = impls & ~GD_IMPL_PLUGIN_BITS ? impls & ~GD_IMPL_PLUGIN_BITS : GD_IMPL_BEST_BIT;
@@ -312,14 +325,14 @@ static int run_main(int argc, char **argv)
 		}
 	}
 	long eval_steps = 0;
-	double eval_secs = 0;
-	if (strcmp(eval_arg, "epoch")) {
+	double eval_secs = 0, eval_auto = !strcmp(eval_arg, "auto") ? 0.2 : 0; /* AlgoPerf: ~10-20% */
+	if (strcmp(eval_arg, "epoch") && !eval_auto) {
 		char *end;
 		double v = strtod(eval_arg, &end);
 		if (!strcmp(end, "steps") && v >= 1 && v == floor(v))
 			eval_steps = (long)v;
 		else if (cli_duration(eval_arg, &eval_secs))
-			return cli_usage(me, "--eval-every '%s': expected epoch, N steps ('100steps') or seconds ('0.5s')",
+			return cli_usage(me, "--eval-every '%s': expected auto, epoch, N steps ('100steps') or seconds ('0.5s')",
 			                 eval_arg);
 	}
 	if (!epochs && !(time_budget > 0))
@@ -454,6 +467,8 @@ static int run_main(int argc, char **argv)
 		json_decref(doc);
 		goto done_data;
 	}
+	run_progress pr = { .kind = quiet ? RUN_PROGRESS_OFF : isatty(2) ? RUN_PROGRESS_INPLACE : RUN_PROGRESS_LINES,
+		            .period = progress_period, .me = me, .total = total, .last_line = gd_now() };
 	for (int ti = 0; ti < nthr && !stop_signal; ti++) {
 		int T = threads[ti];
 		gd_pool *pool;
@@ -507,24 +522,31 @@ static int run_main(int argc, char **argv)
 					cfg.ntargets = ntarget;
 					cfg.eval_every_steps = eval_steps;
 					cfg.eval_every_seconds = eval_secs;
+					cfg.eval_auto_fraction = eval_auto;
 					cfg.clip_norm = clip;
 					cfg.noise_eta = noise_eta;
 					cfg.noise_gamma = noise_gamma;
-					run_progress pr = { quiet, index + 1, total, label, modes[m].label, T, &cfg, gd_now() };
+					pr.index = index + 1;
+					pr.opt = label;
+					pr.mode = modes[m].label;
+					pr.threads = T;
+					pr.cfg = &cfg;
+					pr.t_start = gd_now();
 					cfg.progress = run_progress_show;
 					cfg.progress_user = &pr;
 					run_done *dr = &done[index++];
 					snprintf(dr->opt, sizeof(dr->opt), "%.95s", label);
 					snprintf(dr->mode, sizeof(dr->mode), "%.31s", modes[m].label);
 					dr->threads = T;
+					dr->grad = cfg.grad ? cfg.grad->name : NULL;
+					dr->upd = cfg.kind == GD_OPT_FIRST_ORDER ? cfg.upd->name : NULL;
 					if (!cfg.grad) {
 						rc = cli_usage(me, "--impl %s: no such gradient kernel for %s at ISA %s", impl_arg,
 						               gd_model_name(model.kind), gd_isa_name(cap));
 						goto stop_all;
 					}
 					int trc = gd_train(&cfg, train, p.have_test ? &p.test : NULL, pool, &stop_signal, &dr->o);
-					if (!quiet)
-						fputs("\r\033[K", stderr);
+					run_progress_end(&pr);
 					if (trc) {
 						fprintf(stderr, "gdbench run: %s %s T=%d: %s\n", dr->opt, dr->mode, T, gd_strerror(trc));
 						failures++;
@@ -552,8 +574,9 @@ static int run_main(int argc, char **argv)
 			break;
 	}
 	if (!rc && index > 0 && (!cm || cm->rank == 0)) {
-		run_summary_print(done, index, ntarget);
-		if (out_path)
+		run_table tab = { gd_model_name(model.kind), p.train_name, gd_isa_name(cap), targets, ntarget, eval_arg };
+		run_summary_print(done, index, &tab);
+		if (out_path && !strcmp(me, "run")) /* tune names its own file (this one may be its temporary) */
 			printf("wrote %s (%d run%s)\n", out_path, (int)json_array_size(runs), json_array_size(runs) == 1 ? "" : "s");
 	}
 	for (int i = 0; i < total; i++)

@@ -28,6 +28,9 @@ enum { GB_COUNTER_PLAIN = 0, GB_COUNTER_RATE = 1, GB_COUNTER_AVG_THREADS = 2 };
 int gb_init(int *argc, char **argv) GB_NOEXCEPT;
 /* Register fn under name; returns 0 or -1. */
 int gb_register(const char *name, gb_fn fn, void *user, const gb_opts *opts) GB_NOEXCEPT;
+/* on: the console/CSV reporters print Google Benchmark's context block on stderr (off by
+ * default: it is in the result file, and Debian's build adds a DEBUG-build warning). */
+void gb_set_verbose(int on) GB_NOEXCEPT;
 /* Context key/value written into the JSON "context" block. */
 void gb_add_context(const char *key, const char *value) GB_NOEXCEPT;
 /* Run every registered benchmark that matches --benchmark_filter. Call once:

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct Row {
 
 std::vector<Row> g_rows;
 bool g_ran = false;
+bool g_verbose = false;
 std::string g_format = "console";
 
 double to_seconds(double t, benchmark::TimeUnit u)
@@ -40,6 +42,23 @@ double to_seconds(double t, benchmark::TimeUnit u)
 template <class Base> class Capture : public Base {
 public:
 	using Base::Base;
+	// The console and CSV reporters print the library's context block (date, CPU, caches,
+	// load) on stderr, and Debian's libbenchmark, built without NDEBUG, ends it with
+	// "***WARNING*** Library was built as DEBUG". gdbench writes its own context into the
+	// result file and times every benchmark itself (manual time), so the block goes to a
+	// sink unless gb_set_verbose asked for it (`gdbench kernels --verbose`). The JSON
+	// reporter writes the context into its output and prints nothing else.
+	bool ReportContext(const benchmark::BenchmarkReporter::Context &ctx) override
+	{
+		if (g_verbose)
+			return Base::ReportContext(ctx);
+		std::ostringstream sink;
+		std::ostream &err = this->GetErrorStream();
+		this->SetErrorStream(&sink);
+		bool ok = Base::ReportContext(ctx);
+		this->SetErrorStream(&err);
+		return ok;
+	}
 	void ReportRuns(const std::vector<benchmark::BenchmarkReporter::Run> &runs) override
 	{
 		for (const auto &r : runs) {
@@ -98,6 +117,8 @@ int gb_register(const char *name, gb_fn fn, void *user, const gb_opts *o) noexce
 		return -1;
 	}
 }
+
+void gb_set_verbose(int on) noexcept { g_verbose = on != 0; }
 
 void gb_add_context(const char *key, const char *value) noexcept
 {

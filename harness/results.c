@@ -44,6 +44,21 @@ static json_t *hparams_json(const gd_update_entry *u, const gd_trule_entry *tu, 
 	return o;
 }
 
+/* The evaluation cadence a run had: hogwild evaluates every epoch and L-BFGS/Newton every
+ * iteration whatever was asked; auto under comm is every epoch (train.h). */
+static const char *eval_cadence(const gd_run_cfg *c)
+{
+	if (c->kind != GD_OPT_FIRST_ORDER)
+		return "iteration";
+	if (c->mode == GD_MODE_HOGWILD)
+		return "epoch";
+	if (c->eval_every_steps > 0)
+		return "steps";
+	if (c->eval_every_seconds > 0)
+		return "seconds";
+	return c->eval_auto_fraction > 0 && !c->comm ? "auto" : "epoch";
+}
+
 json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out *o)
 {
 	json_t *r = json_object();
@@ -120,6 +135,14 @@ json_t *gd_run_json(const gd_run_desc *d, const gd_run_cfg *c, const gd_run_out 
 	                                           "eval_every_steps", (json_int_t)c->eval_every_steps,
 	                                           "eval_every_seconds", num(c->eval_every_seconds), "clip_norm",
 	                                           num(c->clip_norm), "noise_eta", num(c->noise_eta)));
+	/* which cadence ran (--eval-every); auto records its fraction and the period it chose */
+	json_t *bj = json_object_get(r, "budget");
+	const char *cadence = eval_cadence(c);
+	json_object_set_new(bj, "eval_every", json_string(cadence));
+	if (!strcmp(cadence, "auto")) {
+		json_object_set_new(bj, "eval_auto_fraction", json_real(c->eval_auto_fraction));
+		json_object_set_new(bj, "eval_period_s", num(o->eval_period_s));
+	}
 
 	json_t *rows = json_array();
 	for (size_t i = 0; i < o->nrows; i++) {

@@ -47,6 +47,11 @@ typedef struct gd_run_cfg {
 	int ntargets;
 	long eval_every_steps;        /* evaluate every K steps ... */
 	double eval_every_seconds;    /* ... or every S seconds of training time (0 = every epoch) */
+	/* > 0 (and no steps/seconds cadence): evaluate every P seconds of training time, P adapted
+	 * after each evaluation so that evaluations take about this fraction of the training
+	 * time (AlgoPerf's practice, --eval-every auto: 0.2); with comm, every epoch instead (the
+	 * ranks' clocks differ, the evaluation is collective) */
+	double eval_auto_fraction;
 	double clip_norm;             /* gradient clipping by global norm; 0 = none */
 	double noise_eta, noise_gamma; /* gradient noise, sigma^2_t = eta / (1 + t)^gamma; eta 0 = none */
 	/* several processes (MPI): train is this rank's shard (row0, n_all); full
@@ -66,6 +71,7 @@ typedef struct gd_run_out {
 	gd_trace_row *rows;
 	size_t nrows, caprows;
 	double t_train, t_eval, t_total;      /* train + eval + setup/bookkeeping = total */
+	double eval_period_s;                 /* eval_auto_fraction: the last period chosen (training s) */
 	double t_sample, t_grad, t_reduce, t_update; /* per-phase sums (barrier-bracketed): picking
 	                                      * the rows and the step's scalars, gradient, reduction, update */
 	double t_allreduce;                   /* comm: the gradient sums over ranks (part of t_reduce) */

@@ -145,6 +145,8 @@ void train_eval_phase(run *r, int tid);
 int train_record(run *r, double e0);
 /* Does worker 0 evaluate before this step? */
 int train_eval_due(run *r);
+/* Worker 0 after an evaluation: set next_eval_s (the seconds cadence, or auto's adapted period). */
+void train_next_eval(run *r);
 
 /* ---- second-order baselines, full batch (train_newton.c) ---- */
 /* L-BFGS (liblbfgs) and Newton on least squares from r->w; 0 or GD_ENOMEM. */

@@ -163,7 +163,7 @@ void train_sync_job(int tid, int T, void *arg)
 			train_eval_phase(r, tid);
 			if (tid == 0) {
 				r->quit = train_record(r, e0);
-				r->next_eval_s = r->t_train + c->eval_every_seconds;
+				train_next_eval(r);
 				r->force_eval = 0;
 			}
 			gd_pool_barrier(r->pool);

@@ -220,8 +220,26 @@ int train_eval_due(run *r)
 		return 1;
 	if (c->eval_every_steps > 0)
 		return r->step % c->eval_every_steps == 0;
-	if (c->eval_every_seconds > 0)
+	if (c->eval_every_seconds > 0 || (c->eval_auto_fraction > 0 && !c->comm))
 		return r->t_train >= r->next_eval_s;
 	/* default: at every epoch boundary */
 	return r->pos == 0;
+}
+
+/* Worker 0 after an evaluation: when the next one is due (next_eval_s, in training seconds).
+ * auto: the mean evaluation so far over the fraction, so that evaluations take about that
+ * share of the training time; at least 0.1 ms, and under a time budget at least 1/500 of
+ * it, so that a cheap evaluation does not fill the trace with tens of thousands of rows. */
+void train_next_eval(run *r)
+{
+	const gd_run_cfg *c = r->cfg;
+	double period = c->eval_every_seconds;
+	if (!(period > 0) && c->eval_auto_fraction > 0 && r->out->nrows > 0) {
+		period = r->out->t_eval / (double)r->out->nrows / c->eval_auto_fraction;
+		double floor = c->time_budget > 0 ? c->time_budget / 500 : 0;
+		period = period > floor ? period : floor;
+		period = period > 1e-4 ? period : 1e-4;
+		r->out->eval_period_s = period;
+	}
+	r->next_eval_s = r->t_train + period;
 }

@@ -35,7 +35,7 @@ check() { # check NAME COMMAND...: one test
 	fi
 }
 run_args=(run --data synth-blobs:n=512:d=13:c=3 --model softmax --opt sgd:lr=0.1,adam:lr=0.01,rmsprop:lr=0.01
-          --mode full,minibatch:32 --epochs 5 --threads 1 --no-roofline --quiet --force)
+          --mode full,minibatch:32 --epochs 5 --threads 1 --no-roofline --quiet --force --eval-every epoch)
 "$X86" "${run_args[@]}" --impl scalar --isa scalar -o "$tmp/x86.json" >/dev/null ||
 	{ echo "aarch64: the x86-64 reference run failed"; echo "0 passed, 1 failed"; exit 1; }
 for cpu in "$@"; do

@@ -63,11 +63,11 @@ for l in $(reg 'list(dict.fromkeys(e["isa"] for e in U if not e["runnable"]))');
 	bad 2 "--isa $l: this CPU cannot run it" env -u GDBENCH_ISA "$GD" list --isa "$l"
 done
 bad 2 "--what: 'both' is not a kind; expected update, grad or sparse" "$GD" kernels --what both
-bad 2 "--rules 'nope'" "$GD" kernels --rules nope
-bad 2 "--models: 'cnn'" "$GD" kernels --models cnn
+bad 2 "--rules: unknown rule 'nope'" "$GD" kernels --rules nope
+bad 2 "--models: unknown model 'cnn'" "$GD" kernels --models cnn
 bad 2 "--batches: 'lots'" "$GD" kernels --batches lots
 bad 2 "--batches: '0'" "$GD" kernels --batches 0
-bad 2 "--impl: 'fast'" "$GD" kernels --impl fast
+bad 2 "--impl: unknown implementation 'fast'" "$GD" kernels --impl fast
 bad 2 "--isa 'avx9'" "$GD" kernels --isa avx9
 bad 2 "--dtype: 'f64/f32/f32' is not a storage type" "$GD" kernels --dtype f64/f32/f32
 bad 2 "--dtype: 'bf16/bf16' is not a storage type" "$GD" kernels --dtype bf16/bf16
@@ -138,6 +138,11 @@ bad 2 "--target 'x'" "$GD" run $blobs --target x
 bad 2 "--target '-1'" "$GD" run $blobs --target -1
 bad 2 "--eval-every 'x'" "$GD" run $blobs --eval-every x
 bad 2 "--eval-every '0steps'" "$GD" run $blobs --eval-every 0steps
+bad 2 "--eval-every 'automatic': expected auto, epoch" "$GD" run $blobs --eval-every automatic
+bad 2 "--progress 'soon'" "$GD" run $blobs --progress=soon
+bad 2 "--progress '0'" "$GD" run $blobs --progress=0
+bad 2 "--rules: unknown rule 'adma' \\(expected one of: sgd, " "$GD" kernels --rules adma
+bad 2 "--impl: 'auto' is not a gradient implementation \\(expected one of: scalar, simd" "$GD" run $blobs --impl auto
 bad 2 "--seed 'x'" "$GD" run $blobs --seed x
 bad 2 "--seed '-1'" "$GD" run $blobs --seed -1
 bad 2 "--bucket-mb 'x'" "$GD" run $blobs --mode mpi:full --bucket-mb x
@@ -171,8 +176,8 @@ bad 2 "--seeds '0'" $tune --opt sgd --seeds 0
 bad 2 "--criterion 'fast'" $tune --opt sgd --criterion fast
 bad 2 "--criterion time needs --target" $tune --opt sgd --criterion time
 bad 1 "cannot write '/nonexistent/t.json'" $tune --opt sgd --out /nonexistent/t.json
-bad 2 "--models: 'cnn'" "$GD" gradcheck --models cnn
-bad 2 "--impl: 'fast'" "$GD" gradcheck --impl fast
+bad 2 "--models: unknown model 'cnn' \\(expected one of: lsq, " "$GD" gradcheck --models cnn
+bad 2 "--impl: unknown implementation 'fast' \\(expected one of: scalar, " "$GD" gradcheck --impl fast
 bad 2 "--isa 'avx9'" "$GD" gradcheck --isa avx9
 bad 2 "--rows 'x'" "$GD" gradcheck --rows x
 bad 2 "--rows '0'" "$GD" gradcheck --rows 0

@@ -156,14 +156,42 @@ check "kernels --what sparse lists $ncr CSR kernels x 6 batches" [ "$(grep -c --
 check 'kernels --what sparse lists every runnable CSR kernel, no other' listed "$tmp/stests.txt" 'run(C)'
 expect 0 'Sparse gradient kernels' "$GD" kernels --what sparse --models logistic --batches 32 --min-time 0.01
 expect 2 "--what: 'both' is not a kind" "$GD" kernels --what both
-expect 2 "--models: 'cnn' is not a model" "$GD" kernels --models cnn
+models=$(reg '", ".join(dict.fromkeys(e["model"] for e in G))')
+rules=$(reg '", ".join(dict.fromkeys(e["rule"] for e in U))')
+# the names a bad one is told to choose from come from the registry: every one of them
+named_all() { # named_all 'MESSAGE-REGEX' 'a, b, c' CMD...: exit 2, the message, every name in its list
+	local pat=$1 names=$2; shift 2
+	"$@" >"$tmp/named" 2>&1
+	local st=$? list
+	list=$(grep -Eo -- "$pat \\(expected one of: [^)]*\\)" "$tmp/named") || { cat "$tmp/named"; return 1; }
+	[ "$st" -eq 2 ] || return 1
+	for w in ${names//,/ }; do grep -q "[ :]$w[,)]" <<<"$list" || { echo "missing $w: $list"; return 1; }; done
+}
+check "kernels --models cnn: unknown model, every model named ($models)" \
+	named_all "--models: unknown model 'cnn'" "$models" "$GD" kernels --models cnn
+check "kernels --rules adma: unknown rule, every rule named" named_all "--rules: unknown rule 'adma'" "$rules" \
+	"$GD" kernels --rules adma
+check "kernels --impl fast: unknown implementation, the implementations named" \
+	named_all "--impl: unknown implementation 'fast'" "scalar, simd, best, all" "$GD" kernels --impl fast
+# --rules times update rules only, --models gradients only; the plan and an estimate come first
+check 'kernels --rules adam lists update benchmarks only' \
+	bash -c "'$GD' kernels --rules adam --benchmark_list_tests | grep -v '^adam/' | (! grep -q .)"
+check 'kernels --models softmax lists gradient benchmarks only' \
+	bash -c "'$GD' kernels --models softmax --benchmark_list_tests | grep -v '^softmax/' | (! grep -q .)"
+nsgd=$(reg 'len([e for e in run(U) if e["rule"] == "sgd"])')
+"$GD" kernels --rules sgd --sizes 64 --threads 1 --min-time 0.01 >"$tmp/plan.out" 2>"$tmp/plan.err"
+check "kernels prints its plan ($nsgd update-rule benchmarks) and an estimated duration on stderr" \
+	grep -Eq "plan: $nsgd update-rule, 0 parameter-set, 0 gradient and 0 sparse-gradient benchmarks" "$tmp/plan.err"
+check '  ... and the estimate' grep -Eq 'estimated duration [0-9]+m[0-9]{2}s' "$tmp/plan.err"
+check "  ... without Google Benchmark's context block or its DEBUG-build warning" \
+	bash -c "! grep -Eq 'Run on \\(|WARNING|CPU Caches' '$tmp/plan.out' '$tmp/plan.err'"
+check "kernels --verbose shows Google Benchmark's context block" \
+	bash -c "'$GD' kernels --rules sgd --sizes 64 --threads 1 --min-time 0.01 --verbose 2>&1 | grep -q 'Run on ('"
 expect 2 "--batches: '0' is not a batch size" "$GD" kernels --batches 0
 expect 2 "--batches: 'lots' is not a batch size" "$GD" kernels --batches lots
 check 'kernels --isa scalar lists only scalar variants' \
 	bash -c "! '$GD' kernels --isa scalar --benchmark_list_tests | grep -v /scalar/"
 expect 0 '^adam/scalar/L1' "$GD" kernels --rules adam --impl scalar --benchmark_list_tests
-expect 2 "--rules 'nope'" "$GD" kernels --rules nope
-expect 2 "--impl: 'fast' is not an implementation" "$GD" kernels --impl fast
 expect 2 "--sizes: 'Q' is not a size" "$GD" kernels --sizes Q
 expect 2 "--threads '999'" "$GD" kernels --threads 999
 expect 2 "--min-time '-1'" "$GD" kernels --min-time -1
@@ -230,7 +258,7 @@ expect 1 "cannot write '/nonexistent/dir/k.json'" "$GD" kernels --rules sgd --si
 expect 0 "^$ngr of $ngr kernels within tolerance" "$GD" gradcheck
 expect 0 'softmax/scalar .* ok' "$GD" gradcheck --models softmax --impl scalar --rows 3 --classes 7
 expect 1 'FAIL' "$GD" gradcheck --models lsq --impl scalar --tol 1e-12
-expect 2 "--models: 'cnn' is not a model" "$GD" gradcheck --models cnn
+expect 2 "--models: unknown model 'cnn' \\(expected one of: " "$GD" gradcheck --models cnn
 expect 2 "--rows '0': out of range" "$GD" gradcheck --rows 0
 expect 2 "--l2 '-1': out of range" "$GD" gradcheck --l2 -1
 

@@ -58,10 +58,23 @@ def runs(path, times):
     open(f"{d}/{path}", "w").write(json.dumps({"schema": "gdbench-results", "version": 1, "context": {}, "runs": rs}))
 runs("runs_a.json", [0.030, 0.031, 0.029, 0.030, 0.032, 0.030])
 runs("runs_b.json", [0.040, 0.041, 0.039, None, 0.042, 0.040])
+# no target: samples/s (higher is better) falling from 9.58e5 to 8.01e5 is slower by 19.6%;
+# a key longer than any column; two files with nothing in common
+def sps(path, rate, opt="adam:lr=5e-3"):
+    rs = [{"problem": {"model": "softmax", "dataset": "fashion-mnist/train"}, "optimizer": {"name": opt},
+           "mode": "minibatch", "batch": 128, "threads": 1, "kernels": {"gradient": softmax, "update": adam},
+           "noise": {"noisy": False}, "summary": {"time_to_target": [], "samples_per_s": rate * (1 + 0.001 * k)}}
+          for k in range(6)]
+    open(f"{d}/{path}", "w").write(json.dumps({"schema": "gdbench-results", "version": 1, "context": {}, "runs": rs}))
+longopt = "sgd:lr=0.0123456789:momentum=0.9:nesterov=1:weight_decay=0.0001:dampening=0"
+sps("sps_a.json", 9.58e5, longopt)
+sps("sps_b.json", 8.01e5, longopt)
+sps("sps_c.json", 8.01e5, "adam:lr=1e-3")
 PY
 
 expect 0 'adam.* same$' "$CMP" "$tmp/base.json" "$tmp/same.json"
-expect 1 "$adam/L1.*\\+1[01]\\.[0-9]%.*REGRESSION" "$CMP" "$tmp/base.json" "$tmp/slow.json"
+expect 1 "$adam/L1.* slower by 1[01]\\.[0-9]% .*REGRESSION" "$CMP" "$tmp/base.json" "$tmp/slow.json"
+expect 0 "$adam/L1.* faster by (9\\.[0-9]|10\\.[0-9])% .*improvement" "$CMP" "$tmp/slow.json" "$tmp/base.json"
 expect 0 "$sgd/L1.* same" "$CMP" "$tmp/base.json" "$tmp/slow.json" --filter sgd
 expect 0 ' same$' "$CMP" "$tmp/noisy_a.json" "$tmp/noisy_b.json"
 expect 0 'not enough repetitions' "$CMP" "$tmp/few_a.json" "$tmp/few_b.json"
@@ -74,6 +87,11 @@ expect 2 "base.json names no machine id and .*zen3.json is from 'amd-f25m1s1-avx
 	"$CMP" "$tmp/zen3.json" "$tmp/base.json"
 expect 0 ' same$' "$CMP" "$tmp/zen3.json" "$tmp/zen3_again.json"
 expect 1 't\(<=0.45\).*REGRESSION' "$CMP" "$tmp/runs_a.json" "$tmp/runs_b.json"
+expect 1 'samples/s .* slower by 19\.[0-9]% .*REGRESSION' "$CMP" "$tmp/sps_a.json" "$tmp/sps_b.json"
+expect 1 "sgd:lr=0.0123456789:momentum=0.9:nesterov=1:weight_decay=0.0001:dampening=0.* samples/s " \
+	"$CMP" "$tmp/sps_a.json" "$tmp/sps_b.json"
+expect 0 'no pairs: no entry is in both files' "$CMP" "$tmp/sps_a.json" "$tmp/sps_c.json"
+check 'no pairs: no "over 0 tests", no nan' bash -c "! '$CMP' '$tmp/sps_a.json' '$tmp/sps_c.json' | grep -Eq 'over 0 tests|nan'"
 expect 1 'REGRESSION' "$CMP" --threshold 0.05 --alpha 0.01 --json "$tmp/v.json" "$tmp/base.json" "$tmp/slow.json"
 n=$((n + 1))
 if $PY -c 'import json,sys; v=json.load(open(sys.argv[1])); assert v["regressions"] == 1 and v["kind"] == "kernels"' "$tmp/v.json"; then

@@ -24,7 +24,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=de
 export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
 mpi() { timeout 120 mpirun --oversubscribe --bind-to none "$@"; }
 valid() { $PY "$VALIDATE" "$SCHEMA" "$@" >"$tmp/val" 2>&1 || { cat "$tmp/val"; return 1; }; }
-common=(--data synth-blobs:n=1001:d=12:c=3 --epochs 3 --no-roofline --quiet --keep-params --force)
+common=(--data synth-blobs:n=1001:d=12:c=3 --epochs 3 --no-roofline --quiet --keep-params --force --eval-every epoch)
 
 # the same descent on 1 process and on 2 ranks (1001 rows: shards of 500 and 501)
 expect 0 'wrote' "$GD" run "${common[@]}" --opt adam:lr=0.05 --mode full,minibatch:64 -o "$tmp/one.json"

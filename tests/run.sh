@@ -45,9 +45,9 @@ assert r["mode"] == "hogwild" and r["threads"] == 2 and len(r["placement"]["thre
 assert r["summary"]["samples"] == 6000 and r["summary"]["final_loss"] < r["trace"][0]["loss"]
 ' "$tmp/h.json"
 expect 0 'converged' "$GD" run --data synth-regression:n=2000:d=10 --opt newton --mode full --epochs 5 --quiet
-# a fixed seed gives the same trace
-"$GD" run $blobs --opt adam:lr=0.01 --mode minibatch:32 --epochs 2 --seed 7 -o "$tmp/s1.json" >/dev/null 2>&1
-"$GD" run $blobs --opt adam:lr=0.01 --mode minibatch:32 --epochs 2 --seed 7 -o "$tmp/s2.json" >/dev/null 2>&1
+# a fixed seed gives the same trace (at a fixed cadence: auto's evaluation times vary)
+"$GD" run $blobs --opt adam:lr=0.01 --mode minibatch:32 --epochs 2 --seed 7 --eval-every epoch -o "$tmp/s1.json" >/dev/null 2>&1
+"$GD" run $blobs --opt adam:lr=0.01 --mode minibatch:32 --epochs 2 --seed 7 --eval-every epoch -o "$tmp/s2.json" >/dev/null 2>&1
 check 'same seed, same trace' $PY -c '
 import json, sys
 a, b = (json.load(open(p))["runs"][0]["trace"] for p in sys.argv[1:3])
@@ -164,5 +164,52 @@ assert d["runs"][-1]["summary"]["stop_reason"] == "interrupted"
 ' "$tmp/int.json"
 	check "SIG$sig: validates" valid "$tmp/int.json"
 done
+
+# what run prints: the targets and the cadence, a header per group (problem, data, mode, ISA,
+# gradient kernel; scalar kernels said so), columns headed by their target and as wide as the
+# longest optimizer text; the cadence recorded: auto by default, an explicit one wins
+long=sgd:lr=0.05:momentum=0.9:nesterov=1:weight_decay=0.0001
+expect 0 'wrote' "$GD" run $blobs --opt "adam:lr=0.01,$long" --mode full,minibatch:64 --epochs 2 --target 0.9,0.5 \
+	-o "$tmp/tab.json"
+cp "$tmp/out" "$tmp/tab.txt"
+check 'run prints the targets, a header per group, t(<=target) headers, aligned columns' $PY - "$tmp/tab.txt" "$long" <<'PY'
+import re, sys
+text, long = open(sys.argv[1]).read(), sys.argv[2]
+assert "targets (training loss): 0.9, 0.5;" in text, text
+assert re.search(r"^evaluations: auto, every .*s of training", text, re.M), text
+heads = re.findall(r"^== softmax on synth-blobs:n=3000:d=12:c=3 \| mode (\S+) \| ISA \S+ \| gradient kernel softmax/", text, re.M)
+assert heads == ["full", "minibatch:64"], heads
+hdr = [l for l in text.splitlines() if l.startswith("optimizer ")]
+assert len(hdr) == 2 and "t(<=0.9)" in hdr[0] and "t(<=0.5)" in hdr[0] and "t(loss" not in hdr[0], hdr
+rows = [l for l in text.splitlines() if l.startswith(("adam:lr=0.01 ", long + " "))]
+assert len(rows) == 4, rows
+col = hdr[0].index("update")  # every row's update kernel starts under its header
+assert all(r[col - 2:col] == "  " and r[col] != " " for r in rows), (col, rows)
+PY
+check 'the cadence is recorded: auto, its fraction and the period it chose' $PY -c '
+import json, sys
+for r in json.load(open(sys.argv[1]))["runs"]:
+    b = r["budget"]
+    assert b["eval_every"] == "auto" and b["eval_auto_fraction"] == 0.2 and b["eval_period_s"] > 0, b
+' "$tmp/tab.json"
+check 'tab.json validates' valid "$tmp/tab.json"
+expect 0 'evaluations: every 7 steps' "$GD" run $blobs --opt sgd:lr=0.1 --epochs 1 --eval-every 7steps -o "$tmp/e7.json"
+check 'an explicit --eval-every wins over auto' $PY -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert r["budget"]["eval_every"] == "steps" and "eval_period_s" not in r["budget"], r["budget"]
+assert [t["step"] for t in r["trace"]][:3] == [0, 7, 14], r["trace"][:3]
+' "$tmp/e7.json"
+expect 0 'ISA scalar \| gradient kernel softmax/scalar \(SCALAR' "$GD" run $blobs --opt sgd:lr=0.1 --epochs 1 --isa scalar
+# progress: periodic lines on a stderr that is not a terminal (--progress=S), none with --quiet
+"$GD" run $blobs --opt sgd:lr=0.1 --epochs 3 --eval-every 10steps --progress=1e-9 >/dev/null 2>"$tmp/prog.txt"
+check 'progress lines on a pipe: "[1/1] ... ETA", one per line, no carriage return' $PY -c '
+import re, sys
+t = open(sys.argv[1]).read()
+lines = [l for l in t.splitlines() if l.startswith("gdbench run: [1/1] sgd:lr=0.1 minibatch:128 T=1: epoch ")]
+assert len(lines) >= 3 and all(re.search(r"; ETA (\?|[0-9]+s)$", l) for l in lines) and "\r" not in t, t
+' "$tmp/prog.txt"
+"$GD" run $blobs --opt sgd:lr=0.1 --epochs 3 --eval-every 10steps >/dev/null 2>"$tmp/quiet.txt"
+check '--quiet: nothing on stderr' test ! -s "$tmp/quiet.txt"
 
 finish run

@@ -25,6 +25,7 @@ expect 2 'a log range needs A, B > 0' "$GD" run "${blobs[@]}" --opt 'adam:lr=0..
 expect 0 'wrote .*t.json: 8 grid runs, 6 reruns of 2 winners' "$GD" tune "${blobs[@]}" \
 	--opt 'sgd:lr=1e-3..1:log4,adam:lr=1e-4..1e-1:log4' --mode minibatch:32 --grid-epochs 1 \
 	--seeds 3 --epochs 3 --target 0.3 --eval-every 10steps -o "$tmp/t.json"
+check 'tune names its final file, never its temporary one' bash -c "! grep -q 'grid\.tmp\.' '$tmp/out'"
 check 't.json validates' $PY "$VALIDATE" "$SCHEMA" "$tmp/t.json"
 check 'the whole grid, the criterion, winners and seeded reruns are recorded' $PY -c '
 import json, sys

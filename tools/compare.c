@@ -45,6 +45,20 @@ static int warn_context(const rs_set *a, const rs_set *b)
 	return n;
 }
 
+/* "slower by 19.7%" / "faster by 5.0%": worse is NEW's time for the same work over BASE's, less 1
+ * (pair.worse); a target reached on one side only says so. */
+static void change_text(double ma, double mb, int higher_better, double worse, char *buf, size_t len)
+{
+	if (!higher_better && isinf(ma) != isinf(mb))
+		snprintf(buf, len, isinf(mb) ? "not reached in NEW" : "reached only in NEW");
+	else if (!isfinite(worse))
+		snprintf(buf, len, "-");
+	else if (fabs(worse) < 0.0005)
+		snprintf(buf, len, "unchanged");
+	else
+		snprintf(buf, len, "%s by %.1f%%", worse > 0 ? "slower" : "faster", 100 * fabs(worse));
+}
+
 static const char help[] =
 	"Usage: gdbench-compare [OPTIONS] BASE.json[,BASE2.json...] NEW.json[,NEW2.json...]\n"
 	"Compare two sets of gdbench result files of one kind and gate on significant regressions.\n"
@@ -232,20 +246,33 @@ int main(int argc, char **argv)
 	}
 	double geo = nlog ? expm1(logsum / (double)nlog) : NAN;
 
-	printf("%s vs %s: %zu pairs (%s), threshold %.1f%%, alpha %g (Holm-Bonferroni over %zu tests)\n", A.path, B.path,
-	       np, A.conv ? "convergence runs" : "kernel benchmarks", 100 * threshold, alpha, nd);
-	printf("%-64s %-10s %5s %12s %12s %9s %9s  %s\n", "entry", "metric", "n", "base", "new", "change", "p(adj)",
-	       "verdict");
+	char tests[64];
+	if (nd)
+		snprintf(tests, sizeof(tests), "Holm-Bonferroni over %zu test%s", nd, nd == 1 ? "" : "s");
+	else
+		snprintf(tests, sizeof(tests), np ? "no pair has the repetitions for a test" : "nothing to test");
+	printf("%s vs %s: %zu pair%s (%s), threshold %.1f%%, alpha %g (%s)\n", A.path, B.path, np, np == 1 ? "" : "s",
+	       A.conv ? "convergence runs" : "kernel benchmarks", 100 * threshold, alpha, tests);
+	if (np)
+		printf("change: NEW against BASE, as time for the same work (from the metric's direction: a higher\n"
+		       "samples/s or fraction of the ceiling is faster, a longer time to target slower)\n");
+	int kw = 5; /* the key column fits the longest key: keys are never cut */
+	for (size_t i = 0; i < np; i++)
+		kw = (int)strlen(P[i].a->key) > kw ? (int)strlen(P[i].a->key) : kw;
+	if (np)
+		printf("%-*s %-10s %5s %12s %12s %-17s %9s  %s\n", kw, "entry", "metric", "n", "base", "new", "change",
+		       "p(adj)", "verdict");
 	for (size_t i = 0; i < np; i++) {
 		pair *q = &P[i];
-		char n[16], pv[16];
+		char n[16], pv[16], ch[40];
 		snprintf(n, sizeof(n), "%zu/%zu", q->a->n, q->b->n);
 		if (q->decidable)
 			snprintf(pv, sizeof(pv), "%.3g", q->padj);
 		else
 			snprintf(pv, sizeof(pv), "-");
-		printf("%-64.64s %-10s %5s %12.5g %12.5g %+8.1f%% %9s  %s%s\n", q->a->key, q->a->metric, n, q->ma, q->mb,
-		       100 * q->worse, pv, q->verdict, q->a->noisy || q->b->noisy ? " (noisy)" : "");
+		change_text(q->ma, q->mb, q->a->higher_better, q->worse, ch, sizeof(ch));
+		printf("%-*s %-10s %5s %12.5g %12.5g %-17s %9s  %s%s\n", kw, q->a->key, q->a->metric, n, q->ma, q->mb, ch,
+		       pv, q->verdict, q->a->noisy || q->b->noisy ? " (noisy)" : "");
 	}
 	size_t only_a = A.n - np, only_b = 0;
 	for (size_t j = 0; j < B.n; j++) {
@@ -264,9 +291,13 @@ int main(int argc, char **argv)
 		if (!found && !(filter && regexec(&re, A.e[i].key, 0, NULL, 0)))
 			printf("only in %s: %s\n", A.path, A.e[i].key);
 	}
-	printf("geometric-mean change: %+.2f%% (worse if positive); %d regression%s, %d improvement%s, %d undecided%s\n",
-	       100 * geo, regressions, regressions == 1 ? "" : "s", improvements, improvements == 1 ? "" : "s",
-	       undecided, mismatched ? "; files from different machines or builds (see warnings)" : "");
+	char gm[40];
+	if (nlog)
+		change_text(1, 1, 0, geo, gm, sizeof(gm));
+	printf("%s%s%s%d regression%s, %d improvement%s, %d undecided%s\n", nlog ? "geometric-mean change: " : "",
+	       nlog ? gm : "", nlog ? "; " : np ? "no finite change to average; " : "no pairs: no entry is in both files; ",
+	       regressions, regressions == 1 ? "" : "s", improvements, improvements == 1 ? "" : "s", undecided,
+	       mismatched ? "; files from different machines or builds (see warnings)" : "");
 
 	if (json_out) {
 		json_t *arr = json_array();
