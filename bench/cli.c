@@ -162,6 +162,8 @@ int cli_params(const char *cmd, const char *list, gd_param_set *sets, int max, i
 		++*n;
 	}
 	return 0;
+}
+
 /* The names a bad --rules/--models/--impl word is told to choose from, generated from the
  * registry (kernels/update.h, kernels/grad.h, harness/registry.h) so they never go stale. */
 const char *cli_rule_names(void)
