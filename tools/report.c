@@ -112,7 +112,7 @@ static void page_head(FILE *out, rp_ctx *ctx, const char *title, char **files, i
 }
 
 /* The sections each file's kind calls for, in page order, into ctx->html (the
- * body); each adds its answers to the summary (ctx->sum, ctx->flagged). */
+ * body); each adds its answers to the summary (ctx->sum, ctx->diverged, ctx->noisy). */
 static void write_sections(rp_ctx *ctx, json_t **docs, const int *kinds, int nd)
 {
 	json_t *rdocs[MAXFILES];
@@ -176,12 +176,13 @@ static void splice(FILE *out, FILE *stream, char **buf, size_t *len)
 static int write_report(FILE *out, rp_ctx *ctx, const char *title, char **files, json_t **docs, const int *kinds,
                         int nd, char *err, size_t errlen)
 {
-	char *body = NULL, *sum = NULL, *flagged = NULL;
-	size_t nbody = 0, nsum = 0, nflagged = 0;
+	char *body = NULL, *sum = NULL, *diverged = NULL, *noisy = NULL;
+	size_t nbody = 0, nsum = 0, ndiverged = 0, nnoisy = 0;
 	ctx->html = open_memstream(&body, &nbody);
 	ctx->sum = open_memstream(&sum, &nsum);
-	ctx->flagged = open_memstream(&flagged, &nflagged);
-	if (!ctx->html || !ctx->sum || !ctx->flagged) {
+	ctx->diverged = open_memstream(&diverged, &ndiverged);
+	ctx->noisy = open_memstream(&noisy, &nnoisy);
+	if (!ctx->html || !ctx->sum || !ctx->diverged || !ctx->noisy) {
 		snprintf(err, errlen, "out of memory");
 		return -1; /* the process ends: nothing to free */
 	}
@@ -197,11 +198,16 @@ static int write_report(FILE *out, rp_ctx *ctx, const char *title, char **files,
 		fclose(ctx->sum);
 		free(sum);
 	}
-	fflush(ctx->flagged);
-	fprintf(out, "<p class=%s>Runs flagged noisy (another process competed for the CPUs) or diverged: %s", ctx->nflagged ? "noisy" : "note",
-	        ctx->nflagged ? "" : "none.");
-	splice(out, ctx->flagged, &flagged, &nflagged);
-	fputs(ctx->nflagged ? ".</p>\n</section>\n" : "</p>\n</section>\n", out);
+	fprintf(out, "<p>Diverged: %s", ctx->ndiverged ? "<span class=nr>" : "none");
+	splice(out, ctx->diverged, &diverged, &ndiverged);
+	fputs(ctx->ndiverged ? "</span>.</p>\n" : ".</p>\n", out);
+	/* a long list of noisy runs (a loaded machine flags them all) folds away under its count */
+	fprintf(out, ctx->nnoisy > 8 ? "<details class=noisy><summary>Noisy (another process competed for the CPUs): "
+	                               "%d of %d runs</summary>" : "<p class=noisy>Noisy (another process competed for "
+	                                                           "the CPUs): %d of %d runs%s",
+	        ctx->nnoisy, ctx->nruns, ctx->nnoisy && ctx->nnoisy <= 8 ? ": " : "");
+	splice(out, ctx->noisy, &noisy, &nnoisy);
+	fputs(ctx->nnoisy > 8 ? ".</details>\n</section>\n" : ".</p>\n</section>\n", out);
 	fputs("<nav id=toc><h2>Contents</h2><ol>", out);
 	FILE *keep = ctx->html;
 	ctx->html = out;

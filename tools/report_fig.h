@@ -18,8 +18,8 @@
 typedef struct rp_ctx {
 	FILE *html;       /* the sections being written (the page's body, report.c assembles the page) */
 	FILE *sum;        /* the summary block's answers, which the sections add as they find them */
-	FILE *flagged;    /* the summary's list of noisy and diverged runs, by name */
-	int nflagged;     /* runs in it */
+	FILE *diverged, *noisy; /* the summary's lists of diverged and of noisy runs, by name */
+	int ndiverged, nnoisy, nruns; /* runs in each, runs seen */
 	char tmpdir[256]; /* the figures' scripts, data and SVG files */
 	int nfig;         /* figures started so far: the number of the next one */
 	int failed;       /* figures gnuplot did not draw */

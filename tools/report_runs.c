@@ -158,15 +158,15 @@ static void loss_plot(rp_ctx *ctx, const char *problem, const char *mode, rp_cfg
 	                                  "to hide it; dashed: more threads; horizontal lines: the targets.");
 }
 
-/* A run, named for the summary's list of noisy and diverged runs. */
-static void name_run(rp_ctx *ctx, json_t *r, const char *label, const char *mode, const char *problem)
+/* A run, named in one of the summary's lists (diverged or noisy). */
+static void name_run(FILE *list, int *n, json_t *r, const char *label, const char *mode, const char *problem)
 {
-	fputs(ctx->nflagged++ ? ", " : "", ctx->flagged);
-	fprintf(ctx->flagged, "<b>");
-	rp_esc_to(ctx->flagged, label);
-	fprintf(ctx->flagged, "</b> (%s, ", mode);
-	rp_esc_to(ctx->flagged, problem);
-	fprintf(ctx->flagged, ", seed %lld)", (long long)json_integer_value(json_object_get(r, "seed")));
+	fputs((*n)++ ? ", " : "", list);
+	fputs("<b>", list);
+	rp_esc_to(list, label);
+	fprintf(list, "</b> (%s, ", mode);
+	rp_esc_to(list, problem);
+	fprintf(list, ", seed %lld)", (long long)json_integer_value(json_object_get(r, "seed")));
 }
 
 void rp_runs_section(rp_ctx *ctx, json_t **docs, int nd)
@@ -205,10 +205,11 @@ void rp_runs_section(rp_ctx *ctx, json_t **docs, int nd)
 					continue;
 				run_label(r, label, sizeof(label));
 				gd_run_mode_label(r, mode, sizeof(mode));
-				json_t *sm = json_object_get(r, "summary");
-				if (json_is_true(json_object_get(sm, "diverged")) ||
-				    json_is_true(json_object_get(json_object_get(r, "noise"), "noisy")))
-					name_run(ctx, r, label, mode, problems[p]);
+				ctx->nruns++;
+				if (json_is_true(json_object_get(json_object_get(r, "summary"), "diverged")))
+					name_run(ctx->diverged, &ctx->ndiverged, r, label, mode, problems[p]);
+				if (json_is_true(json_object_get(json_object_get(r, "noise"), "noisy")))
+					name_run(ctx->noisy, &ctx->nnoisy, r, label, mode, problems[p]);
 				if (is_grid_run(r)) { /* tune's grid: the tuning section shows it */
 					ngrid++;
 					continue;
