@@ -93,7 +93,7 @@ static void page_head(FILE *out, rp_ctx *ctx, const char *title, char **files, i
 	      "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}td,th{border:1px solid #ccc;padding:3px 8px;"
 	      "text-align:left}th{background:#f3f3f3}.nr{color:#c00000}.noisy{color:#b36b00}.err{color:#c00000}"
 	      "figure{margin:1.5em 0}figcaption{font-size:0.85em;color:#555}svg{max-width:100%;height:auto}"
-	      ".note{font-size:0.85em;color:#555}td.bar{white-space:nowrap}table.ttt{font-size:0.8em}"
+	      ".note{font-size:0.85em;color:#555}td.bar{white-space:nowrap}table.ttt{font-size:0.8em;display:block;overflow-x:auto}table.ttt td:first-child{white-space:nowrap}"
 	      ".b{display:inline-block;height:0.75em;margin-right:6px;vertical-align:middle;opacity:0.8}"
 	      ".sw{display:inline-block;width:0.8em;height:0.8em;margin-right:5px;vertical-align:middle}"
 	      "#summary table{width:100%}#summary th{width:30%;font-weight:normal}"

@@ -21,11 +21,11 @@ void rp_section(rp_ctx *ctx, const char *id, const char *title)
 }
 
 /* Distinct on white, none pale (no yellow): Tableau 10 with its yellow
- * replaced, then Kelly's colours of maximum contrast without the pale ones. */
+ * replaced, then Kelly's colours of maximum contrast without the pale ones
+ * and those too close to the first ten. */
 static const char *const palette[] = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
-	                               "#e377c2", "#7f7f7f", "#808000", "#604e97", "#882d17", "#008856", "#f38400",
-	                               "#b3446c", "#0067a5", "#8db600", "#654522", "#e25822", "#2b3d26", "#875692",
-	                               "#be0032", "#f99379", "#848482" };
+	                               "#e377c2", "#7f7f7f", "#808000", "#604e97", "#882d17", "#222222", "#8db600",
+	                               "#b3446c", "#654522", "#00429d", "#e25822", "#2b3d26", "#f99379" };
 #define NPALETTE (sizeof(palette) / sizeof(palette[0]))
 
 /* The colour of the i-th key: the palette, then golden-angle hues at one dark
