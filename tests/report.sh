@@ -59,7 +59,7 @@ check 'every optimizer is a series, repetitions as median with a band' \
 	grep -qxF "adam:lr=0.01$(tag "$tmp/a.json" adam:lr=0.01) (median, min-max)" <<<"$labels"
 colours=$(specs 'print("\n".join(x["label"].split(" (")[0] + " " + x["color"] for x in s["series"]))' | sort -u)
 check 'one colour per optimizer configuration across the plots' [ -z "$(cut -d' ' -f1 <<<"$colours" | uniq -d)" ]
-check 'the diverged run is named in the summary and flagged' bash -c "grep -q 'Diverged: <span class=nr><b>sgd:lr=10$(tag "$tmp/div.json" sgd:lr=10)</b>' '$tmp/rep/index.html' && grep -q 'class=nr>diverged' '$tmp/rep/index.html'"
+check 'the diverged run is named in the summary and flagged' bash -c "grep -qF 'Diverged: <span class=nr><b>sgd:lr=10$(tag "$tmp/div.json" sgd:lr=10)</b>' '$tmp/rep/index.html' && grep -q 'class=nr>diverged' '$tmp/rep/index.html'"
 check 'summary: the fastest configuration to each blobs target' bash -c "[ \$(grep -o 'Fastest to loss &le; [0-9.]*, [a-z]* on synth-blobs' '$tmp/rep/index.html' | sort -u | wc -l) -eq 2 ]"
 check 'summary, then contents linking every section' bash -c "grep -q '<section id=summary>' '$tmp/rep/index.html' && [ \$(grep -o '<li><a href=\"#[a-z0-9-]*\">' '$tmp/rep/index.html' | wc -l) -eq \$(grep -o '<h2 id=\"[a-z0-9-]*\">' '$tmp/rep/index.html' | wc -l) ]"
 check 'time to target with its resolution (the evaluation cadence)' bash -c "grep -q '<th>eval. every</th>' '$tmp/rep/index.html' && grep -Eq '[0-9] &plusmn;[0-9.e-]+' '$tmp/rep/index.html'"
