@@ -82,7 +82,7 @@ static void summary_line(rp_ctx *ctx, const char *problem, const rp_cfg *all, co
 	const rp_cfg *f = &all[order[0]];
 	fputs("<b>", s);
 	rp_esc_to(s, f->label);
-	fprintf(s, "</b> (%s): %.3f s &plusmn;%.2g (evaluation resolution)", f->mode, f->t[k], isfinite(f->res[k]) ? f->res[k] : 0);
+	fprintf(s, "</b> (%s): %.3g s &plusmn;%.2g (evaluation resolution)", f->mode, f->t[k], isfinite(f->res[k]) ? f->res[k] : 0);
 	if (nc > 1) {
 		const rp_cfg *r = &all[order[1]];
 		fputs("; runner-up ", s);
@@ -184,11 +184,11 @@ void rp_ttt_section(rp_ctx *ctx, const char *problem, rp_cfg *cs, int nc, json_t
 				fprintf(ctx->html, "<td class=nr>not reached%s</td>", reached ? " (median)" : "");
 				continue;
 			}
-			int n = snprintf(text, sizeof(text), "%.3f &plusmn;%.2g", c->t[k], isfinite(c->res[k]) ? c->res[k] : 0);
+			int n = snprintf(text, sizeof(text), "%.3g &plusmn;%.2g", c->t[k], isfinite(c->res[k]) ? c->res[k] : 0);
 			if (c->n > 1 && isfinite(hi))
-				snprintf(text + n, sizeof(text) - (size_t)n, " [%.3f, %.3f]", lo, hi);
+				snprintf(text + n, sizeof(text) - (size_t)n, " [%.3g, %.3g]", lo, hi);
 			else if (c->n > 1)
-				snprintf(text + n, sizeof(text) - (size_t)n, " [%.3f, not reached]", lo);
+				snprintf(text + n, sizeof(text) - (size_t)n, " [%.3g, not reached]", lo);
 			bar_cell(ctx, c->t[k], tmax[k], rp_color(ctx, c->opt), text);
 		}
 		json_t *last = c->runs[c->n - 1], *sm = json_object_get(last, "summary");
