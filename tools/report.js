@@ -110,7 +110,20 @@
 					u.setSeries(j, { show: o.show });
 			});
 		}];
-		var u = new uPlot(opts, uPlot.join(tables), el);
+		/* join leaves holes where one series has an x that another has not: lines span
+		 * them; a band's edges take their previous value within their own range (a
+		 * band is a step function of time: the last evaluation holds), so bands have no gaps */
+		var data = uPlot.join(tables);
+		hidden.forEach(function (c) {
+			var col = data[c], last = -1;
+			for (var i = 0; i < col.length; i++)
+				if (col[i] != null)
+					last = i;
+			for (var j = 1; j < last; j++)
+				if (col[j] == null && col[j - 1] != null)
+					col[j] = col[j - 1];
+		});
+		var u = new uPlot(opts, data, el);
 		var rows = u.root.querySelectorAll(".u-legend .u-series");
 		hidden.forEach(function (j) { if (rows[j]) rows[j].style.display = "none"; });
 		return u;

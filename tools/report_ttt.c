@@ -101,7 +101,9 @@ static void summary_line(rp_ctx *ctx, const char *problem, const rp_cfg *all, co
 			sgd = i;
 	if (sgd == 0)
 		fputs("; the fastest is plain sgd", s);
-	else if (sgd > 0) {
+	else if (sgd == 1)
+		fputs("; the runner-up is plain sgd", s);
+	else if (sgd > 1) {
 		fputs("; sgd (", s);
 		rp_esc_to(s, all[order[sgd]].label);
 		if (isfinite(all[order[sgd]].t[k]))
