@@ -46,6 +46,12 @@ for g in t["groups"]:
 ' "$tmp/t.json"
 "$GD" report -o "$tmp/rep" "$tmp/t.json" >/dev/null 2>&1
 check 'report: learning-rate sensitivity and performance profile' bash -c "grep -q 'Learning-rate sensitivity, minibatch:32' '$tmp/rep/index.html' && grep -q 'Performance profile' '$tmp/rep/index.html' && grep -q '<title>adam:lr=1e-4..1e-1:log4</title>' '$tmp/rep/index.html' && grep -q '<title>sgd:lr=1e-3..1:log4</title>' '$tmp/rep/index.html' && grep -q '<title>diverged</title>' '$tmp/rep/index.html'"
+# the loss plots show the winners' reruns only (2 winners: 2 series), the grid has its own section
+nser=$(/usr/bin/python3 -c '
+import json, re, sys
+specs = re.findall(r"class=gdspec data-for=\"plot\d+\">(.*?)</script>", open(sys.argv[1]).read(), re.S)
+print(len({x["label"] for s in specs for x in json.loads(s)["series"]}))' "$tmp/rep/index.html")
+check "report: grid runs apart from the reruns ($nser series in the loss plots, expected 2)" bash -c "[ '$nser' = 2 ] && grep -q 'grid runs of <code>gdbench tune</code>' '$tmp/rep/index.html'"
 check 'report: the profile names solvers by rule (sgd and adam)' bash -c "grep -q '<td>sgd</td>' '$tmp/rep/index.html' && grep -q '<td>adam</td>' '$tmp/rep/index.html'"
 # the mode label comes from one place (harness/runlabel.c): a locked Hogwild tune finds its winner,
 # and gdbench-compare keeps locked and lock-free runs apart

@@ -17,18 +17,23 @@ double rp_num(json_t *o, const char *k)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-void rp_esc(rp_ctx *ctx, const char *s)
+void rp_esc_to(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '<')
-			fputs("&lt;", ctx->html);
+			fputs("&lt;", f);
 		else if (*s == '>')
-			fputs("&gt;", ctx->html);
+			fputs("&gt;", f);
 		else if (*s == '&')
-			fputs("&amp;", ctx->html);
+			fputs("&amp;", f);
 		else
-			fputc(*s, ctx->html);
+			fputc(*s, f);
 	}
+}
+
+void rp_esc(rp_ctx *ctx, const char *s)
+{
+	rp_esc_to(ctx->html, s);
 }
 
 void rp_gq(FILE *gp, const char *s)

@@ -12,11 +12,24 @@
 
 #include <jansson.h>
 
+#define RP_MAXTOC 64
+#define RP_MAXCOLOR 256
+
 typedef struct rp_ctx {
-	FILE *html;       /* the report being written */
+	FILE *html;       /* the sections being written (the page's body, report.c assembles the page) */
+	FILE *sum;        /* the summary block's answers, which the sections add as they find them */
+	FILE *diverged, *noisy; /* the summary's lists of diverged and of noisy runs, by name */
+	int ndiverged, nnoisy, nruns; /* runs in each, runs seen */
 	char tmpdir[256]; /* the figures' scripts, data and SVG files */
 	int nfig;         /* figures started so far: the number of the next one */
 	int failed;       /* figures gnuplot did not draw */
+	int nplot;        /* interactive plots written (report_plot.c) */
+	/* the table of contents, in page order: anchor and heading of each section */
+	char toc_id[RP_MAXTOC][48], toc_title[RP_MAXTOC][160];
+	int ntoc;
+	/* the page's colours: one per key (optimizer configuration, kernel variant), in order of first use */
+	char color_key[RP_MAXCOLOR][160], color[RP_MAXCOLOR][8];
+	int ncolor;
 } rp_ctx;
 
 typedef struct rp_fig {
@@ -32,8 +45,9 @@ typedef struct rp_fig {
 const char *rp_str(json_t *o, const char *k);
 double rp_num(json_t *o, const char *k);
 
-/* s into the HTML, with <, > and & escaped. */
+/* s into the HTML (or into f), with <, > and & escaped. */
 void rp_esc(rp_ctx *ctx, const char *s);
+void rp_esc_to(FILE *f, const char *s);
 /* s as a gnuplot string literal: single quotes, doubled inside. */
 void rp_gq(FILE *gp, const char *s);
 

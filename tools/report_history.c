@@ -1,5 +1,6 @@
 /* gdbench-report: a history database's series over commits, change points marked (report_history.h). */
 #include "report_history.h"
+#include "report_plot.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ void rp_history_section(rp_ctx *ctx, const char *path)
 	hdb_series *s = NULL;
 	size_t n = 0;
 	char err[1024];
-	fputs("<h2>History over commits</h2>\n", ctx->html);
+	rp_section(ctx, "history", "History over commits");
 	if (hdb_open(path, 0, &db, err, sizeof(err)) || hdb_load(db, NULL, NULL, &s, &n, err, sizeof(err))) {
 		fprintf(ctx->html, "<p class=err>");
 		rp_esc(ctx, err);

@@ -1,14 +1,16 @@
 /*
  * gdbench-report: a `gdbench kernels` file (report_sections.h): update rules
- * against the memory-only ceiling and over scalar, thread scaling, gradient
- * kernels. The rules, variants and sizes shown are the file's own, read from
+ * against the memory-only ceiling and over scalar, thread scaling (bar
+ * tables, sorted), gradient kernels' fraction of FMA peak per batch (plots). The rules, variants and sizes shown are the file's own, read from
  * its benchmark names, so a rule or variant gdbench gains appears with no edit.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_fig.h"
+#include "report_plot.h"
 #include "report_sections.h"
 
 #define NAMELEN 32
@@ -109,131 +111,252 @@ static int is_row(const char *name, const char *rule, const char *var, const cha
 	return !strncmp(name, pre, strlen(pre));
 }
 
-/* Per size, 1 thread: each rule x variant's fraction of the ceiling, then
- * (with more than one variant) its speedup over the first, scalar. -1 when a
- * figure could not be started. */
-static int update_charts(rp_ctx *ctx, const kfile *k)
+/* Size label s as a heading: "L1 (2048 elements)", "16777216 elements" for a plain count. */
+static void size_title(const kfile *k, const char *s, char *buf, size_t len)
 {
-	for (int s = 0; s < k->ns; s++) {
-		for (int which = 0; which < 2; which++) { /* roofline fraction, then speedup over scalar */
-			if (which == 1 && k->nv < 2)
-				break; /* scalar alone: no speedup to show */
-			rp_fig f;
-			if (rp_fig_begin(ctx, &f, 900, 380))
-				return -1;
-			FILE *gp = f.gp;
-			int any = 0;
-			for (int r = 0; r < k->nr; r++) {
-				double val[MAXVAR], ips[MAXVAR];
-				for (int v = 0; v < MAXVAR; v++)
-					val[v] = ips[v] = NAN;
-				size_t i;
-				json_t *row;
-				json_array_foreach(k->b, i, row) {
-					const char *name = rp_str(row, "name");
-					if (skip_row(row) || rp_num(row, "threads") != 1)
-						continue;
-					for (int v = 0; v < k->nv; v++)
-						if (is_row(name, k->rules[r], k->vars[v], k->sizes[s])) {
-							val[v] = rp_num(row, "roofline");
-							ips[v] = rp_num(row, "items_per_second");
-						}
-				}
-				fprintf(f.dat, "%s", k->rules[r]);
-				for (int v = 0; v < k->nv; v++) {
-					double x = which == 0 ? val[v] : ips[v] / ips[0];
-					fprintf(f.dat, " %.6g", isfinite(x) ? x : 0.0);
-					any |= isfinite(x) && v > 0;
-				}
-				fputc('\n', f.dat);
-			}
-			char title[200];
-			if (which == 0)
-				snprintf(title, sizeof(title), "Update rules at size %s, 1 thread: throughput / memory-only ceiling "
-				         "timed alongside", k->sizes[s]);
-			else
-				snprintf(title, sizeof(title), "Update rules at size %s, 1 thread: speedup over the scalar variant",
-				         k->sizes[s]);
-			fputs("set title ", gp);
-			rp_gq(gp, title);
-			fprintf(gp, "\nset style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\n"
-			            "set ylabel '%s'\nset xtics rotate by -30\nset yrange [0:*]\n",
-			        which == 0 ? "fraction of the ceiling" : "x scalar");
-			if (!any)
-				fputs("set label 1 'no data' at graph 0.5,0.5 center\n", gp);
-			fprintf(gp, "plot ");
-			for (int v = which; v < k->nv; v++)
-				fprintf(gp, "'%s' using %d:xtic(1) title '%s'%s", f.datp, v + 2, k->vars[v], v < k->nv - 1 ? ", " : "\n");
-			rp_fig_end(ctx, &f, title);
-		}
+	size_t i;
+	json_t *row;
+	json_array_foreach(k->b, i, row) {
+		const char *at = NULL, *sz = size_of(rp_str(row, "name"), &at);
+		if (!sz || strcmp(sz, s))
+			continue;
+		long long n = atoll(strchr(at + 1, ':') + 1);
+		if (!strcmp(s, "n"))
+			snprintf(buf, len, "%lld elements", n);
+		else
+			snprintf(buf, len, "%s (%lld elements)", s, n);
+		return;
 	}
-	return 0;
+	snprintf(buf, len, "%s", s);
 }
 
-/* The last (widest) variant's elements/s on 2 threads over 1, per rule and size. */
-static void scaling_chart(rp_ctx *ctx, const kfile *k)
+/* The median row (or the only one) of rule/var/size on t threads: counter key; NAN when absent. */
+static double value(const kfile *k, const char *rule, const char *var, const char *size, int t, const char *key)
+{
+	size_t i;
+	json_t *row;
+	double v = NAN;
+	json_array_foreach(k->b, i, row)
+		if (!skip_row(row) && rp_num(row, "threads") == t && is_row(rp_str(row, "name"), rule, var, size))
+			v = rp_num(row, key);
+	return v;
+}
+
+/* A cell with a bar of x / max in color and its text. */
+static void bar_td(rp_ctx *ctx, double x, double max, const char *color, const char *text)
+{
+	fprintf(ctx->html, "<td class=bar><span class=b style=\"width:%.2fem;background:%s\"></span>%s</td>",
+	        isfinite(x) && max > 0 ? 6 * fmin(x / max, 1.0) : 0.0, color, text);
+}
+
+/* The variant's colour: one per variant on the page, the same in every table and plot. */
+static const char *var_color(rp_ctx *ctx, const char *var)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "kernel variant %s", var);
+	return rp_color(ctx, key);
+}
+
+/* Per size, 1 thread: a row per rule (closest to the ceiling first), a column
+ * per variant measured at that size: its fraction of the memory-only ceiling
+ * as a bar, and its speedup over scalar. Adds the best to the summary. */
+static void update_tables(rp_ctx *ctx, const kfile *k)
+{
+	double best = -1, best_var[MAXVAR];
+	char where[200] = "";
+	for (int v = 0; v < MAXVAR; v++)
+		best_var[v] = -1;
+	for (int s = 0; s < k->ns; s++) {
+		int vars[MAXVAR], nv = 0, order[MAXRULE];
+		double key[MAXRULE];
+		for (int v = 0; v < k->nv; v++) /* only the variants this size has: no empty columns */
+			for (int r = 0; r < k->nr; r++)
+				if (isfinite(value(k, k->rules[r], k->vars[v], k->sizes[s], 1, "roofline"))) {
+					vars[nv++] = v;
+					break;
+				}
+		if (!nv)
+			continue;
+		for (int r = 0; r < k->nr; r++) { /* sorted by the best variant's fraction, insertion sort */
+			key[r] = -1;
+			for (int q = 0; q < nv; q++) {
+				double x = value(k, k->rules[r], k->vars[vars[q]], k->sizes[s], 1, "roofline");
+				if (isfinite(x) && x > key[r])
+					key[r] = x;
+				if (isfinite(x) && x > best_var[vars[q]])
+					best_var[vars[q]] = x;
+				if (isfinite(x) && x > best) {
+					char st[96];
+					size_title(k, k->sizes[s], st, sizeof(st));
+					best = x;
+					snprintf(where, sizeof(where), "%s %s at %s, 1 thread", k->rules[r], k->vars[vars[q]], st);
+				}
+			}
+			int j = r;
+			while (j > 0 && key[order[j - 1]] < key[r])
+				order[j] = order[j - 1], j--;
+			order[j] = r;
+		}
+		char st[96];
+		size_title(k, k->sizes[s], st, sizeof(st));
+		fprintf(ctx->html, "<h3>Update rules at %s, 1 thread</h3>\n<table><tr><th>rule</th>", st);
+		for (int q = 0; q < nv; q++)
+			fprintf(ctx->html, "<th><span class=sw style=\"background:%s\"></span>%s</th>", var_color(ctx, k->vars[vars[q]]),
+			        k->vars[vars[q]]);
+		fputs("</tr>\n", ctx->html);
+		int scalar = !strcmp(k->vars[0], "scalar");
+		for (int i = 0; i < k->nr; i++) {
+			int r = order[i];
+			if (key[r] < 0)
+				continue;
+			fprintf(ctx->html, "<tr><td>%s</td>", k->rules[r]);
+			double base = scalar ? value(k, k->rules[r], "scalar", k->sizes[s], 1, "items_per_second") : NAN;
+			for (int q = 0; q < nv; q++) {
+				const char *var = k->vars[vars[q]];
+				double x = value(k, k->rules[r], var, k->sizes[s], 1, "roofline");
+				double ips = value(k, k->rules[r], var, k->sizes[s], 1, "items_per_second");
+				char text[96];
+				if (!isfinite(x)) {
+					fputs("<td>-</td>", ctx->html);
+					continue;
+				}
+				int n = snprintf(text, sizeof(text), "%.2f of the ceiling", x);
+				if (isfinite(base) && strcmp(var, "scalar"))
+					snprintf(text + n, sizeof(text) - (size_t)n, ", %.1f&times; scalar", ips / base);
+				bar_td(ctx, x, 1.0, var_color(ctx, var), text);
+			}
+			fputs("</tr>\n", ctx->html);
+		}
+		fputs("</table>\n", ctx->html);
+	}
+	fputs("<p class=note>Bars: elements/s over the memory-only ceiling timed alongside (1 = as fast as moving the "
+	      "rule's bytes allows).</p>\n", ctx->html);
+	if (best < 0)
+		return;
+	fprintf(ctx->sum, "<tr><th>Update rules: closest to the memory ceiling</th><td><b>%.2f</b> of the ceiling (%s)",
+	        best, where);
+	fputs("; best per variant:", ctx->sum);
+	for (int v = 0; v < k->nv; v++)
+		if (best_var[v] >= 0)
+			fprintf(ctx->sum, " %s %.2f%s", k->vars[v], best_var[v], v + 1 < k->nv ? "," : "");
+	fputs("</td></tr>\n", ctx->sum);
+}
+
+/* The widest variant's elements/s on 2 threads over 1, per rule and size. */
+static void scaling_table(rp_ctx *ctx, const kfile *k)
 {
 	const char *best = k->vars[k->nv - 1];
-	rp_fig f;
-	if (rp_fig_begin(ctx, &f, 900, 360))
-		return;
-	FILE *gp = f.gp;
-	for (int r = 0; r < k->nr; r++) {
-		fprintf(f.dat, "%s", k->rules[r]);
-		for (int s = 0; s < k->ns; s++) {
-			double t1 = 0, t2 = 0;
-			size_t i;
-			json_t *row;
-			json_array_foreach(k->b, i, row) {
-				if (skip_row(row) || !is_row(rp_str(row, "name"), k->rules[r], best, k->sizes[s]))
-					continue;
-				if (rp_num(row, "threads") == 1)
-					t1 = rp_num(row, "items_per_second");
-				if (rp_num(row, "threads") == 2)
-					t2 = rp_num(row, "items_per_second");
-			}
-			fprintf(f.dat, " %.4g", t1 > 0 && t2 > 0 ? t2 / t1 : 0.0);
-		}
-		fputc('\n', f.dat);
+	fprintf(ctx->html, "<h3>Thread scaling: %s, elements/s on 2 threads over 1</h3>\n<table><tr><th>rule</th>", best);
+	for (int s = 0; s < k->ns; s++) {
+		char st[96];
+		size_title(k, k->sizes[s], st, sizeof(st));
+		fprintf(ctx->html, "<th>%s</th>", st);
 	}
-	char title[160];
-	snprintf(title, sizeof(title), "Thread scaling: %s elements/s on 2 threads over 1 (per size)", best);
-	fputs("set title ", gp);
-	rp_gq(gp, title);
-	fputs("\nset style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\n"
-	      "set ylabel 'speedup'\nset xtics rotate by -30\nset yrange [0:*]\n", gp);
-	fputs("plot ", gp);
-	for (int s = 0; s < k->ns; s++)
-		fprintf(gp, "'%s' using %d:xtic(1) title '%s'%s", f.datp, s + 2, k->sizes[s], s + 1 < k->ns ? ", " : "\n");
-	rp_fig_end(ctx, &f, title);
+	fputs("</tr>\n", ctx->html);
+	for (int r = 0; r < k->nr; r++) {
+		fprintf(ctx->html, "<tr><td>%s</td>", k->rules[r]);
+		for (int s = 0; s < k->ns; s++) {
+			double t1 = value(k, k->rules[r], best, k->sizes[s], 1, "items_per_second");
+			double t2 = value(k, k->rules[r], best, k->sizes[s], 2, "items_per_second");
+			char text[32];
+			snprintf(text, sizeof(text), "%.2f&times;", t2 / t1);
+			if (t1 > 0 && t2 > 0)
+				bar_td(ctx, t2 / t1, 2.0, var_color(ctx, best), text);
+			else
+				fputs("<td>-</td>", ctx->html);
+		}
+		fputs("</tr>\n", ctx->html);
+	}
+	fputs("</table>\n<p class=note>Bars to scale: a full bar is 2&times;, perfect scaling.</p>\n", ctx->html);
 }
 
-/* Gradient kernels (the rows with an xread counter): a table by kernel and batch. */
-static void grad_table(rp_ctx *ctx, json_t *b)
+/* A gradient kernel's name "<model>/<variant>/B:<n>/..." or ".../full:<n>/...":
+ * model, variant and rows per call; 0 when the name is not of that form. */
+static int grad_name(const char *name, char *model, char *var, size_t len, double *batch)
 {
-	fputs("<h2>Gradient kernels</h2>\n<table><tr><th>kernel / batch</th><th>rows/s</th><th>GFLOP/s</th>"
-	      "<th>fraction of FMA peak</th><th>xread</th></tr>\n", ctx->html);
+	const char *v = strchr(name, '/'), *b = strstr(name, "/B:"), *f = strstr(name, "/full:");
+	const char *at = b ? b : f;
+	if (!v || !at || at <= v)
+		return 0;
+	snprintf(model, len, "%.*s", (int)(v - name), name);
+	snprintf(var, len, "%.*s", (int)(at - v - 1), v + 1);
+	*batch = atof(strchr(at + 1, ':') + 1);
+	return 1;
+}
+
+/* Gradient kernels (the rows with an xread counter): per model, the fraction
+ * of FMA peak against rows per call, one series per variant and thread count. */
+static void grad_plots(rp_ctx *ctx, json_t *b)
+{
+	char models[16][NAMELEN], best_where[160] = "";
+	int nm = 0;
+	double best = -1;
 	size_t i;
 	json_t *row;
 	json_array_foreach(b, i, row) {
-		if (!json_object_get(row, "xread") || skip_row(row))
-			continue;
-		fputs("<tr><td>", ctx->html);
-		rp_esc(ctx, rp_str(row, "name"));
-		fprintf(ctx->html, "</td><td>%.4g</td><td>%.1f</td><td>%.2f</td><td>%.2f</td></tr>\n",
-		        rp_num(row, "items_per_second"), rp_num(row, "GFLOPs"), rp_num(row, "peak"), rp_num(row, "xread"));
+		char model[NAMELEN], var[NAMELEN];
+		double batch;
+		if (json_object_get(row, "xread") && !skip_row(row) && grad_name(rp_str(row, "name"), model, var, NAMELEN, &batch))
+			nm = add_unique(models, nm, 16, model);
 	}
-	fputs("</table>\n", ctx->html);
+	rp_section(ctx, "grad", "Gradient kernels: fraction of FMA peak");
+	for (int m = 0; m < nm; m++) {
+		char vars[MAXVAR * 4][NAMELEN];
+		int threads[MAXVAR * 4], nv = 0;
+		json_t *series = json_array();
+		for (int pass = 0; pass < 2; pass++) /* the series, then their points */
+			json_array_foreach(b, i, row) {
+				char model[NAMELEN], var[NAMELEN];
+				double batch, peak = rp_num(row, "peak");
+				int t = (int)rp_num(row, "threads");
+				if (!json_object_get(row, "xread") || skip_row(row) ||
+				    !grad_name(rp_str(row, "name"), model, var, NAMELEN, &batch) || strcmp(model, models[m]) ||
+				    !isfinite(peak))
+					continue;
+				int s = 0;
+				while (s < nv && (strcmp(vars[s], var) || threads[s] != t))
+					s++;
+				if (pass == 0 && s == nv && nv < MAXVAR * 4) {
+					snprintf(vars[nv], NAMELEN, "%s", var);
+					threads[nv++] = t;
+					char label[80], key[64];
+					snprintf(label, sizeof(label), "%s%s", var, t > 1 ? (t == 2 ? " T=2" : " T>2") : "");
+					snprintf(key, sizeof(key), "kernel variant %s", var);
+					json_t *se = rp_series(ctx, label, key, t);
+					json_object_set_new(se, "x", json_pack("{s:[]}", "batch"));
+					json_object_set_new(se, "y", json_pack("{s:[]}", "batch"));
+					json_array_append_new(series, se);
+				} else if (pass == 1 && s < nv) {
+					json_t *se = json_array_get(series, (size_t)s);
+					json_array_append_new(json_object_get(json_object_get(se, "x"), "batch"), json_real(batch));
+					json_array_append_new(json_object_get(json_object_get(se, "y"), "batch"), json_real(peak));
+					if (peak > best) {
+						best = peak;
+						snprintf(best_where, sizeof(best_where), "%s %s, %g rows per call, %d thread%s", model, var,
+						         batch, t, t > 1 ? "s" : "");
+					}
+				}
+			}
+		char title[120];
+		snprintf(title, sizeof(title), "%.32s gradient: fraction of FMA peak against rows per call", models[m]);
+		json_t *spec = json_pack("{s:s, s:s, s:b, s:b, s:[{s:s, s:s, s:b}], s:o}", "title", title, "ylabel",
+		                         "fraction of FMA peak", "ylog", 0, "points", 1, "x", "key", "batch", "label",
+		                         "rows per call (batch; the last is the full data set)", "log", 1, "series", series);
+		rp_plot(ctx, spec, "GFLOP/s over the FMA peak of the threads used; hover for values.");
+	}
+	if (best >= 0)
+		fprintf(ctx->sum, "<tr><th>Gradient kernels: closest to FMA peak</th><td><b>%.2f</b> of FMA peak (%s)</td></tr>\n",
+		        best, best_where);
 }
 
 void rp_kernels_section(rp_ctx *ctx, json_t *doc)
 {
 	kfile k;
 	read_kfile(json_object_get(doc, "benchmarks"), &k);
-	if (k.ns)
-		fputs("<h2>Update-rule kernels</h2>\n", ctx->html);
-	if (update_charts(ctx, &k))
-		return;
+	if (k.ns) {
+		rp_section(ctx, "update", "Update-rule kernels: fraction of the memory ceiling");
+		update_tables(ctx, &k);
+	}
 	int have2 = 0, haveg = 0;
 	size_t i;
 	json_t *row;
@@ -242,7 +365,7 @@ void rp_kernels_section(rp_ctx *ctx, json_t *doc)
 		haveg |= json_object_get(row, "xread") != NULL;
 	}
 	if (have2 && k.nv)
-		scaling_chart(ctx, &k);
+		scaling_table(ctx, &k);
 	if (haveg)
-		grad_table(ctx, k.b);
+		grad_plots(ctx, k.b);
 }

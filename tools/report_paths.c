@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report_fig.h"
+#include "report_plot.h"
 #include "report_sections.h"
 
 /* The 2-D test functions (kernels/testfn.c) as gnuplot expressions: the file
@@ -11,7 +12,7 @@
  * are drawn as log10(1 + f), their valleys being too flat for plain contours. */
 void rp_paths_section(rp_ctx *ctx, json_t *doc)
 {
-	fputs("<h2>Optimizer paths on test functions</h2>\n", ctx->html);
+	rp_section(ctx, "paths", "Optimizer paths on test functions");
 	size_t i;
 	json_t *fn;
 	json_array_foreach(json_object_get(doc, "functions"), i, fn) {
@@ -57,10 +58,20 @@ void rp_paths_section(rp_ctx *ctx, json_t *doc)
 		         !strcmp(name, "rosenbrock") || !strcmp(name, "beale") ? "log10(1 + f)" : "f");
 		fputs("set title ", gp);
 		rp_gq(gp, title);
-		fputs("\nset xlabel 'x'\nset ylabel 'y'\nset size ratio -1\n", gp);
+		fputs("\nset xlabel 'x'\nset ylabel 'y'\nset size ratio -1\nset key outside below maxrows 3\n", gp);
 		fprintf(gp, "plot '%s' with lines lc rgb '#bbbbbb' notitle", contp);
+		/* the page's colour of each optimizer's family (the same across the four
+		 * functions), a point type each, and the later paths thinner, so that a
+		 * path that another one covers still shows */
 		json_array_foreach(json_object_get(fn, "paths"), j, p) {
-			fprintf(gp, ", '%s' index %zu with linespoints pt 7 ps 0.3 lw 1.5 lc %zu title ", fg.datp, j, j + 1);
+			char key[200]; /* the optimizer without its learning rate: "sgd:momentum=0.9" */
+			const char *oname = rp_str(p, "optimizer"), *lr = strstr(oname, "lr=");
+			if (lr)
+				snprintf(key, sizeof(key), "path %.*s%s", (int)(lr - oname), oname, lr + strcspn(lr, ":") + (lr[strcspn(lr, ":")] ? 1 : 0));
+			else
+				snprintf(key, sizeof(key), "path %s", oname);
+			fprintf(gp, ", '%s' index %zu with linespoints pt %zu ps 0.6 pi 8 lw %.1f lc rgb '%s' title ", fg.datp, j,
+			        j % 6 + 1, j < 6 ? 3.0 - 0.4 * (double)j : 1.0, rp_color(ctx, key));
 			rp_gq(gp, rp_str(p, "optimizer"));
 		}
 		json_t *mn = json_object_get(fn, "minimizer");

@@ -1,25 +1,22 @@
-/* gdbench-report: convergence runs, loss vs training seconds and epochs, time to target (report_sections.h). */
+/* gdbench-report: convergence runs, loss against training seconds or epochs, per mode (report_sections.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report_fig.h"
+#include "report_plot.h"
+#include "report_runs.h"
 #include "report_sections.h"
 #include "runlabel.h"
 #include "stats.h"
 
-typedef struct cfg {
-	char label[200];
-	char mode[48];
-	json_t *runs[64];
-	int n;
-} cfg;
+#define MAXCFG 128
+#define MAXMODE 16
 
 static void run_label(json_t *r, char *buf, size_t len)
 {
-	json_t *k = json_object_get(r, "kernels");
-	const char *upd = rp_str(k, "update");
+	const char *upd = rp_str(json_object_get(r, "kernels"), "update");
 	int threads = (int)rp_num(r, "threads");
 	char thr[24] = "";
 	if (threads > 1) /* "adam T=4 [scalar]": the thread count before the tag (it was "T>2 [scalar]4") */
@@ -34,199 +31,149 @@ void rp_problem_key(json_t *r, char *buf, size_t len)
 	snprintf(buf, len, "%s on %s", rp_str(pb, "model"), rp_str(pb, "dataset"));
 }
 
-/* Loss of a trace at training time t: the last evaluation at or before t. */
-static double loss_at(json_t *trace, const char *xkey, double t)
+static int is_grid_run(json_t *r)
+{
+	return !strcmp(rp_str(r, "tune_role"), "grid");
+}
+
+/* Loss of a trace at x (of xkey): the last evaluation at or before x. */
+static double loss_at(json_t *trace, const char *xkey, double x)
 {
 	double v = NAN;
 	size_t i;
 	json_t *row;
 	json_array_foreach(trace, i, row) {
-		if (rp_num(row, xkey) > t + 1e-12)
+		if (rp_num(row, xkey) > x + 1e-12)
 			break;
 		v = rp_num(row, "loss");
 	}
 	return v;
 }
 
-/* One data block per configuration: x, median, min, max over repetitions;
- * widens [range[0], range[1]], the range of the losses written (for the axis ticks). */
-static int write_series(FILE *dat, const cfg *c, const char *xkey, double range[2])
+/* Adds to series s, for x axis xkey, the median loss over the configuration's
+ * repetitions at the evaluations of the first, and their range when there are
+ * several: "x": {xkey: [..]}, "y"/"lo"/"hi": {xkey: [..]}. Losses that a log
+ * axis cannot show (not positive, not finite) are left out. Returns the points. */
+static int add_xy(json_t *s, const rp_cfg *c, const char *xkey)
 {
-	json_t *t0 = json_object_get(c->runs[0], "trace");
+	json_t *xs = json_array(), *ys = json_array(), *lo = json_array(), *hi = json_array();
+	double last = -INFINITY;
 	size_t i;
 	json_t *row;
-	int pts = 0;
-	json_array_foreach(t0, i, row) {
-		double x = rp_num(row, xkey), v[64];
+	json_array_foreach(json_object_get(c->runs[0], "trace"), i, row) {
+		double x = rp_num(row, xkey), v[RP_MAXREP];
 		int nv = 0;
+		if (!isfinite(x) || x <= last) /* uPlot wants x increasing */
+			continue;
 		for (int k = 0; k < c->n; k++) {
 			double y = loss_at(json_object_get(c->runs[k], "trace"), xkey, x);
 			if (isfinite(y) && y > 0)
 				v[nv++] = y;
 		}
-		if (!nv || !isfinite(x))
+		if (!nv)
 			continue;
-		double lo = v[0], hi = v[0];
+		double mn = v[0], mx = v[0];
 		for (int k = 1; k < nv; k++)
-			lo = v[k] < lo ? v[k] : lo, hi = v[k] > hi ? v[k] : hi;
-		fprintf(dat, "%.9g %.9g %.9g %.9g\n", x, gd_median(v, (size_t)nv), lo, hi);
-		range[0] = lo < range[0] ? lo : range[0];
-		range[1] = hi > range[1] ? hi : range[1];
-		pts++;
+			mn = v[k] < mn ? v[k] : mn, mx = v[k] > mx ? v[k] : mx;
+		json_array_append_new(xs, json_real(x));
+		json_array_append_new(ys, json_real(gd_median(v, (size_t)nv)));
+		json_array_append_new(lo, json_real(mn));
+		json_array_append_new(hi, json_real(mx));
+		last = x;
 	}
-	fprintf(dat, "\n\n");
+	int pts = (int)json_array_size(xs);
+	const char *keys[4] = { "x", "y", "lo", "hi" };
+	json_t *vals[4] = { xs, ys, lo, hi };
+	for (int k = 0; k < 4; k++) {
+		if (k >= 2 && c->n < 2) { /* a single run has no range */
+			json_decref(vals[k]);
+			continue;
+		}
+		json_t *o = json_object_get(s, keys[k]);
+		if (!o)
+			json_object_set_new(s, keys[k], o = json_object());
+		json_object_set_new(o, xkey, vals[k]);
+	}
 	return pts;
 }
 
-static void loss_plot(rp_ctx *ctx, const char *problem, const char *mode, cfg *cs, int nc, const char *xkey,
-                      const char *xlabel)
+/* Is configuration c in the panel: the SIMD panel holds the runs on SIMD (or
+ * library) update kernels, the scalar panel the scalar runs and the SIMD runs
+ * of the same optimizer and threads they compare with. */
+static int in_panel(const rp_cfg *cs, int nc, int i, int scalar_panel)
 {
-	rp_fig f;
-	if (rp_fig_begin(ctx, &f, 900, 420))
-		return;
-	FILE *gp = f.gp;
-	int idx[64], ni = 0;
-	double range[2] = { INFINITY, 0 }; /* lo, hi */
-	for (int i = 0; i < nc && ni < 64; i++)
-		if (!strcmp(cs[i].mode, mode) && write_series(f.dat, &cs[i], xkey, range) > 0)
-			idx[ni++] = i;
-	const double series_lo = range[0], series_hi = range[1];
-	char title[300];
-	snprintf(title, sizeof(title), "%s, %s: training loss vs %s", problem, mode, xlabel);
-	/* tight: log autoscaling would stretch to whole decades and flatten the curves */
-	fputs("set logscale y\nset autoscale yfix\nset offsets 0, 0, graph 0.03, graph 0.03\nset title ", gp);
-	rp_gq(gp, title);
-	fprintf(gp, "\nset xlabel '%s'\nset ylabel 'training loss (mean + penalty)'\n", xlabel);
-	/* under two decades a log axis labels only its powers of ten: label 1-2-3-5 steps instead */
-	if (series_hi > 0 && series_lo > 0 && series_hi / series_lo < 100) {
-		fputs("set ytics (", gp);
-		int first = 1;
-		for (double dec = pow(10, floor(log10(series_lo))); dec <= series_hi; dec *= 10)
-			for (int k = 0; k < 7; k++) {
-				static const double steps[7] = { 1, 1.5, 2, 3, 4, 5, 7 };
-				double v = steps[k] * dec;
-				if (v >= series_lo * 0.97 && v <= series_hi * 1.03) {
-					fprintf(gp, "%s%g", first ? "" : ", ", v);
-					first = 0;
-				}
-			}
-		fputs(first ? "1)\n" : ")\n", gp);
-	}
-	fputs("plot ", gp);
-	for (int k = 0; k < ni; k++) {
-		const cfg *c = &cs[idx[k]];
-		if (c->n > 1) { /* the repetitions' range as a band, then their median */
-			fprintf(gp, "'%s' index %d using 1:3:4 with filledcurves fs transparent solid 0.15 lc %d notitle, ", f.datp,
-			        k, k + 1);
-		}
-		fprintf(gp, "'%s' index %d using 1:2 with lines lw 2 lc %d title ", f.datp, k, k + 1);
-		char t[260];
-		snprintf(t, sizeof(t), "%s%s", c->label, c->n > 1 ? " (median, min-max)" : "");
-		rp_gq(gp, t);
-		fputs(k + 1 < ni ? ", " : "\n", gp);
-	}
-	if (!ni)
-		fputs("1/0 notitle\n", gp);
-	rp_fig_end(ctx, &f, title);
+	if (!scalar_panel)
+		return !cs[i].scalar;
+	if (cs[i].scalar)
+		return 1;
+	for (int k = 0; k < nc; k++)
+		if (cs[k].scalar && !strcmp(cs[k].mode, cs[i].mode) && !strcmp(cs[k].opt, cs[i].opt) &&
+		    cs[k].threads == cs[i].threads)
+			return 1;
+	return 0;
 }
 
-static void ttt_section(rp_ctx *ctx, const char *problem, cfg *cs, int nc, json_t *targets)
+/* One panel of one mode: loss against training seconds, switchable to epochs. */
+static void loss_plot(rp_ctx *ctx, const char *problem, const char *mode, rp_cfg *cs, int nc, json_t *targets,
+                      int scalar_panel)
 {
-	size_t nt = json_array_size(targets);
-	fprintf(ctx->html, "<h3>%s: ", nt ? "Time to target" : "Summary");
-	rp_esc(ctx, problem);
-	fputs("</h3>\n<table><tr><th>optimizer</th><th>mode</th><th>runs</th>", ctx->html);
-	for (size_t k = 0; k < nt; k++)
-		fprintf(ctx->html, "<th>loss &le; %g (s)</th>", json_number_value(json_array_get(targets, k)));
-	fputs("<th>final loss</th><th>test acc.</th><th>samples/s</th><th>stop</th></tr>\n", ctx->html);
-	/* bar chart data: first target, median time, per configuration */
-	/* horizontal bars, one row per configuration: labels stay readable */
-	rp_fig f;
-	int have_fig = !rp_fig_begin(ctx, &f, 900, 120 + 22 * nc);
-	int bars = 0;
+	json_t *series = json_array();
 	for (int i = 0; i < nc; i++) {
-		cfg *c = &cs[i];
-		fputs("<tr><td>", ctx->html);
-		rp_esc(ctx, c->label);
-		fputs("</td><td>", ctx->html);
-		rp_esc(ctx, c->mode);
-		fprintf(ctx->html, "</td><td>%d</td>", c->n);
-		double first_med = NAN;
-		for (size_t k = 0; k < nt; k++) {
-			double v[64];
-			int reached = 0;
-			for (int q = 0; q < c->n; q++) {
-				json_t *t = json_array_get(json_object_get(json_object_get(c->runs[q], "summary"), "time_to_target"), k);
-				json_t *s = json_object_get(t, "train_s");
-				v[q] = json_is_number(s) ? json_number_value(s) : INFINITY;
-				reached += json_is_number(s);
-			}
-			double m = gd_median(v, (size_t)c->n);
-			if (k == 0)
-				first_med = m;
-			if (!isfinite(m))
-				fprintf(ctx->html, "<td class=nr>not reached%s</td>", reached ? " (median)" : "");
-			else if (c->n > 1) {
-				double lo = v[0], hi = v[0];
-				for (int q = 1; q < c->n; q++)
-					lo = v[q] < lo ? v[q] : lo, hi = v[q] > hi ? v[q] : hi;
-				char h[32];
-				if (isfinite(hi))
-					snprintf(h, sizeof(h), "%.3f", hi);
-				else
-					snprintf(h, sizeof(h), "not reached");
-				fprintf(ctx->html, "<td>%.3f [%.3f, %s]</td>", m, lo, h);
-			} else
-				fprintf(ctx->html, "<td>%.3f</td>", m);
+		if (strcmp(cs[i].mode, mode) || !in_panel(cs, nc, i, scalar_panel))
+			continue;
+		char label[260];
+		snprintf(label, sizeof(label), "%s%s", cs[i].label, cs[i].n > 1 ? " (median, min-max)" : "");
+		json_t *s = rp_series(ctx, label, cs[i].opt, cs[i].threads);
+		if (cs[i].scalar) { /* the same colour, thinner and lighter */
+			char col[16];
+			snprintf(col, sizeof(col), "%s99", rp_str(s, "color"));
+			json_object_set_new(s, "color", json_string(col));
+			json_object_set_new(s, "width", json_real(1.2));
 		}
-		json_t *last = c->runs[c->n - 1], *sm = json_object_get(last, "summary");
-		json_t *tr = json_object_get(last, "trace");
-		json_t *lr = json_array_get(tr, json_array_size(tr) - 1);
-		double acc = rp_num(lr, "test_accuracy"), fl = rp_num(sm, "final_loss");
-		int div = json_is_true(json_object_get(sm, "diverged"));
-		int noisy = json_is_true(json_object_get(json_object_get(last, "noise"), "noisy"));
-		if (isfinite(fl))
-			fprintf(ctx->html, "<td>%.5g</td>", fl);
+		if (add_xy(s, &cs[i], "train_s") > 0 && add_xy(s, &cs[i], "epoch") > 0)
+			json_array_append_new(series, s);
 		else
-			fputs("<td class=nr>-</td>", ctx->html);
-		if (isfinite(acc))
-			fprintf(ctx->html, "<td>%.2f%%</td>", 100 * acc);
-		else
-			fputs("<td>-</td>", ctx->html);
-		fprintf(ctx->html, "<td>%.3g</td><td>%s%s%s</td></tr>\n", rp_num(sm, "samples_per_s"), rp_str(sm, "stop_reason"),
-		        div ? " <b class=nr>diverged</b>" : "", noisy ? " <b class=noisy>noisy</b>" : "");
-		if (have_fig) {
-			fprintf(f.dat, "%d \"%s  %s\" %.9g\n", nc - 1 - bars, c->label, c->mode, isfinite(first_med) ? first_med : 0.0);
-			bars++;
-		}
+			json_decref(s); /* no empty series */
 	}
-	fputs("</table>\n", ctx->html);
-	if (!have_fig || !nt) { /* the chart needs a target */
-		rp_fig_cancel(ctx, &f);
+	if (!json_array_size(series)) {
+		json_decref(series);
 		return;
 	}
-	FILE *gp = f.gp;
+	json_t *hl = json_array();
+	size_t k;
+	json_t *t;
+	json_array_foreach(targets, k, t) {
+		char lab[48];
+		snprintf(lab, sizeof(lab), "target %g", json_number_value(t));
+		json_array_append_new(hl, json_pack("{s:f, s:s}", "y", json_number_value(t), "label", lab));
+	}
 	char title[300];
-	snprintf(title, sizeof(title), "%.200s: training time to loss <= %g (median; 'not reached' has no bar)", problem,
-	         json_number_value(json_array_get(targets, 0)));
-	fputs("set title ", gp);
-	rp_gq(gp, title);
-	fprintf(gp, "\nset xlabel 'seconds of training'\nset style fill solid 0.6\nset key off\nset xrange [0:*]\n"
-	            "set offsets 0, graph 0.12, 0, 0\n"
-	            "set yrange [-0.7:%d.7]\nset ytics font ',9'\nset lmargin 44\n"
-	            "plot '%s' using ($3 > 0 ? $3 / 2 : 1/0):1:($3 / 2):(0.35):yticlabels(2) with boxxyerrorbars "
-	            "lc rgb '#4472c4', '' using (0):1:($3 > 0 ? '' : ' not reached') with labels left "
-	            "textcolor rgb '#c00000' font ',9', '' using ($3 > 0 ? $3 : 1/0):1:(sprintf(' %%.3f s', $3)) "
-	            "with labels left font ',9'\n",
-	        nc - 1, f.datp);
-	rp_fig_end(ctx, &f, title);
+	snprintf(title, sizeof(title), "%.200s, %s%s: training loss", problem, mode,
+	         scalar_panel ? ", scalar against SIMD kernels" : "");
+	json_t *spec = json_pack("{s:s, s:s, s:b, s:[{s:s, s:s}, {s:s, s:s}], s:o, s:o}", "title", title, "ylabel",
+	                         "training loss (mean + penalty)", "ylog", 1, "x", "key", "train_s", "label",
+	                         "training seconds", "key", "epoch", "label", "epochs", "series", series, "hlines", hl);
+	rp_plot(ctx, spec, scalar_panel ? "The runs on scalar update kernels, each with the SIMD run it compares with."
+	                                : "Drag to zoom into a time range (double-click: all), click a legend entry "
+	                                  "to hide it; dashed: more threads; horizontal lines: the targets.");
+}
+
+/* A run, named in one of the summary's lists (diverged or noisy). */
+static void name_run(FILE *list, int *n, json_t *r, const char *label, const char *mode, const char *problem)
+{
+	fputs((*n)++ ? ", " : "", list);
+	fputs("<b>", list);
+	rp_esc_to(list, label);
+	fprintf(list, "</b> (%s, ", mode);
+	rp_esc_to(list, problem);
+	fprintf(list, ", seed %lld)", (long long)json_integer_value(json_object_get(r, "seed")));
 }
 
 void rp_runs_section(rp_ctx *ctx, json_t **docs, int nd)
 {
 	/* problems in order of appearance; configurations by label and mode */
 	char problems[32][200];
-	int np = 0;
+	int np = 0, ngrid = 0;
 	for (int d = 0; d < nd; d++) {
 		size_t i;
 		json_t *r;
@@ -240,12 +187,14 @@ void rp_runs_section(rp_ctx *ctx, json_t **docs, int nd)
 				snprintf(problems[np++], sizeof(problems[0]), "%s", key);
 		}
 	}
+	rp_cfg *cs = calloc(MAXCFG, sizeof(rp_cfg));
+	if (!cs)
+		return;
 	for (int p = 0; p < np; p++) {
-		cfg *cs = calloc(128, sizeof(cfg));
-		int nc = 0;
+		int nc = 0, nm = 0;
 		json_t *targets = NULL;
-		char modes[16][48];
-		int nm = 0;
+		char modes[MAXMODE][48];
+		memset(cs, 0, MAXCFG * sizeof(rp_cfg));
 		for (int d = 0; d < nd; d++) {
 			size_t i;
 			json_t *r;
@@ -256,34 +205,54 @@ void rp_runs_section(rp_ctx *ctx, json_t **docs, int nd)
 					continue;
 				run_label(r, label, sizeof(label));
 				gd_run_mode_label(r, mode, sizeof(mode));
+				ctx->nruns++;
+				if (json_is_true(json_object_get(json_object_get(r, "summary"), "diverged")))
+					name_run(ctx->diverged, &ctx->ndiverged, r, label, mode, problems[p]);
+				if (json_is_true(json_object_get(json_object_get(r, "noise"), "noisy")))
+					name_run(ctx->noisy, &ctx->nnoisy, r, label, mode, problems[p]);
+				if (is_grid_run(r)) { /* tune's grid: the tuning section shows it */
+					ngrid++;
+					continue;
+				}
 				if (!targets && json_array_size(json_object_get(json_object_get(r, "budget"), "targets")))
 					targets = json_object_get(json_object_get(r, "budget"), "targets");
 				int c = -1;
 				for (int k = 0; k < nc; k++)
 					if (!strcmp(cs[k].label, label) && !strcmp(cs[k].mode, mode))
 						c = k;
-				if (c < 0 && nc < 128) {
+				if (c < 0 && nc < MAXCFG) {
 					c = nc++;
 					snprintf(cs[c].label, sizeof(cs[c].label), "%s", label);
 					snprintf(cs[c].mode, sizeof(cs[c].mode), "%s", mode);
+					snprintf(cs[c].opt, sizeof(cs[c].opt), "%s", rp_str(json_object_get(r, "optimizer"), "name"));
+					snprintf(cs[c].rule, sizeof(cs[c].rule), "%s", rp_str(json_object_get(r, "optimizer"), "rule"));
+					cs[c].threads = (int)rp_num(r, "threads");
+					cs[c].scalar = strstr(rp_str(json_object_get(r, "kernels"), "update"), "/scalar") != NULL;
 				}
-				if (c >= 0 && cs[c].n < 64)
+				if (c >= 0 && cs[c].n < RP_MAXREP)
 					cs[c].runs[cs[c].n++] = r;
 				int seen = 0;
 				for (int k = 0; k < nm; k++)
 					seen |= !strcmp(modes[k], mode);
-				if (!seen && nm < 16)
+				if (!seen && nm < MAXMODE)
 					snprintf(modes[nm++], sizeof(modes[0]), "%s", mode);
 			}
 		}
-		fputs("<h2>", ctx->html);
-		rp_esc(ctx, problems[p]);
-		fputs("</h2>\n", ctx->html);
-		for (int m = 0; m < nm; m++)
-			loss_plot(ctx, problems[p], modes[m], cs, nc, "train_s", "training seconds");
-		for (int m = 0; m < nm; m++)
-			loss_plot(ctx, problems[p], modes[m], cs, nc, "epoch", "epochs");
-		ttt_section(ctx, problems[p], cs, nc, targets);
-		free(cs);
+		if (!nc)
+			continue;
+		char id[48], title[240];
+		snprintf(id, sizeof(id), "runs-%d", p + 1);
+		snprintf(title, sizeof(title), "Convergence: %.200s", problems[p]);
+		rp_section(ctx, id, title);
+		for (int m = 0; m < nm; m++) {
+			loss_plot(ctx, problems[p], modes[m], cs, nc, targets, 0);
+			loss_plot(ctx, problems[p], modes[m], cs, nc, targets, 1);
+		}
+		rp_ttt_section(ctx, problems[p], cs, nc, targets);
 	}
+	if (ngrid)
+		fprintf(ctx->html, "<p>%d grid run%s of <code>gdbench tune</code> %s left out of these plots and tables: "
+		                   "the tuning section shows the grid, the plots its winners' reruns.</p>\n",
+		        ngrid, ngrid == 1 ? "" : "s", ngrid == 1 ? "is" : "are");
+	free(cs);
 }

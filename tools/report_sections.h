@@ -11,8 +11,8 @@
 #include "report_fig.h"
 
 /* report_runs.c: per problem (model on dataset), loss against training seconds
- * and against epochs per mode, then the time-to-target table and chart, over
- * the runs of every `gdbench run`/`tune` file in docs. */
+ * or epochs per mode, then the time-to-target table (report_ttt.c), over the
+ * runs of every `gdbench run`/`tune` file in docs but tune's grid runs. */
 void rp_runs_section(rp_ctx *ctx, json_t **docs, int nd);
 /* The problem a run solves, "model on dataset" (also used by report_tune.c). */
 void rp_problem_key(json_t *r, char *buf, size_t len);
@@ -28,4 +28,8 @@ void rp_kernels_section(rp_ctx *ctx, json_t *doc);
 
 /* report_paths.c: one `gdbench paths` file: optimizer paths over contours. */
 void rp_paths_section(rp_ctx *ctx, json_t *doc);
+
+/* report_context.c: the machine and build of contexts[0] with units, and the
+ * rooflines (from any of the nd contexts) of each thread count used. */
+void rp_context_section(rp_ctx *ctx, json_t **contexts, int nd, const int *threads_used, int nthreads);
 #endif

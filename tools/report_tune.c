@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report_fig.h"
+#include "report_plot.h"
 #include "report_sections.h"
 #include "runlabel.h"
 #include "stats.h"
@@ -28,7 +29,8 @@ void rp_sensitivity_section(rp_ctx *ctx, json_t *doc)
 		if (!seen && nm < 16)
 			snprintf(modes[nm++], sizeof(modes[0]), "%s", rp_str(g, "mode"));
 	}
-	fputs("<h2>Tuning</h2>\n<p>Criterion: ", ctx->html);
+	rp_section(ctx, "tune", "Tuning: the grid");
+	fputs("<p>Criterion: ", ctx->html);
 	rp_esc(ctx, by_time ? "time to the first target" : "final training loss at the grid budget");
 	fputs(". Winners (rerun over several seeds, shown in the plots and tables above): ", ctx->html);
 	json_array_foreach(groups, i, g) {
@@ -88,13 +90,16 @@ void rp_sensitivity_section(rp_ctx *ctx, json_t *doc)
 		 * setting missed the target still appears, and so do the markers */
 		fputs("plot 1/0 with points pt 6 ps 1.2 lc rgb '#777777' title 'did not reach the target (drawn at the top)', "
 		      "1/0 with points pt 2 ps 1.5 lc rgb '#c00000' title 'diverged'", gp);
-		for (int k = 0; k < nser; k++) {
-			fprintf(gp, ", 1/0 with linespoints pt 7 lc %d title ", k + 1);
+		for (int k = 0; k < nser; k++) { /* each family its own page colour (report_plot.h) */
+			char key[300];
+			snprintf(key, sizeof(key), "tune family %.200s", titles[k]);
+			const char *col = rp_color(ctx, key);
+			fprintf(gp, ", 1/0 with linespoints pt 7 lc rgb '%s' title ", col);
 			rp_gq(gp, titles[k]);
-			fprintf(gp, ", '%s' index %d using 1:2 with linespoints pt 7 lc %d notitle, "
+			fprintf(gp, ", '%s' index %d using 1:2 with linespoints pt 7 lc rgb '%s' notitle, "
 			            "'' index %d using 1:3 with points pt 2 ps 1.5 lc rgb '#c00000' notitle, "
-			            "'' index %d using 1:4 with points pt 6 ps 1.2 lc %d notitle",
-			        f.datp, k, k + 1, k, k, k + 1);
+			            "'' index %d using 1:4 with points pt 6 ps 1.2 lc rgb '%s' notitle",
+			        f.datp, k, col, k, k, col);
 		}
 		fputc('\n', gp);
 		rp_fig_end(ctx, &f, title);
@@ -163,7 +168,8 @@ void rp_profile_section(rp_ctx *ctx, json_t **docs, int nd)
 		for (int p = 0; p < np; p++)
 			flat[s * np + p] = isnan(t[s][p]) ? INFINITY : t[s][p];
 	gd_perf_ratios(flat, (size_t)ns, (size_t)np, ratio);
-	fputs("<h2>Across problems</h2>\n<table><tr><th>optimizer</th>", ctx->html);
+	rp_section(ctx, "profile", "Tuning: across problems");
+	fputs("<table><tr><th>optimizer</th>", ctx->html);
 	for (int p = 0; p < np; p++) {
 		fputs("<th>", ctx->html);
 		rp_esc(ctx, problems[p]);

@@ -28,6 +28,7 @@ pkgs=(
   gnuplot-nox
   clang-14 libclang-rt-14-dev   # libFuzzer targets (tools/fuzz.sh)
   openmpi-bin libopenmpi-dev   # run --mode mpi:... (meson option mpi=auto)
+  nodejs chromium   # the report's plots (uPlot from npm) and its browser test (tests/report_browser.sh)
 )
 
 if [ "$aarch64" -eq 1 ]; then
@@ -38,11 +39,35 @@ if [ "$aarch64" -eq 1 ]; then
   )
 fi
 
+# npm packages, pinned, into one fixed folder that gdbench-report reads at report time (it inlines
+# uPlot into the page, so the page needs no network; tools/report_plot.h names the folder) and
+# tests/report_browser.sh drives Chromium from (playwright-core never downloads a browser: the
+# test points it at Debian's /usr/bin/chromium).
+npm_dir=/usr/local/share/gdbench
+npm_pkgs=(uplot@1.6.32 playwright-core@1.65.1)
+npm_deps() {
+  local want=() p
+  for p in "${npm_pkgs[@]}"; do
+    [ -f "$npm_dir/node_modules/${p%@*}/package.json" ] &&
+      grep -q "\"version\": \"${p##*@}\"" "$npm_dir/node_modules/${p%@*}/package.json" || want+=("$p")
+  done
+  [ ${#want[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] && [ ! -w "$npm_dir" ]; then
+    echo "setup: missing npm packages: ${want[*]} (run as root, or: sudo npm install --prefix $npm_dir ${want[*]})" >&2
+    return 1
+  fi
+  echo "setup: installing ${want[*]} into $npm_dir (npm)"
+  mkdir -p "$npm_dir" && npm install --prefix "$npm_dir" --no-audit --no-fund --save-exact "${want[@]}" >/dev/null || {
+    echo "setup: npm install failed for: ${want[*]}" >&2; return 1; }
+}
+
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
 for p in "${pkgs[@]}"; do
   installed "$p" || missing+=("$p")
 done
+# Debian's nodejs comes without npm (package npm); NodeSource's nodejs brings its own and conflicts with it
+command -v npm >/dev/null || missing+=(npm)
 
 # python3-torch (tools/peer-torch.py, tests/peer_torch.sh) where Debian builds it for this
 # architecture; elsewhere a notice, and that test skips. It is large: on a machine with only the
@@ -63,6 +88,7 @@ fi
 if [ ${#missing[@]} -eq 0 ]; then
   [ "$torch_absent" -eq 1 ] && torch_notice
   echo "setup: all ${#pkgs[@]} packages already installed"
+  npm_deps || exit 1
   exit 0
 fi
 
@@ -83,4 +109,5 @@ if [ "$torch_absent" -eq 1 ]; then
 fi
 apt-get install -y -q --no-install-recommends "${missing[@]}" || {
   echo "setup: apt-get install failed for: ${missing[*]}" >&2; exit 1; }
+npm_deps || exit 1
 echo "setup: done"
