@@ -58,7 +58,7 @@ expect 0 'index.html' "$RP" -o "$tmp/rep" --history "$db"
 check "report --history: the change point's row, r6 to r7, marked as a regression" \
 	grep -q '<td>step/n:1/threads:1</td><td>r6</td><td>r7</td><td>[0-9.]*</td><td>[0-9.]*</td><td class=nr>-' "$tmp/rep/index.html"
 check "report --history: one figure per series" [ "$(grep -c '<figure>' "$tmp/rep/index.html")" -eq 2 ]
-expect 2 'gdbench-report: --history .*r1.json: not a gdbench history database' "$RP" -o "$tmp/rep" --history "$tmp/r1.json"
+expect 2 'gdbench-report: --history .*r1.json: not a gdbench history database' "$RP" -o "$tmp/rep-bad" --history "$tmp/r1.json"
 # exports: one revision's medians
 n=$((n + 1))
 if "$H" --db "$db" export --format bmf --machine-id amd-f25m1s1-avx2-2pu | $PY -c '
