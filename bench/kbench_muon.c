@@ -2,7 +2,8 @@
  * `gdbench kernels --what ns`: Muon's Newton-Schulz orthogonalization
  * (harness/newton_schulz.c) on every distinct 2-D shape of parameter sets,
  * each backend timed on one pinned thread against one core's FMA peak
- * measured now. Conv weights count as Muon flattens them, (out, in*kh*kw).
+ * measured now. Only 2-D tensors: the ones the muon rule orthogonalizes
+ * (torch.optim.Muon; conv weights and 1-D tensors get AdamW, kernels/trules.h).
  * GFLOP/s uses gd_ns_flops (the GEMMs, symmetric products as a triangle).
  * Its own options and table, outside Google Benchmark: one call takes from
  * microseconds to seconds, and the table is what matters.
@@ -27,8 +28,8 @@ void openblas_set_num_threads(int n);
 static const char help[] =
 	"Usage: gdbench kernels --what ns [OPTIONS]\n"
 	"Time Muon's Newton-Schulz orthogonalization (5 steps of X X^T, b A + c A A, (B + a I) X\n"
-	"in fp32) on each distinct 2-D shape of the parameter sets (conv weights flattened to\n"
-	"(out, in*kh*kw), as Muon does; 1-D tensors are not Muon's), on one thread pinned to the\n"
+	"in fp32) on each distinct 2-D shape of the parameter sets (the tensors the muon rule\n"
+	"orthogonalizes, as torch.optim.Muon: conv weights and 1-D tensors get AdamW), on one thread pinned to the\n"
 	"first allowed PU. Prints per shape and backend: ms per call (median), GFLOP/s of its\n"
 	"GEMMs (symmetric products counted as one triangle, as ssyrk does them), the fraction of\n"
 	"one core's FMA peak measured at start-up, the interquartile range of the call times\n"
@@ -142,7 +143,7 @@ static void ns_worker(int tid, int nt, void *arg)
 	}
 }
 
-/* The sets' distinct 2-D shapes (conv weights flattened) with at most
+/* The sets' distinct 2-D shapes (the muon rule's tensors) with at most
  * max_gflop per call (0: all), in order of appearance; *skipped counts the rest. */
 static int collect_shapes(const gd_param_set *sets, int nsets, double max_gflop, ns_shape **out, int *nout,
                           int *skipped, double *skipped_max)
@@ -154,7 +155,7 @@ static int collect_shapes(const gd_param_set *sets, int nsets, double max_gflop,
 	for (int si = 0; si < nsets; si++)
 		for (size_t t = 0; t < sets[si].ntensors; t++) {
 			const gd_tensor *tn = &sets[si].t[t];
-			if (tn->ndim < 2)
+			if (tn->ndim != 2)
 				continue;
 			size_t rows = tn->shape[0], cols = tn->numel / rows;
 			int k = 0;

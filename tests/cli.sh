@@ -272,11 +272,11 @@ for k in ("cpu_model", "isa_max", "cache_l1d", "openblas_config", "compiler", "d
 expect 2 "--threads '0'" "$GD" info --threads 0
 expect 2 "--array-mb 'x'" "$GD" info --array-mb x
 
-# kernels --what ns: one row per backend for each distinct 2-D shape of the set (conv weights flattened)
+# kernels --what ns: one row per backend for each distinct 2-D shape of the set (the muon rule's tensors; the conv gets AdamW)
 "$GD" kernels --what ns --params "$pdata/good.json" --min-time 0.01 >"$tmp/ns.txt" 2>&1
-nshape=$($PY -c 'import json, math, sys
+nshape=$($PY -c 'import json, sys
 t = json.load(open(sys.argv[1]))["tensors"]
-print(len({(x["shape"][0], math.prod(x["shape"][1:])) for x in t if len(x["shape"]) >= 2}))' "$pdata/good.json")
+print(len({tuple(x["shape"]) for x in t if len(x["shape"]) == 2}))' "$pdata/good.json")
 check "kernels --what ns: blas and own on each of the $nshape 2-D shapes, with AUTO's pick" \
 	[ "$(grep -cE '^[0-9]+x[0-9]+ +[0-9]+ +(blas|own) +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+% +(blas|own) ' "$tmp/ns.txt")" -eq $((2 * nshape)) ]
 
