@@ -89,61 +89,13 @@
 /* bwd_tile_<m>_<v>: the backward tiles of 1..MR outputs, NV vectors and 1 */
 #define GT_REPV REP_NV
 #define GT_NV NV
-#define GT_MR 5
-#define GT_REPM(X) X(0) X(1) X(2) X(3) X(4)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
-#define GT_MR 4
-#define GT_REPM(X) X(0) X(1) X(2) X(3)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
-#define GT_MR 3
-#define GT_REPM(X) X(0) X(1) X(2)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
-#define GT_MR 2
-#define GT_REPM(X) X(0) X(1)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
-#define GT_MR 1
-#define GT_REPM(X) X(0)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
+#include "grad_tiles.h"
 #undef GT_REPV
 #undef GT_NV
 #if NV > 1
 #define GT_REPV(Y, a) Y(a, 0)
 #define GT_NV 1
-#define GT_MR 5
-#define GT_REPM(X) X(0) X(1) X(2) X(3) X(4)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
-#define GT_MR 4
-#define GT_REPM(X) X(0) X(1) X(2) X(3)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
-#define GT_MR 3
-#define GT_REPM(X) X(0) X(1) X(2)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
-#define GT_MR 2
-#define GT_REPM(X) X(0) X(1)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
-#define GT_MR 1
-#define GT_REPM(X) X(0)
-#include "grad_tile.h"
-#undef GT_MR
-#undef GT_REPM
+#include "grad_tiles.h"
 #undef GT_REPV
 #undef GT_NV
 #endif
