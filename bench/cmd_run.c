@@ -539,7 +539,7 @@ static int run_main(int argc, char **argv)
 					snprintf(dr->mode, sizeof(dr->mode), "%.31s", modes[m].label);
 					dr->threads = T;
 					dr->grad = cfg.grad ? cfg.grad->name : NULL;
-					dr->upd = cfg.kind == GD_OPT_FIRST_ORDER ? cfg.upd->name : NULL;
+					dr->upd = cfg.kind == GD_OPT_FIRST_ORDER ? cfg.upd->name : cfg.kind == GD_OPT_TENSOR ? cfg.tupd->name : NULL;
 					if (!cfg.grad) {
 						rc = cli_usage(me, "--impl %s: no such gradient kernel for %s at ISA %s", impl_arg,
 						               gd_model_name(model.kind), gd_isa_name(cap));
