@@ -29,6 +29,8 @@ static const char help[] =
 	"  --l1 X --l2 X   penalty weights (default 0.01 and 0.1: elastic net)\n"
 	"  --seed S        random problem seed (default 1)\n"
 	"  --tol T         tolerance on the relative error (default 1e-3)\n"
+	"  --plugin PATH   load a plugin's kernels (repeatable; also GDBENCH_PLUGINS); loading runs\n"
+	"                  its code (kernels, run and tune verify its rows before use)\n"
 	"  -h, --help      this text\n";
 
 static int parse_size(const char *s, size_t lo, size_t hi, size_t *out)

@@ -26,6 +26,8 @@ static const char help[] =
 	"  --params FILE   also list the parameter set in FILE, a JSON file as results/params.schema.json\n"
 	"                  describes, after the built-in sets; repeatable. Alone it implies --kind params.\n"
 	"                  A built-in set's name lists that set again: write ./NAME for a file so named.\n"
+	"  --plugin PATH   load a plugin's kernels (repeatable; also GDBENCH_PLUGINS); loading runs\n"
+	"                  its code (kernels, run and tune verify its rows before use)\n"
 	"  -h, --help      this text\n"
 	"\n"
 	"Update rules: name (<rule>/<impl>[/<isa>]), runnable here, state arrays, FLOPs and bytes\n"

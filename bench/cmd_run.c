@@ -118,6 +118,8 @@ static const char help2[] =
 	"                    evaluations included\n"
 	"  --no-roofline     do not measure bandwidth and FMA peak for the context (saves ~2 s)\n"
 	"  --keep-params     store each run's final parameters in the file (\"final_params\")\n"
+	"  --plugin PATH     load a plugin's kernels (repeatable; also GDBENCH_PLUGINS), verified against\n"
+	"                    the scalar reference first (--no-verify: not; recorded); it runs its code\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"Ctrl-C (SIGINT) or SIGTERM ends the current run at its next step; the file keeps every\n"

@@ -38,6 +38,8 @@ static const char help[] =
 	"                      given); loss: lowest final training loss at the budget\n"
 	"  -o, --out PATH      the result file (schema: results/schema.json, with a \"tune\" block)\n"
 	"  --force             overwrite PATH\n"
+	"  --plugin PATH       load a plugin's kernels (repeatable; also GDBENCH_PLUGINS), verified against\n"
+	"                      the scalar reference first (--no-verify: not; recorded); it runs its code\n"
 	"  -h, --help          this text\n"
 	"Other options (--data, --model, --threads, --target, --time/--epochs for the reruns'\n"
 	"full budget, --eval-every, --seed, ...) are run's and apply to every run.\n";
