@@ -35,7 +35,7 @@ if [ "$aarch64" -eq 1 ]; then
   pkgs+=(
     gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user-static
     libhwloc-dev:arm64 libopenblas-dev:arm64 libjansson-dev:arm64 zlib1g-dev:arm64
-    libcmocka-dev:arm64 libbenchmark-dev:arm64 liblbfgs-dev:arm64
+    libcmocka-dev:arm64 libbenchmark-dev:arm64 liblbfgs-dev:arm64 libsqlite3-dev:arm64
   )
 fi
 
