@@ -207,6 +207,10 @@ bad 2 "--filter '\('" "$CMP" --filter '(' r.json r.json
 bad 2 "cannot write '/nonexistent/c.json'" "$CMP" --json /nonexistent/c.json r.json r.json
 bad 1 "cannot create '/nonexistent/rep'" "$REP" --out /nonexistent/rep r.json
 bad 1 "--plugin /nonexistent/p.so: dlopen: " "$GD" kernels --plugin /nonexistent/p.so
+bad 1 "--plugin /nonexistent/p.so: dlopen: " "$GD" list --plugin /nonexistent/p.so
+bad 1 "--plugin /nonexistent/p.so: dlopen: " "$GD" run --plugin /nonexistent/p.so
+bad 1 "--plugin /nonexistent/p.so: dlopen: " "$GD" tune --plugin /nonexistent/p.so
+bad 1 "--plugin /nonexistent/p.so: dlopen: " "$GD" gradcheck --plugin /nonexistent/p.so
 bad 2 "unknown option '--frob'" "$GD" run --frob
 bad 2 "unknown command 'frobnicate'" "$GD" frobnicate
 bad 2 "missing command" "$GD"
