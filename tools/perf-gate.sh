@@ -37,6 +37,8 @@
 # other sessions compiled (load average 8 to 26; each process under a lock, SCHED_FIFO on core 1):
 # 0/20 false alarms, the slowdown caught 13/20 (its misses measured +4.4% to +10.4% at adjusted
 # p 0.056 to 1: the compiles share the memory bus these DRAM-bound entries measure).
+# On the quiet VM (load 1), 10 interleaved rounds: 1/10 false alarms, caught 7/10: too little
+# power at 5 x 3 for a 10% step on DRAM-bound entries (PERF_GATE_PROCS raises it).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 case "${1:-}" in -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
