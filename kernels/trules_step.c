@@ -101,10 +101,8 @@ int gd_trule_check(gd_trule r, const gd_hparams *hp, const char **what)
 		*what = "rule";
 		return GD_EINVAL;
 	}
-	CHECK(hp->lr > 0 && isfinite(hp->lr), "lr (must be > 0)");
-	CHECK(hp->weight_decay >= 0 && isfinite(hp->weight_decay), "weight_decay (must be >= 0)");
-	CHECK(hp->eps >= 0 && isfinite(hp->eps), "eps (must be >= 0)");
-	return trules[r].check(hp, what);
+	int rc = gd_hparams_check_common(hp, what);
+	return rc ? rc : trules[r].check(hp, what);
 }
 
 int gd_trule_bytes(gd_trule r, int ndim)

@@ -167,6 +167,9 @@ int gd_rule_bytes_dt(gd_rule r, const gd_hparams *hp, gd_dtype dt);
 void gd_hparams_default(gd_rule r, gd_hparams *hp);
 /* 0 if hp is valid for r, else GD_EINVAL / GD_ERANGE; *what names the field. */
 int gd_hparams_check(gd_rule r, const gd_hparams *hp, const char **what);
+/* Its checks common to every rule (lr > 0, weight_decay >= 0, eps >= 0, all finite); the
+ * per-tensor rules' gd_trule_check starts with them too. */
+int gd_hparams_check_common(const gd_hparams *hp, const char **what);
 
 gd_step_carry gd_step_carry_init(void);
 /* Fill *st for step t >= 1 with learning rate lr (already scheduled) and

@@ -85,6 +85,15 @@ static int gd__rmsprop_flops(const gd_hparams *hp) /* v update 4, sqrt, +eps, di
 		}                                                              \
 	} while (0)
 
+int gd_hparams_check_common(const gd_hparams *hp, const char **what)
+{
+	/* !(x > 0) also rejects NaN */
+	CHECK(hp->lr > 0 && isfinite(hp->lr), "lr (must be > 0)");
+	CHECK(hp->weight_decay >= 0 && isfinite(hp->weight_decay), "weight_decay (must be >= 0)");
+	CHECK(hp->eps >= 0 && isfinite(hp->eps), "eps (must be >= 0)");
+	return 0;
+}
+
 /* Rule-specific validation (the generic checks of lr, weight_decay and eps come first). */
 static int gd__check_momentum(const gd_hparams *hp, const char **what)
 {
@@ -219,10 +228,9 @@ int gd_hparams_check(gd_rule r, const gd_hparams *hp, const char **what)
 		*what = "rule";
 		return GD_EINVAL;
 	}
-	/* !(x > 0) also rejects NaN */
-	CHECK(hp->lr > 0 && isfinite(hp->lr), "lr (must be > 0)");
-	CHECK(hp->weight_decay >= 0 && isfinite(hp->weight_decay), "weight_decay (must be >= 0)");
-	CHECK(hp->eps >= 0 && isfinite(hp->eps), "eps (must be >= 0)");
+	int rc = gd_hparams_check_common(hp, what);
+	if (rc)
+		return rc;
 	return rules[r].check ? rules[r].check(hp, what) : 0;
 }
 
