@@ -170,7 +170,7 @@ const char *cli_rule_names(void)
 {
 	static char buf[512];
 	buf[0] = 0;
-	for (int r = 0; r < GD_NRULES; r++)
+	for (int r = 0; r < gd_rule_count(); r++) /* built-in, then plugins' (plugin.h) */
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", r ? ", " : "", gd_rule_name((gd_rule)r));
 	for (int r = 0; r < GD_NTRULES; r++) /* the per-tensor rules (kernels/trules.h) */
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ", %s", gd_trule_name((gd_trule)r));

@@ -49,6 +49,10 @@ int cli_params(const char *cmd, const char *list, gd_param_set *sets, int max, i
  * the scalar reference. Returns 0, GD_EXIT_USAGE or GD_EXIT_FAIL after a
  * one-line message (bench/cli_plugins.c). */
 int cli_plugins(const char *cmd, int *argc, char **argv, int verify);
+/* In a Google Benchmark JSON document (kernels -o), context.plugins is the
+ * JSON text of gd_plugin_context's array (the library's context holds
+ * strings only): parse it back into the array. 1 if it did, else 0. */
+int cli_plugins_context_unstring(json_t *doc);
 /* "sgd, momentum, ...": every rule, model or implementation name of the registry, for the
  * message that refuses a bad one (a static buffer, rewritten by the next call).
  * cli_impl_names(1): gradient kernels in `run` (no auto, no all). */

@@ -69,3 +69,16 @@ int cli_plugins(const char *cmd, int *argc, char **argv, int verify)
 		return cli_fail(cmd, "verifying the plugin rows: %s", gd_strerror(rc));
 	return 0;
 }
+
+int cli_plugins_context_unstring(json_t *doc)
+{
+	json_t *ctx = json_object_get(doc, "context");
+	const char *text = json_string_value(json_object_get(ctx, "plugins"));
+	json_t *arr = text ? json_loads(text, 0, NULL) : NULL;
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		return 0;
+	}
+	json_object_set_new(ctx, "plugins", arr);
+	return 1;
+}

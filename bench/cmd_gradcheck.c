@@ -109,8 +109,8 @@ int cmd_gradcheck(int argc, char **argv)
 
 	int failures = 0, checked = 0;
 	printf("%-22s %12s %12s  %s\n", "kernel", "grad relerr", "loss relerr", "verdict");
-	for (size_t i = 0; i < gd_grad_count; i++) {
-		const gd_grad_entry *e = &gd_grad_table[i];
+	for (size_t i = 0; i < gd_grad_rows(); i++) { /* built-in rows, then plugins' */
+		const gd_grad_entry *e = gd_grad_row(i);
 		if (!on[e->model] || !kb_row_wanted(e->isa, e->impl, e == gd_grad_best(e->model, cap, n), cap, impls))
 			continue;
 		int binary = e->model == GD_MODEL_LSQ || e->model == GD_MODEL_LOGISTIC;

@@ -18,6 +18,7 @@
 #include "dataset.h"
 #include "gd_error.h"
 #include "kbench.h"
+#include "jsonfile.h"
 #include "kbench_trules.h"
 #include "kernels_plan.h"
 #include "roofline.h"
@@ -84,11 +85,11 @@ static const char help2[] =
 	"Google Benchmark's own flags pass through: --benchmark_filter=REGEX,\n"
 	"--benchmark_repetitions=N, --benchmark_list_tests, --benchmark_format=json, ...\n";
 
-/* --rules into on[GD_NRULES] and ton[GD_NTRULES] (NULL: all; 2 = a per-tensor rule asked for by
+/* --rules into on[GD_MAX_RULES] (plugins' rules too) and ton[GD_NTRULES] (NULL: all; 2 = a per-tensor rule asked for by
  * name); 0, or -1 with the unknown word in bad (empty: the list is too long). */
 static int parse_rules(const char *list, int *on, int *ton, char *bad, size_t badlen)
 {
-	for (int r = 0; r < GD_NRULES; r++)
+	for (int r = 0; r < gd_rule_count(); r++)
 		on[r] = !list;
 	for (int r = 0; r < GD_NTRULES; r++)
 		ton[r] = !list;
@@ -260,7 +261,7 @@ int cmd_kernels(int argc, char **argv)
 		rc = cli_usage("kernels", "--impl: unknown implementation '%s' (expected one of: %s)", bad, cli_impl_names(0));
 		goto done;
 	}
-	int rule_on[GD_NRULES], trule_on[GD_NTRULES];
+	int rule_on[GD_MAX_RULES], trule_on[GD_NTRULES];
 	char bad_rule[64] = "";
 	if (parse_rules(rules_arg, rule_on, trule_on, bad_rule, sizeof(bad_rule))) {
 		rc = *bad_rule ? cli_usage("kernels", "--rules: unknown rule '%s' (expected one of: %s)", bad_rule, cli_rule_names())
@@ -504,7 +505,7 @@ int cmd_kernels(int argc, char **argv)
 		snprintf(peer_path, sizeof(peer_path), "%.*s.torch.json",
 		         (int)(strlen(out_path) - (strlen(out_path) > 5 && !strcmp(out_path + strlen(out_path) - 5, ".json") ? 5 : 0)),
 		         out_path);
-		for (int r = 0, n = 0; r < GD_NRULES; r++)
+		for (int r = 0, n = 0; r < GD_NRULES; r++) /* torch has no plugin rule: built-in ones only */
 			if (rule_on[r])
 				n += snprintf(peer_rules + n, sizeof(peer_rules) - (size_t)n, "%s%s", n ? "," : "", gd_rule_name((gd_rule)r));
 		for (int i = 0, n = 0; i < ndt; i++)
@@ -546,9 +547,18 @@ int cmd_kernels(int argc, char **argv)
 			              "the previous file is intact", out_path, je.text, je.line);
 			goto done;
 		}
+		/* Google Benchmark's context holds strings: context.plugins back to its array */
+		int fixed = cli_plugins_context_unstring(whole);
+		int wrc = fixed ? gd_json_write_atomic(out_path, whole, JSON_INDENT(2)) : 0;
 		json_decref(whole);
+		if (wrc) {
+			rc = cli_fail("kernels", "cannot write '%s': %s", out_path, gd_strerror(wrc));
+			goto done;
+		}
+		if (fixed)
+			unlink(tmp_out);
 	}
-	if (out_path && rename(tmp_out, out_path) != 0) {
+	if (out_path && access(tmp_out, F_OK) == 0 && rename(tmp_out, out_path) != 0) {
 		rc = cli_fail("kernels", "cannot move results into '%s': %s", out_path, strerror(errno));
 		goto done;
 	}

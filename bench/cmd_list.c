@@ -41,9 +41,10 @@ static void list_grads(json_t *arr, gd_isa cap)
 	if (!arr)
 		printf("\n%-24s %-9s %-6s %-6s %-9s %8s %10s  %s\n", "gradient kernel", "model", "impl", "isa",
 		       "runnable", "params", "flops/row", "needs");
-	for (size_t i = 0; i < gd_grad_count + gd_csr_count; i++) { /* dense rows, then CSR rows */
-		int csr = i >= gd_grad_count;
-		const gd_grad_entry *e = csr ? &gd_csr_table[i - gd_grad_count] : &gd_grad_table[i];
+	for (size_t i = 0; i < gd_grad_rows() + gd_csr_count; i++) { /* dense rows (plugins' too), then CSR rows */
+		int csr = i >= gd_grad_rows();
+		const gd_grad_entry *e = csr ? &gd_csr_table[i - gd_grad_rows()] : gd_grad_row(i);
+		const gd_plugin_file *from = csr ? NULL : gd_plugin_of_grad(e);
 		int binary = e->model == GD_MODEL_LSQ || e->model == GD_MODEL_LOGISTIC;
 		gd_model m = { .kind = e->model, .d = 784, .c = binary ? 1 : 10, .h = e->model == GD_MODEL_MLP ? 128 : 0 };
 		int ok = e->isa <= cap;
@@ -56,9 +57,12 @@ static void list_grads(json_t *arr, gd_isa cap)
 			                                     "flops_per_row", gd_model_flops_per_row(&m),
 			                                     "needs", gd_isa_features(e->isa)));
 		else
-			printf("%-24s %-9s %-6s %-6s %-9s %8zu %10.0f  %s%s\n", e->name, gd_model_name(e->model),
+			printf("%-24s %-9s %-6s %-6s %-9s %8zu %10.0f  %s%s%s%s\n", e->name, gd_model_name(e->model),
 			       gd_impl_name(e->impl), gd_isa_name(e->isa), ok ? "yes" : "no", gd_model_nparams(&m),
-			       gd_model_flops_per_row(&m), gd_isa_features(e->isa), e->impl == GD_IMPL_BLAS ? " + OpenBLAS" : "");
+			       gd_model_flops_per_row(&m), gd_isa_features(e->isa), e->impl == GD_IMPL_BLAS ? " + OpenBLAS" : "",
+			       from ? "  plugin " : "", from ? from->path : "");
+		if (arr && from)
+			json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "plugin", json_string(from->path));
 	}
 }
 

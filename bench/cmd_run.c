@@ -86,7 +86,10 @@ static const char help2[] =
 	"  --strict-pin      a failed bind is an error, not a warning\n"
 	"  --isa LEVEL       " GD_ISA_CHOICES " (default best, capped by GDBENCH_ISA)\n"
 	"  --impl LIST       gradient kernel: best, simd, blas, scalar (default best)\n"
-	"                    (a plugin's impl name, e.g. mine, picks that plugin's update kernel)\n"
+	"                    A plugin's impl name, e.g. mine, picks that plugin's update kernel for\n"
+	"                    the rule and its gradient kernel for the model where it has each (the\n"
+	"                    other stays best; neither is an error). A plugin's rule without --impl\n"
+	"                    runs its first variant this CPU runs, else its reference\n"
 	"  --dtype LIST      storage of parameters/gradient/optimizer state, one run each:\n"
 	"                   " GD_DTYPE_CHOICES "\n"
 	"                    (default f32/f32/f32). Arithmetic stays fp32: the gradient kernel\n"
@@ -309,7 +312,7 @@ static int run_main(int argc, char **argv)
 	if (gd_impl_parse(impl_arg, &impls, bad_impl, sizeof(bad_impl)) || (impls & (1u << GD_IMPL_AUTO)))
 		return cli_usage(me, "--impl: '%s' is not a gradient implementation (expected one of: %s)", impl_arg,
 		                 cli_impl_names(1));
-	/* a plugin's impl names the update kernel (gd_update_pick); the gradient kernel stays best */
+	/* a plugin's impl names the update and gradient kernels it has (gd_update_pick, pgrad below) */
 	unsigned upd_impls = impls & GD_IMPL_PLUGIN_BITS;
 	impls = impls & ~GD_IMPL_PLUGIN_BITS ? impls & ~GD_IMPL_PLUGIN_BITS : GD_IMPL_BEST_BIT;
 	double targets[GD_MAX_TARGETS];
@@ -496,16 +499,27 @@ static int run_main(int argc, char **argv)
 					cfg.grad = !(impls & GD_IMPL_BEST_BIT) ? NULL
 					           : train->rowptr ? gd_csr_best(model.kind, cap)
 					                          : gd_grad_best(model.kind, cap, (bs + T - 1) / T);
+					/* a plugin's impl: its gradient row for this model, where it has one (dense data) */
+					const gd_grad_entry *pgrad = NULL;
+					for (size_t g = gd_grad_count; upd_impls && !train->rowptr && !pgrad && g < gd_grad_rows(); g++)
+						if (gd_grad_row(g)->model == model.kind && gd_grad_row(g)->isa <= cap &&
+						    (upd_impls & (1u << gd_grad_row(g)->impl)))
+							pgrad = gd_grad_row(g);
+					if (pgrad)
+						cfg.grad = pgrad;
 					for (size_t g = 0; !cfg.grad && g < gn; g++)
 						if (gt[g].model == model.kind && gt[g].isa <= cap && (impls & (1u << gt[g].impl)))
 							cfg.grad = &gt[g];
 					cfg.sparse_dense = sparse_dense;
 					cfg.hog_lock = modes[m].lock;
 					cfg.upd = specs[s].kind == GD_OPT_TENSOR ? NULL : gd_update_pick(specs[s].rule, cap, upd_impls, dts[di]);
+					if (!cfg.upd && pgrad && specs[s].kind != GD_OPT_TENSOR) /* the plugin's gradient, our update */
+						cfg.upd = gd_update_pick(specs[s].rule, cap, 0, dts[di]);
 					cfg.tupd = specs[s].kind == GD_OPT_TENSOR ? gd_trule_best(specs[s].trule, cap) : NULL;
 					if (specs[s].kind != GD_OPT_TENSOR && !cfg.upd) {
-						rc = cli_usage(me, "--impl %s: no plugin row for %s at ISA %s and dtype %s", impl_arg,
-						               gd_rule_name(specs[s].rule), gd_isa_name(cap), gd_dtype_name(dts[di]));
+						rc = cli_usage(me, "--impl %s: no plugin row for %s (update) nor %s (gradient) at ISA %s and dtype %s",
+						               impl_arg, gd_rule_name(specs[s].rule), gd_model_name(model.kind), gd_isa_name(cap),
+						               gd_dtype_name(dts[di]));
 						goto stop_all;
 					}
 					cfg.hp = specs[s].hp;

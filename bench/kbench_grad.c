@@ -166,8 +166,8 @@ int kgrad_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa c
 		if (!models_on[mk])
 			continue;
 		for (int bi = 0; bi < nbatch; bi++) {
-			for (size_t i = 0; i < gd_grad_count; i++) {
-				const gd_grad_entry *e = &gd_grad_table[i];
+			for (size_t i = 0; i < gd_grad_rows(); i++) { /* built-in rows, then plugins' */
+				const gd_grad_entry *e = gd_grad_row(i);
 				size_t bs = batches[bi] ? batches[bi] : NROWS;
 				if ((int)e->model != mk ||
 				    !kb_row_wanted(e->isa, e->impl, e == gd_grad_best((gd_model_kind)mk, cap, bs), cap, impls))

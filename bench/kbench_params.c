@@ -194,7 +194,7 @@ int kpar_plan(const int *rules_on, const gd_param_set *sets, int nsets, const gd
 	size_t phys = gd_phys_mem();
 	for (int si = 0; si < nsets; si++)
 		for (int di = 0; di < ndt; di++)
-			for (int r = 0; r < GD_NRULES; r++) {
+			for (int r = 0; r < gd_rule_count(); r++) {
 				if (!rules_on[r])
 					continue;
 				gd_hparams hp;

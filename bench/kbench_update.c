@@ -190,7 +190,7 @@ int kupd_plan(const int *rules_on, const char *sizes_arg, const gd_dtype *dts, i
 		return snprintf(err, errlen, "--sizes: list too long"), GD_EINVAL;
 	size_t max_elems = 0;
 	size_t phys = gd_phys_mem();
-	for (int r = 0; r < GD_NRULES; r++) {
+	for (int r = 0; r < gd_rule_count(); r++) {
 		if (!rules_on[r])
 			continue;
 		gd_hparams hp;
@@ -310,15 +310,16 @@ static int same_row(size_t j, size_t m)
 	       ku[m].dt == ku[j].dt;
 }
 
-/* The plugin rows of the summary, each beside the built-in best of its rule,
- * size and threads (the same run's medians). */
+/* The plugin rows of the summary, each beside the built-in best of its rule
+ * (a plugin rule's reference), size and threads (the same run's medians). */
 static void kupd_summary_plugins(FILE *out, const double *gel, const double *roof)
 {
 	int any = 0;
 	for (size_t m = 0; m < nku; m++) {
 		if (ku[m].e->impl < GD_NIMPL)
 			continue;
-		const gd_update_entry *best = gd_update_best(ku[m].e->rule, gd_cpu_get()->max);
+		gd_rule r = ku[m].e->rule; /* a plugin's rule has no built-in row: its reference instead */
+		const gd_update_entry *best = r < GD_NRULES ? gd_update_best(r, gd_cpu_get()->max) : gd_update_scalar(r);
 		double bg = 0, br = 0;
 		for (size_t j = 0; j < nku; j++)
 			if (ku[j].e == best && same_row(m, j)) {
@@ -326,7 +327,7 @@ static void kupd_summary_plugins(FILE *out, const double *gel, const double *roo
 				br = roof[j];
 			}
 		if (!any++)
-			fprintf(out, "\nPlugin rows: Gelem/s (fraction of the ceiling), against the built-in best\n%-22s %-28s %3s %14s %14s %-18s %s\n",
+			fprintf(out, "\nPlugin rows: Gelem/s (fraction of the ceiling), against the built-in best (a plugin rule's: its reference)\n%-22s %-28s %3s %14s %14s %-18s %s\n",
 			        "row", "size", "thr", "plugin", "built-in", "best", "plugin/best");
 		char sz[64];
 		snprintf(sz, sizeof(sz), "%s:%zu%s%s", ku[m].level, ku[m].n, ku[m].dt == GD_DT_F32 ? "" : " ",

@@ -102,7 +102,7 @@ int gd_optspec_parse(const char *spec, gd_optspec *o, char *err, size_t errlen)
 		o->rule = GD_RULE_SGD;
 	} else if (r < 0) {
 		char names[512] = "";
-		for (int q = 0; q < GD_NRULES; q++)
+		for (int q = 0; q < gd_rule_count(); q++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s, ", gd_rule_name((gd_rule)q));
 		for (int q = 0; q < GD_NTRULES; q++)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s, ", gd_trule_name((gd_trule)q));

@@ -1,7 +1,8 @@
 /*
  * The plugin interface (installed as <gdbench/plugin.h>): a shared object
- * that adds variants of gdbench's update rules, which gdbench then verifies
- * against its scalar reference, benchmarks and trains with.
+ * that adds variants of gdbench's update rules and gradient models, or new
+ * rules with their own scalar reference, which gdbench then verifies against
+ * the scalar reference, benchmarks and trains with.
  *
  * A plugin defines two symbols:
  *
@@ -24,16 +25,21 @@
 #ifndef GDBENCH_PLUGIN_H
 #define GDBENCH_PLUGIN_H
 
+#include "gd_error.h"
+#include "grad.h"
 #include "update.h"
 
-/* Bumped whenever this file, gd_update_fn's arguments or the structures they
- * point to (gd_hparams, gd_step) or the dtype list (GD_NDT) change. */
-#define GDBENCH_PLUGIN_ABI 1
+/* Bumped whenever this file, gd_update_fn's or gd_grad_fn's arguments or the
+ * structures they point to (gd_hparams, gd_step, gd_model, gd_batch), the
+ * dtype list (GD_NDT), the step-scalar sets (gd_step_scalars) or the model
+ * list (GD_MODEL_MAP) change. 2: gdbench_rule, gdbench_grad_variant. */
+#define GDBENCH_PLUGIN_ABI 2
 
 /*
  * One variant of an existing rule, registered as the row
  * "<rule>/<impl>/<isa>" (or "<rule>/<impl>" without isa):
- *   rule      a rule of rules.h ("adam", "sgd", ...)
+ *   rule      a rule of rules.h ("adam", "sgd", ...) or one a plugin added
+ *             (gdbench_rule) before
  *   impl      the plugin's implementation name: [a-z0-9_.-], not one of
  *             gdbench's (scalar, auto, simd, blas, best, all); `--impl NAME`
  *             selects it
@@ -49,11 +55,61 @@ typedef struct gdbench_update_variant {
 	gd_update_fn fn[GD_NDT];
 } gdbench_update_variant;
 
-/* What gdbench hands gdbench_plugin_init. register_update returns 0 or a
+/*
+ * A new update rule, with its scalar reference, registered as the row
+ * "<name>/scalar"; the plugin's variants of it (gdbench_update_variant with
+ * .rule = name, registered after it) are verified against that reference.
+ *   name         [a-z0-9_], 1-23 characters, not a rule of gdbench (nor a
+ *                per-tensor rule, lbfgs or newton) nor one loaded already
+ *   description  what it is, e.g. the paper or the package it follows
+ *                (`gdbench list --json` "torch"); may be NULL
+ *   nstate       float arrays of state per element, 0..GD_MAX_STATE
+ *   flops        arithmetic per element (an FMA counts 2; div, sqrt count 1)
+ *   bytes        bytes moved per element at f32 storage (the ceiling's
+ *                denominator in `gdbench kernels`); 0: 12 + 8 * nstate
+ *   keys         the hyperparameters it reads, comma-separated update.h
+ *                names (GD_KEY_MAP: "lr,betas,eps,weight_decay"); --opt
+ *                refuses the others. weight_decay implies decoupled (the
+ *                prologue's st->l2 and st->decay); nesterov and amsgrad
+ *                select built-in rules and are refused
+ *   decoupled    1: weight_decay is w *= 1 - lr*wd by default (AdamW)
+ *   scalars      which of gdbench's per-step scalar sets st->c[] holds
+ *                (gd_step_scalars, update.h: GD_SC_ADAM gives the bias
+ *                corrections of the Adam family)
+ *   check        validation beyond gdbench's (lr > 0, weight_decay >= 0, eps
+ *                >= 0): 0, or GD_ERANGE with *what naming the field; or NULL
+ *   defaults     its default hyperparameters (they must pass the checks)
+ *   reference    the scalar reference per storage dtype; f32 required
+ */
+typedef struct gdbench_rule {
+	const char *name, *description;
+	int nstate, flops, bytes;
+	const char *keys;
+	int decoupled;
+	gd_step_scalars scalars;
+	int (*check)(const gd_hparams *hp, const char **what);
+	gd_hparams defaults;
+	gd_update_fn reference[GD_NDT];
+} gdbench_rule;
+
+/*
+ * One variant of a gradient model of grad.h (lsq, logistic, softmax, svm,
+ * mlp), registered as "<model>/<impl>[/<isa>]": impl, isa and features as
+ * for gdbench_update_variant; fn follows gd_grad_fn's contract. It is
+ * verified against the model's scalar gradient before use.
+ */
+typedef struct gdbench_grad_variant {
+	const char *model, *impl, *isa, *features;
+	gd_grad_fn fn;
+} gdbench_grad_variant;
+
+/* What gdbench hands gdbench_plugin_init. Each register_* returns 0 or a
  * negative gd_error.h code (the row is refused, and so is the plugin). */
 typedef struct gdbench_host {
 	int abi; /* GDBENCH_PLUGIN_ABI of the gdbench loading the plugin */
 	int (*register_update)(const struct gdbench_host *host, const gdbench_update_variant *v);
+	int (*register_rule)(const struct gdbench_host *host, const gdbench_rule *r);
+	int (*register_grad)(const struct gdbench_host *host, const gdbench_grad_variant *v);
 	void *priv; /* gdbench's */
 } gdbench_host;
 

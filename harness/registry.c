@@ -235,23 +235,37 @@ const gd_update_entry *gd_update_by_name(const char *name)
 	return NULL;
 }
 
+/* A plugin rule (r >= GD_NRULES) has only plugin rows: its variants in the
+ * order registered, then its reference, impl scalar (plugin.c). */
 const gd_update_entry *gd_update_best(gd_rule r, gd_isa cap)
 {
-	for (size_t i = 0; i < gd_update_count; i++)
-		if (gd_update_table[i].rule == r && gd_update_table[i].isa <= cap)
-			return &gd_update_table[i];
-	return NULL;
+	size_t from = (unsigned)r < GD_NRULES ? 0 : gd_update_count, to = (unsigned)r < GD_NRULES ? gd_update_count : gd_update_rows();
+	const gd_update_entry *ref = NULL;
+	for (size_t i = from; i < to; i++) {
+		const gd_update_entry *e = gd_update_row(i);
+		if (e->rule != r || e->isa > cap)
+			continue;
+		if (e->impl != GD_IMPL_SCALAR || from == 0)
+			return e;
+		ref = e;
+	}
+	return ref;
 }
 
 const gd_update_entry *gd_update_scalar(gd_rule r)
 {
-	return gd_update_best(r, GD_ISA_SCALAR);
+	for (size_t i = (unsigned)r < GD_NRULES ? 0 : gd_update_count; i < gd_update_rows(); i++)
+		if (gd_update_row(i)->rule == r && gd_update_row(i)->impl == GD_IMPL_SCALAR)
+			return gd_update_row(i);
+	return NULL;
 }
 
 const gd_update_entry *gd_update_pick(gd_rule r, gd_isa cap, unsigned impls, gd_dtype dt)
 {
-	if (!(impls & GD_IMPL_PLUGIN_BITS))
-		return gd_update_best(r, cap);
+	if (!(impls & GD_IMPL_PLUGIN_BITS)) {
+		const gd_update_entry *e = gd_update_best(r, cap);
+		return e && e->fn[dt] ? e : e && (unsigned)r >= GD_NRULES && gd_update_scalar(r)->fn[dt] ? gd_update_scalar(r) : e;
+	}
 	for (size_t i = gd_update_count; i < gd_update_rows(); i++) {
 		const gd_update_entry *e = gd_update_row(i);
 		if (e->rule == r && e->isa <= cap && (impls & (1u << e->impl)) && e->fn[dt])

@@ -49,6 +49,9 @@ typedef struct gd_grad_entry {
 
 extern const gd_grad_entry gd_grad_table[];
 extern const size_t gd_grad_count;
+/* Every dense gradient row: the built-in table, then plugins' (plugins.h). */
+size_t gd_grad_rows(void);
+const gd_grad_entry *gd_grad_row(size_t i);
 
 const gd_grad_entry *gd_grad_by_name(const char *name);
 const gd_grad_entry *gd_grad_scalar(gd_model_kind k);

@@ -228,9 +228,122 @@ int gd_verify_update(const gd_update_entry *e, const gd_update_entry *ref, gd_dt
 	return 0;
 }
 
+/* A gradient problem of verify_grad: n rows of d features, random in [-1, 1). */
+typedef struct gproblem {
+	gd_model m;
+	float *x, *y, *params, *g[2], *scratch;
+	int32_t *label;
+	uint32_t *idx;
+} gproblem;
+
+static void gproblem_free(gproblem *P)
+{
+	void *all[] = { P->x, P->y, P->params, P->g[0], P->g[1], P->scratch, P->label, P->idx };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		free(all[i]);
+}
+
+static void *galloc(size_t bytes, int *ok)
+{
+	void *p = aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+	*ok &= p != NULL;
+	return p;
+}
+
+/* 0 or GD_ENOMEM (P freed by the caller either way) */
+static int gproblem_make(gproblem *P, gd_model_kind k, size_t n, uint64_t seed)
+{
+	memset(P, 0, sizeof(*P));
+	int binary = k == GD_MODEL_LSQ || k == GD_MODEL_LOGISTIC, ok = 1;
+	P->m = (gd_model){ .kind = k, .d = 37, .c = binary ? 1 : 10, .h = k == GD_MODEL_MLP ? 19 : 0, .l1 = 0.01, .l2 = 0.1 };
+	size_t np = gd_model_nparams(&P->m), d = P->m.d;
+	P->x = galloc(n * d * sizeof(float), &ok);
+	P->y = galloc(n * sizeof(float), &ok);
+	P->label = galloc(n * sizeof(int32_t), &ok);
+	P->idx = galloc(n * sizeof(uint32_t), &ok);
+	P->params = galloc(np * sizeof(float), &ok);
+	P->g[0] = galloc(np * sizeof(float), &ok);
+	P->g[1] = galloc(np * sizeof(float), &ok);
+	P->scratch = galloc(gd_grad_scratch_floats(&P->m, n) * sizeof(float), &ok);
+	if (!ok)
+		return GD_ENOMEM;
+	for (size_t i = 0; i < n * d; i++)
+		P->x[i] = uniform(&seed, -1.0f, 1.0f);
+	for (size_t i = 0; i < n; i++) {
+		P->y[i] = uniform(&seed, -2.0f, 2.0f);
+		int32_t nc = k == GD_MODEL_LOGISTIC ? 2 : (int32_t)P->m.c, l = (int32_t)(uniform(&seed, 0, 1) * (float)nc);
+		P->label[i] = l < nc ? l : nc - 1;
+		P->idx[i] = (uint32_t)((i * 7 + 3) % n); /* a permutation when gcd(7, n) = 1 */
+	}
+	for (size_t j = 0; j < np; j++)
+		P->params[j] = uniform(&seed, -0.5f, 0.5f);
+	return 0;
+}
+
+const size_t gd_verify_grad_batches[GD_VERIFY_GRAD_NB] = { 1, 3, 5, 64, 130 };
+
+int gd_verify_grad(const gd_grad_entry *e, const gd_grad_entry *ref, gd_mismatch *mm)
+{
+	if (!e || !ref || e->model != ref->model)
+		return GD_EINVAL;
+	memset(mm, 0, sizeof(*mm));
+	snprintf(mm->row, sizeof(mm->row), "%s", e->name);
+	mm->grad = 1;
+	for (size_t t = 0; t < GD_VERIFY_GRAD_NB; t++) {
+		size_t n = gd_verify_grad_batches[t];
+		gproblem P;
+		int rc = gproblem_make(&P, e->model, n, 0xabc + t);
+		size_t np = gd_model_nparams(&P.m);
+		for (int use_idx = 0; use_idx <= 1 && !rc; use_idx++) {
+			gd_batch b = { .x = P.x, .ld = P.m.d, .y = P.y, .label = P.label, .idx = use_idx ? P.idx : NULL, .n = n };
+			double want = ref->fn(&P.m, P.params, &b, P.g[0], P.scratch);
+			for (size_t j = 0; j < np; j++)
+				P.g[1][j] = NAN; /* poison: the variant must overwrite every entry */
+			double got = e->fn(&P.m, P.params, &b, P.g[1], P.scratch);
+			double gmax = 0;
+			for (size_t j = 0; j < np; j++)
+				gmax = fmax(gmax, fabs(P.g[0][j]));
+			/*
+			 * The variants accumulate in other orders (FMAs, row blocks,
+			 * sgemm's blocking); over d = 37 terms and <= 130 rows that
+			 * moves results by ~1e-6 of the largest gradient entry: the
+			 * bound is 1e-4 of it. The loss sum: 1e-5 relative.
+			 */
+			double atol = 1e-4 * gmax + 1e-7;
+			mm->n = n;
+			mm->offset = (size_t)use_idx;
+			snprintf(mm->tolerance, sizeof(mm->tolerance), "|got - expected| <= %.3g (1e-4 of the largest |entry|)", atol);
+			for (size_t j = 0; j < np && !rc; j++)
+				if (isnan(P.g[1][j]) != isnan(P.g[0][j]) || !(fabs((double)P.g[1][j] - P.g[0][j]) <= atol)) {
+					snprintf(mm->array, sizeof(mm->array), "grad");
+					mm->element = j;
+					mm->expected = P.g[0][j];
+					mm->got = P.g[1][j];
+					rc = GD_EVERIFY;
+				}
+			if (!rc && !(fabs(got - want) <= 1e-5 * fabs(want) + 1e-7)) {
+				snprintf(mm->array, sizeof(mm->array), "loss sum");
+				snprintf(mm->tolerance, sizeof(mm->tolerance), "|got - expected| <= 1e-05 |expected| + 1e-07");
+				mm->element = 0;
+				mm->expected = want;
+				mm->got = got;
+				rc = GD_EVERIFY;
+			}
+		}
+		gproblem_free(&P);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 void gd_mismatch_describe(const gd_mismatch *mm, char *buf, size_t len)
 {
-	if (!strncmp(mm->array, "outside", 7))
+	if (mm->grad)
+		snprintf(buf, len, "%s: %s[%zu] = %.9g, expected %.9g (tolerance %s), at batch %zu (%s rows, d = 37)", mm->row,
+		         mm->array, mm->element, mm->got, mm->expected, mm->tolerance, mm->n,
+		         mm->offset ? "index-list" : "contiguous");
+	else if (!strncmp(mm->array, "outside", 7))
 		snprintf(buf, len, "%s at %s: wrote %s (element %s) at n = %zu, offset %zu", mm->row,
 		         gd_dtype_name(mm->dt), mm->array, mm->element == SIZE_MAX ? "-1" : "n", mm->n, mm->offset);
 	else

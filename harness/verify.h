@@ -31,6 +31,7 @@ typedef struct gd_mismatch {
 	size_t n, offset;   /* the length and the elements past a 64-byte boundary */
 	size_t element;     /* index in the array (n for the canary after it, -1 as SIZE_MAX before) */
 	double expected, got;
+	int grad;           /* gd_verify_grad's: n is the batch, offset 1 for index-list rows */
 } gd_mismatch;
 
 /*
@@ -44,6 +45,21 @@ typedef struct gd_mismatch {
  * or GD_EINVAL (no kernel at dt in e or ref, or rules differ).
  */
 int gd_verify_update(const gd_update_entry *e, const gd_update_entry *ref, gd_dtype dt, gd_mismatch *mm);
+
+/*
+ * Run gradient row e and the model's reference ref side by side on batches
+ * of gd_verify_grad_batches rows (1, odd sizes, more than a row block) of a
+ * problem with d = 37 features (not a multiple of any vector width), c = 10
+ * (1 for lsq and logistic), h = 19, contiguous and index-list rows; compare
+ * every gradient entry (the variant's poisoned first: it must write each)
+ * within 1e-4 of the largest entry, and the loss sum within 1e-5 relative.
+ * The tests' comparison (test_grad) and the plugin loader's. Returns 0,
+ * GD_EVERIFY with *mm (grad = 1) describing the first mismatch, GD_ENOMEM or
+ * GD_EINVAL (models differ).
+ */
+#define GD_VERIFY_GRAD_NB 5
+extern const size_t gd_verify_grad_batches[GD_VERIFY_GRAD_NB];
+int gd_verify_grad(const gd_grad_entry *e, const gd_grad_entry *ref, gd_mismatch *mm);
 
 /* "adam/mine/avx2 at f32: w[17] = 0.1 (expected 0.2; tolerance ...), n = 31, offset 1" into buf. */
 void gd_mismatch_describe(const gd_mismatch *mm, char *buf, size_t len);

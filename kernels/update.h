@@ -16,6 +16,10 @@ typedef enum {
 #undef GD__RULE_ENUM
 	GD_NRULES
 } gd_rule;
+/* Built-in rules, then at most GD_MAX_RULES - GD_NRULES that plugins add at
+ * run time (plugin.h's gdbench_rule), ids GD_NRULES .. gd_rule_count() - 1. */
+#define GD_MAX_RULES (GD_NRULES + 16)
+int gd_rule_count(void);
 
 /*
  * Hyperparameter keys, torch.optim's names, as bits of a rule's `keys`:
@@ -130,6 +134,7 @@ typedef void (*gd_update_fn)(GD__UPDATE_ARGS);
 typedef struct gd_rule_info {
 	const char *name, *torch;
 	int nstate, flops, decoupled;
+	int bytes; /* f32 bytes per element when declared (a plugin rule's), else 0: derived from nstate */
 	unsigned keys;
 	gd_step_scalars scalars;
 	int (*nstate_fn)(const gd_hparams *hp);
@@ -139,6 +144,10 @@ typedef struct gd_rule_info {
 } gd_rule_info;
 /* The row of rule r (r must be a rule). */
 const gd_rule_info *gd_rule_info_of(gd_rule r);
+/* The plugin loader's (harness/plugin.c): add a row as the next id (returned,
+ * or GD_ERANGE when full), and drop the rows from id count on (a refused plugin). */
+int gd__rule_add(const gd_rule_info *ri);
+void gd__rule_drop(int count);
 
 /*
  * A key's value in hp, the one mapping of keys onto gd_hparams' fields:

@@ -168,36 +168,74 @@ static const gd_rule_info rules[GD_NRULES] = {
 #undef GD__RULE_ROW
 };
 
+/*
+ * Rules past GD_NRULES: those plugins registered at run time (harness/plugin.c,
+ * plugin.h's gdbench_rule). They take the ids after the built-in ones, so the
+ * arrays and loops sized by gd_rule_count() reach them and every lookup by id
+ * (names, keys, state, FLOPs, bytes, defaults, validation, step scalars) reads
+ * one kind of row. An id space rather than a second table keyed by name: the
+ * registry rows, result records and --opt specs all carry a gd_rule. A process
+ * registers them once, at start, before any thread runs: no locking.
+ */
+static gd_rule_info added[GD_MAX_RULES - GD_NRULES];
+static int nadded;
+
+static const gd_rule_info *row(gd_rule r)
+{
+	return (unsigned)r < GD_NRULES ? &rules[r] : (unsigned)r < (unsigned)(GD_NRULES + nadded) ? &added[r - GD_NRULES] : NULL;
+}
+
+int gd_rule_count(void)
+{
+	return GD_NRULES + nadded;
+}
+
+int gd__rule_add(const gd_rule_info *ri)
+{
+	if (nadded == GD_MAX_RULES - GD_NRULES)
+		return GD_ERANGE;
+	added[nadded] = *ri;
+	return GD_NRULES + nadded++;
+}
+
+void gd__rule_drop(int count)
+{
+	if (count >= GD_NRULES && count < GD_NRULES + nadded)
+		nadded = count - GD_NRULES;
+}
+
 const gd_rule_info *gd_rule_info_of(gd_rule r)
 {
-	return &rules[r];
+	return row(r) ? row(r) : &rules[0];
 }
 
 const char *gd_rule_name(gd_rule r)
 {
-	return (unsigned)r < GD_NRULES ? rules[r].name : "?";
+	return row(r) ? row(r)->name : "?";
 }
 
 int gd_rule_from_name(const char *name)
 {
-	for (int r = 0; r < GD_NRULES; r++)
-		if (strcmp(name, rules[r].name) == 0)
+	for (int r = 0; r < gd_rule_count(); r++)
+		if (strcmp(name, row((gd_rule)r)->name) == 0)
 			return r;
 	return GD_ENOENT;
 }
 
 int gd_rule_nstate(gd_rule r, const gd_hparams *hp)
 {
-	if ((unsigned)r >= GD_NRULES)
+	const gd_rule_info *ri = row(r);
+	if (!ri)
 		return 0;
-	return rules[r].nstate_fn ? rules[r].nstate_fn(hp) : rules[r].nstate;
+	return ri->nstate_fn ? ri->nstate_fn(hp) : ri->nstate;
 }
 
 int gd_rule_flops(gd_rule r, const gd_hparams *hp)
 {
-	if ((unsigned)r >= GD_NRULES)
+	const gd_rule_info *ri = row(r);
+	if (!ri)
 		return 0;
-	return rules[r].flops_fn ? rules[r].flops_fn(hp) : rules[r].flops;
+	return ri->flops_fn ? ri->flops_fn(hp) : ri->flops;
 }
 
 int gd_rule_bytes(gd_rule r, const gd_hparams *hp)
@@ -205,18 +243,21 @@ int gd_rule_bytes(gd_rule r, const gd_hparams *hp)
 	return gd_rule_bytes_dt(r, hp, GD_DT_F32);
 }
 
-/* w read and written, g read, each state array read and written */
+/* w read and written, g read, each state array read and written; a row's
+ * declared f32 bytes (a plugin rule's) scale with the same storage sizes */
 int gd_rule_bytes_dt(gd_rule r, const gd_hparams *hp, gd_dtype dt)
 {
 	int ns = gd_rule_nstate(r, hp);
 	size_t pw = gd_store_size(gd_dtype_param(dt)), pg = gd_store_size(gd_dtype_grad(dt));
 	size_t ps = gd_store_size(gd_dtype_state(dt));
-	return (int)(2 * pw + pg + 2 * ps * (size_t)ns);
+	int derived = (int)(2 * pw + pg + 2 * ps * (size_t)ns), f32 = 12 + 8 * ns;
+	const gd_rule_info *ri = row(r);
+	return ri && ri->bytes > 0 ? (int)(((long)ri->bytes * derived + f32 / 2) / f32) : derived;
 }
 
 void gd_hparams_default(gd_rule r, gd_hparams *hp)
 {
-	*hp = rules[(unsigned)r < GD_NRULES ? r : 0].defaults;
+	*hp = row(r) ? row(r)->defaults : rules[0].defaults;
 }
 
 int gd_hparams_check(gd_rule r, const gd_hparams *hp, const char **what)
@@ -224,14 +265,15 @@ int gd_hparams_check(gd_rule r, const gd_hparams *hp, const char **what)
 	const char *unused; /* a local, not a static: callers may run on several threads */
 	if (!what)
 		what = &unused;
-	if ((unsigned)r >= GD_NRULES) {
+	const gd_rule_info *ri = row(r);
+	if (!ri) {
 		*what = "rule";
 		return GD_EINVAL;
 	}
 	int rc = gd_hparams_check_common(hp, what);
 	if (rc)
 		return rc;
-	return rules[r].check ? rules[r].check(hp, what) : 0;
+	return ri->check ? ri->check(hp, what) : 0;
 }
 
 gd_step_carry gd_step_carry_init(void)
@@ -262,13 +304,14 @@ void gd_step_prepare(gd_rule r, const gd_hparams *hp, long t, double lr,
 	st->t = t;
 	st->lr = (float)lr;
 	st->gscale = (float)gscale;
-	int decoupled = hp->decoupled_wd || rules[r].decoupled;
+	const gd_rule_info *ri = gd_rule_info_of(r);
+	int decoupled = hp->decoupled_wd || ri->decoupled;
 	st->l2 = decoupled ? 0.0f : (float)hp->weight_decay;
 	st->decay = decoupled ? (float)(1.0 - lr * hp->weight_decay) : 1.0f;
 	float *c = st->c;
 	double bc1 = one_minus_pow(hp->beta1, t), bc2 = one_minus_pow(hp->beta2, t);
 
-	switch (rules[r].scalars) {
+	switch (ri->scalars) {
 	case GD_SC_NONE: break;
 	case GD_SC_MOMENTUM:
 		/* torch: the buffer starts as g itself at the first step, so
@@ -342,11 +385,12 @@ void gd_state_init(gd_rule r, const gd_hparams *hp, float *const state[], size_t
 void gd_state_init_as(gd_rule r, const gd_hparams *hp, void *const state[], size_t n, gd_store s)
 {
 	int ns = gd_rule_nstate(r, hp);
+	gd_step_scalars sc = gd_rule_info_of(r)->scalars;
 	for (int k = 0; k < ns; k++) {
 		float v = 0.0f;
-		if (rules[r].scalars == GD_SC_ADAGRAD)
+		if (sc == GD_SC_ADAGRAD)
 			v = (float)hp->initial_accumulator_value;
-		else if (rules[r].scalars == GD_SC_RPROP && k == 1)
+		else if (sc == GD_SC_RPROP && k == 1)
 			v = (float)hp->lr; /* per-element step sizes start at lr */
 		unsigned char bits[4];
 		size_t sz = gd_store_size(s);
