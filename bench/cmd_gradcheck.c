@@ -20,7 +20,7 @@ static const char help[] =
 	"if any exceeds the tolerance.\n"
 	"\n"
 	"  --models LIST   lsq, logistic, softmax, svm, mlp (default: all)\n"
-	"  --impl LIST     scalar, simd, blas, best, all (default: all)\n"
+	"  --impl LIST     scalar, simd, blas, best, all (default: all), or a plugin's impl name\n"
 	"  --isa LEVEL     highest ISA to check (" GD_ISA_CHOICES ")\n"
 	"  --rows N        rows in the batch (default 11)\n"
 	"  --features D    features (default 13)\n"
