@@ -9,7 +9,16 @@
 #   - run --plugin ... --opt adam --impl mine: the same loss trace as the
 #     built-in adam within the verifier's f32 tolerance (64 ulp relative);
 #   - the wrong plugin refused, naming its first mismatch;
-#   - examples/api runs 10 steps of a kernel looked up by name.
+#   - examples/api runs 10 steps of a kernel looked up by name;
+#   - examples/plugin-rule (AdaBelief, a rule of its own): list shows it,
+#     kernels --rules adabelief --sizes 16M times it with its ceiling fraction,
+#     run --opt adabelief trains (the loss falls), a key it does not read is
+#     refused (exit 2); its reference and AVX2 variant match an independent
+#     implementation (tests/ref_adabelief.py, through tests/plugins/plugin_api.c
+#     built against the installed API, whose gdbench_plugin_load it calls);
+#   - examples/plugin-grad (an AVX2 lsq gradient): list --kind grad shows it,
+#     kernels --what grad --impl mine times it (peak, xread), run --impl mine
+#     trains with it.
 # Ends with "N passed, N failed, N skipped". usage: tools/install-check.sh [BUILDDIR]
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -47,7 +56,7 @@ done
 [ "$hdr_ok" -eq 1 ] && ok "every installed header compiles alone against the installed tree" || bad "installed headers"
 
 export PKG_CONFIG_PATH=$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest
-for ex in plugin-adam plugin-wrong api; do
+for ex in plugin-adam plugin-wrong plugin-rule plugin-grad api; do
 	cp -r "examples/$ex" "$tmp/$ex"
 	check "examples/$ex builds out of tree with pkg-config gdbench" make -C "$tmp/$ex"
 done
@@ -75,6 +84,46 @@ else
 			'$GD' ${runargs[*]} -o '$tmp/builtin.json' &&
 			python3 -c 'import json, sys; assert all(r[\"kernels\"][\"update\"] == \"adam/mine/avx2\" for r in json.load(open(sys.argv[1]))[\"runs\"])' '$tmp/mine.json' &&
 			python3 tests/trace_match.py '$tmp/mine.json' '$tmp/builtin.json' 3.82e-6"
+fi
+rule=$tmp/plugin-rule/libplugin-rule.so grad=$tmp/plugin-grad/libplugin-grad.so
+check "list --plugin libplugin-rule.so: adabelief/scalar and adabelief/mine/avx2, marked with the file" \
+	bash -c "'$GD' list --plugin '$rule' >'$tmp/lr.txt' && cat '$tmp/lr.txt' | grep adabelief &&
+		grep -Eq '^adabelief/scalar +adabelief +scalar +scalar +yes +2 +16 +28 .*plugin $rule' '$tmp/lr.txt' &&
+		grep -Eq '^adabelief/mine/avx2 +adabelief +mine +avx2 .*plugin $rule' '$tmp/lr.txt'"
+check "kernels --plugin libplugin-rule.so --rules adabelief --sizes 16M: its rows with their ceiling fraction" \
+	bash -c "'$GD' kernels --plugin '$rule' --what update --rules adabelief --sizes 16M --threads 1 --min-time 0.01 \
+		>'$tmp/kr.txt' 2>&1; cat '$tmp/kr.txt';
+		grep -Eq '^adabelief +n:16777216 +1 +[0-9.]+ \([0-9.]+\)' '$tmp/kr.txt' &&
+		{ ! grep -q '^adam/simd/avx2 .* yes' '$tmp/list.txt' ||
+		  grep -Eq '^adabelief/mine/avx2 +n:16777216 +1 +[0-9.]+ \([0-9.]+\) +[0-9.]+ \([0-9.]+\) adabelief/scalar' '$tmp/kr.txt'; }"
+rargs=(run --data synth-blobs:n=512:d=13:c=3 --model softmax --mode full --epochs 5 --threads 1 --no-roofline --quiet --force)
+check "run --plugin libplugin-rule.so --opt adabelief:lr=0.05: trains, the loss falls" \
+	bash -c "'$GD' ${rargs[*]} --plugin '$rule' --opt adabelief:lr=0.05 -o '$tmp/ab.json' &&
+		python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))[\"runs\"][0]; l = [p[\"loss\"] for p in r[\"trace\"]]; print(r[\"kernels\"], l); assert r[\"optimizer\"][\"rule\"] == \"adabelief\" and l[-1] < 0.5 * l[0], l' '$tmp/ab.json'"
+check "run --opt adabelief:momentum=0.9 is refused (exit 2): a key the rule does not read" \
+	bash -c "'$GD' ${rargs[*]} --plugin '$rule' --opt adabelief:momentum=0.9 >'$tmp/ak.txt' 2>&1; rc=\$?; cat '$tmp/ak.txt';
+		[ \$rc -eq 2 ] && grep -q \"adabelief does not read 'momentum'\" '$tmp/ak.txt'"
+check "tests/plugins/plugin_api.c builds against the installed API" \
+	bash -c "\${CC:-cc} -std=c11 -Wall -Wextra -Werror tests/plugins/plugin_api.c -o '$tmp/plugin_api' \$(pkg-config --cflags --libs gdbench) -lm"
+check "AdaBelief's reference and AVX2 variant against tests/ref_adabelief.py (10 steps); gdbench_plugin_load refuses the wrong plugin" \
+	env LD_LIBRARY_PATH="$libdir" python3 tests/ref_adabelief.py "$tmp/plugin_api" "$rule" "$tmp/plugin-wrong/libplugin-wrong.so"
+sed 's/^/      /' "$tmp/out"
+check "list --kind grad --plugin libplugin-grad.so: lsq/mine/avx2, marked with the file" \
+	bash -c "'$GD' list --kind grad --plugin '$grad' >'$tmp/lg.txt' && grep -Eq '^lsq/mine/avx2 +lsq +mine +avx2 .*plugin $grad' '$tmp/lg.txt'"
+if ! grep -q '^adam/simd/avx2 .* yes' "$tmp/list.txt"; then
+	echo "skip  plugin-grad needs AVX2 and FMA, which this CPU (or GDBENCH_ISA) lacks"
+	skip=$((skip + 2))
+else
+	check "kernels --what grad --plugin libplugin-grad.so --impl mine,simd: lsq/mine/avx2 with peak and xread" \
+		bash -c "'$GD' kernels --plugin '$grad' --what grad --models lsq --impl mine,simd --batches 32,1024 --min-time 0.01 \
+			>'$tmp/kg.txt' 2>&1; sed -n '/^Gradient kernels/,\$p' '$tmp/kg.txt';
+			grep -Eq '^lsq/mine/avx2 +B:1024 +[0-9.e+]+ +[0-9.]+ +[0-9.]+ +[0-9.]+' '$tmp/kg.txt'"
+	gargs=(run --data synth-regression:n=512:d=13 --model lsq --opt sgd:lr=0.05 --mode full,minibatch:32 --epochs 3 --threads 1
+	       --no-roofline --quiet --force)
+	check "run --plugin libplugin-grad.so --model lsq --impl mine: gradient lsq/mine/avx2, the built-in trace within 1e-5" \
+		bash -c "'$GD' ${gargs[*]} --plugin '$grad' --impl mine -o '$tmp/gm.json' && '$GD' ${gargs[*]} -o '$tmp/gb.json' &&
+			python3 -c 'import json, sys; assert all(r[\"kernels\"][\"gradient\"] == \"lsq/mine/avx2\" for r in json.load(open(sys.argv[1]))[\"runs\"])' '$tmp/gm.json' &&
+			python3 tests/trace_match.py '$tmp/gm.json' '$tmp/gb.json' 1e-5"
 fi
 check "the wrong plugin is refused with its first mismatch (exit 1)" \
 	bash -c "'$GD' kernels --plugin '$tmp/plugin-wrong/libplugin-wrong.so' --what update --rules sgd >'$tmp/w.txt' 2>&1;
