@@ -89,14 +89,18 @@ expect 0 "halfstep/scalar +halfstep +scalar +scalar +yes +0 +3 +12 .*plugin $RUL
 expect 0 "halfstep/copy +halfstep +copy .*plugin $RULE" "$GD" list --plugin "$RULE"
 expect 0 "lsq/copy +lsq +copy .*plugin $RULE" "$GD" list --kind grad --plugin "$RULE"
 # kernels: both rows of the rule, with a ceiling fraction; context.plugins an array the schema describes
+# (one kernels run for both kinds: its start-up measurements take seconds)
 expect 0 'halfstep/copy +n:4096 +1 +[0-9.]+ \([0-9.]+\) +[0-9.]+ \([0-9.]+\) halfstep/scalar' "$GD" kernels --plugin "$RULE" \
-	--what update --rules halfstep --sizes 4K --threads 1 --min-time 0.01 -o "$tmp/kr.json"
+	--what update,grad --rules halfstep --sizes 4K --threads 1 --models lsq --impl copy,scalar --batches 7 --min-time 0.01 \
+	-o "$tmp/kr.json"
+# the gradient row timed with peak and xread beside the built-in scalar one
+check 'kernels --what grad: lsq/copy with rows/s, GFLOP/s, peak and xread' grep -Eq '^lsq/copy +B:7 +[0-9.e+]+ +[0-9.]+ +[0-9.]+ +[0-9.]+' "$tmp/out"
 check 'kernels -o: the rule'"'"'s rows; context.plugins a JSON array valid by results/schema.json $defs/plugins' $PY -c '
 import json, sys
 from jsonschema import Draft202012Validator
 d, schema = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-names = {b["name"].split("/n:")[0] for b in d["benchmarks"] if b.get("run_type") == "iteration"}
-assert names == {"halfstep/scalar", "halfstep/copy"}, names
+names = {b["name"].split("/n:")[0].split("/B:")[0] for b in d["benchmarks"] if b.get("run_type") == "iteration"}
+assert names == {"halfstep/scalar", "halfstep/copy", "lsq/copy", "lsq/scalar"}, names
 p = d["context"]["plugins"]
 assert p == [{"path": sys.argv[3], "rows": ["halfstep/scalar", "halfstep/copy", "lsq/copy"], "verified": True,
               "rules": ["halfstep"]}], p
@@ -105,9 +109,6 @@ assert not errors, errors
 bad = [dict(p[0], rules=[])]
 assert list(Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/plugins"}).iter_errors(bad))
 ' "$tmp/kr.json" "$SCHEMA" "$RULE"
-# the gradient row timed with peak and xread beside the built-in scalar one
-expect 0 'lsq/copy +B:7 +[0-9.e+]+ +[0-9.]+ +[0-9.]+ +[0-9.]+' "$GD" kernels --plugin "$RULE" --what grad --models lsq \
-	--impl copy,scalar --batches 7 --min-time 0.01
 # run: halfstep at lr 0.2 is sgd at lr 0.1 (its first variant without --impl); its keys only
 hargs=(run --data synth-blobs:n=256:d=7:c=3 --model softmax --mode full --epochs 5 --threads 1 --no-roofline --quiet --force)
 expect 0 'wrote' "$GD" "${hargs[@]}" --plugin "$RULE" --opt halfstep:lr=0.2 -o "$tmp/half.json"
