@@ -162,11 +162,12 @@ static void run_params(gb_state *gs, void *user)
 	/* each thread reports its share; Google Benchmark sums the items */
 	double elems = (double)t.iters * (double)(u.fhi - u.flo);
 	int bpe = gd_rule_bytes_dt(k->e->rule, &k->hp, k->dt);
+	int sbpe = gd_stream_bytes(gd_rule_nstate(k->e->rule, &k->hp), k->dt); /* the ceiling kernel's (kbench_update.c) */
 	gb_set_items_processed(gs, (int64_t)elems);
 	gb_set_bytes_processed(gs, (int64_t)(elems * bpe));
 	if (t.kernel_s > 0 && t.ceiling_s > 0) {
-		gb_set_counter(gs, "roofline", t.ceiling_s / t.kernel_s, GB_COUNTER_AVG_THREADS);
-		gb_set_counter(gs, "ceiling_GBps", elems * bpe / t.ceiling_s * 1e-9, GB_COUNTER_PLAIN);
+		gb_set_counter(gs, "roofline", t.ceiling_s / t.kernel_s * bpe / sbpe, GB_COUNTER_AVG_THREADS);
+		gb_set_counter(gs, "ceiling_GBps", elems * sbpe / t.ceiling_s * 1e-9, GB_COUNTER_PLAIN);
 		gb_set_counter(gs, "calls", (double)u.npieces, GB_COUNTER_PLAIN);
 	}
 	free(u.pieces);
@@ -291,7 +292,7 @@ void kpar_summary(FILE *out)
 				roof[kp[m].mode] = v[1];
 				/* the step's memory-only time measured beside this benchmark */
 				ceil_s[kp[m].mode] = (double)kp[m].set->total *
-				                     gd_rule_bytes_dt(kp[m].e->rule, &kp[m].hp, kp[m].dt) / (v[2] * 1e9);
+				                     gd_stream_bytes(gd_rule_nstate(kp[m].e->rule, &kp[m].hp), kp[m].dt) / (v[2] * 1e9);
 			}
 		}
 		const char *slash = strchr(kp[j].e->name, '/');

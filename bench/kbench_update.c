@@ -110,12 +110,14 @@ static void run_update(gb_state *gs, void *user)
 	kb_times t = kb_time_loop(gs, &loop);
 	double tk = t.kernel_s, tm = t.ceiling_s;
 	double elems = (double)t.iters * (double)u.reps * (double)len;
-	int bpe = gd_rule_bytes_dt(k->e->rule, &k->hp, k->dt);
+	int bpe = gd_rule_bytes_dt(k->e->rule, &k->hp, k->dt), sbpe = gd_stream_bytes(u.ns, k->dt);
 	gb_set_items_processed(gs, (int64_t)elems);
 	gb_set_bytes_processed(gs, (int64_t)(elems * bpe));
 	if (tk > 0 && tm > 0) { /* never register a counter that could be NaN */
-		gb_set_counter(gs, "roofline", tm / tk, GB_COUNTER_AVG_THREADS);
-		gb_set_counter(gs, "ceiling_GBps", elems * bpe / tm * 1e-9, GB_COUNTER_PLAIN);
+		/* the rule's bytes at its speed over the ceiling's GB/s: the time ratio, unless a
+		 * plugin's rule declares other bytes than the arrays the ceiling kernel moves */
+		gb_set_counter(gs, "roofline", tm / tk * bpe / sbpe, GB_COUNTER_AVG_THREADS);
+		gb_set_counter(gs, "ceiling_GBps", elems * sbpe / tm * 1e-9, GB_COUNTER_PLAIN);
 		gb_set_counter(gs, "GFLOPs", elems * gd_rule_flops(k->e->rule, &k->hp) * 1e-9, GB_COUNTER_RATE);
 	}
 }

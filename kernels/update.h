@@ -171,6 +171,9 @@ int gd_rule_flops(gd_rule r, const gd_hparams *hp);
  * (f32 storage); gd_rule_bytes_dt at the storage sizes of dtype dt. */
 int gd_rule_bytes(gd_rule r, const gd_hparams *hp);
 int gd_rule_bytes_dt(gd_rule r, const gd_hparams *hp, gd_dtype dt);
+/* What the memory-only kernel (gd_stream_fn) moves per element with ns state
+ * arrays at dtype dt: a built-in rule's gd_rule_bytes_dt. */
+int gd_stream_bytes(int ns, gd_dtype dt);
 
 /* torch.optim defaults for rule r (its row's). */
 void gd_hparams_default(gd_rule r, gd_hparams *hp);

@@ -243,14 +243,19 @@ int gd_rule_bytes(gd_rule r, const gd_hparams *hp)
 	return gd_rule_bytes_dt(r, hp, GD_DT_F32);
 }
 
-/* w read and written, g read, each state array read and written; a row's
- * declared f32 bytes (a plugin rule's) scale with the same storage sizes */
+/* w read and written, g read, each state array read and written */
+int gd_stream_bytes(int ns, gd_dtype dt)
+{
+	size_t pw = gd_store_size(gd_dtype_param(dt)), pg = gd_store_size(gd_dtype_grad(dt));
+	size_t ps = gd_store_size(gd_dtype_state(dt));
+	return (int)(2 * pw + pg + 2 * ps * (size_t)(ns > 0 ? ns : 0));
+}
+
+/* a row's declared f32 bytes (a plugin rule's) scale with the same storage sizes */
 int gd_rule_bytes_dt(gd_rule r, const gd_hparams *hp, gd_dtype dt)
 {
 	int ns = gd_rule_nstate(r, hp);
-	size_t pw = gd_store_size(gd_dtype_param(dt)), pg = gd_store_size(gd_dtype_grad(dt));
-	size_t ps = gd_store_size(gd_dtype_state(dt));
-	int derived = (int)(2 * pw + pg + 2 * ps * (size_t)ns), f32 = 12 + 8 * ns;
+	int derived = gd_stream_bytes(ns, dt), f32 = gd_stream_bytes(ns, GD_DT_F32);
 	const gd_rule_info *ri = row(r);
 	return ri && ri->bytes > 0 ? (int)(((long)ri->bytes * derived + f32 / 2) / f32) : derived;
 }

@@ -85,7 +85,7 @@ expect 2 "option '--plugin' needs a value" "$GD" kernels --plugin
 expect 1 "--plugin ./libm.so.6: dlopen" "$GD" list --plugin libm.so.6
 
 # a plugin's rule: its reference row and variant in list with the file, the gradient row too
-expect 0 "halfstep/scalar +halfstep +scalar +scalar +yes +0 +3 +12 .*plugin $RULE" "$GD" list --plugin "$RULE"
+expect 0 "halfstep/scalar +halfstep +scalar +scalar +yes +0 +3 +16 .*plugin $RULE" "$GD" list --plugin "$RULE"
 expect 0 "halfstep/copy +halfstep +copy .*plugin $RULE" "$GD" list --plugin "$RULE"
 expect 0 "lsq/copy +lsq +copy .*plugin $RULE" "$GD" list --kind grad --plugin "$RULE"
 # kernels: both rows of the rule, with a ceiling fraction; context.plugins an array the schema describes
@@ -101,6 +101,11 @@ from jsonschema import Draft202012Validator
 d, schema = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 names = {b["name"].split("/n:")[0].split("/B:")[0] for b in d["benchmarks"] if b.get("run_type") == "iteration"}
 assert names == {"halfstep/scalar", "halfstep/copy", "lsq/copy", "lsq/scalar"}, names
+# the ceiling fraction counts the rule'"'"'s declared 16 bytes against the ceiling kernel'"'"'s GB/s
+for b in d["benchmarks"]:
+    if b.get("run_type") == "iteration" and b["name"].startswith("halfstep"):
+        assert abs(b["bytes_per_second"] / b["items_per_second"] - 16) < 1e-6, b
+        assert abs(b["roofline"] * b["ceiling_GBps"] * 1e9 / b["bytes_per_second"] - 1) < 1e-3, b
 p = d["context"]["plugins"]
 assert p == [{"path": sys.argv[3], "rows": ["halfstep/scalar", "halfstep/copy", "lsq/copy"], "verified": True,
               "rules": ["halfstep"]}], p
