@@ -34,9 +34,11 @@ int gdbench_grad_find(const char *name, gdbench_grad_kernel *k);
 /* The name of update row i (built-in rows, then loaded plugins'), NULL past the last. */
 const char *gdbench_update_name(size_t i);
 
-/* Load a plugin (plugin.h) into this process's registry and verify its rows
- * against the scalar reference. Loading runs the plugin's code. 0, or a
- * gd_error.h code with the reason in why[len]. */
+/* Load a plugin (plugin.h) into this process's registry (its update and
+ * gradient rows and the rules it adds: gdbench_update_find and
+ * gdbench_grad_find see them after) and verify its rows against the scalar
+ * reference. Loading runs the plugin's code. 0, or a gd_error.h code with the
+ * reason in why[len] (GD_EVERIFY: the first mismatch). */
 int gdbench_plugin_load(const char *path, char *why, size_t len);
 
 #endif

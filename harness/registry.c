@@ -109,9 +109,9 @@ const gd_grad_entry *gd_csr_simd(gd_model_kind k, gd_isa cap)
 
 const gd_grad_entry *gd_grad_by_name(const char *name)
 {
-	for (size_t i = 0; i < gd_grad_count; i++)
-		if (!strcmp(gd_grad_table[i].name, name))
-			return &gd_grad_table[i];
+	for (size_t i = 0; i < gd_grad_rows(); i++) /* built-in rows, then plugins' */
+		if (!strcmp(gd_grad_row(i)->name, name))
+			return gd_grad_row(i);
 	return NULL;
 }
 
