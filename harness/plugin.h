@@ -17,10 +17,14 @@
  *         return host->register_update(host, &v);
  *     }
  *
+ * host->register_rule adds a rule of the plugin's own (gdbench_rule, before
+ * its variants), host->register_grad a gradient kernel (gdbench_grad_variant);
+ * examples/plugin-rule and examples/plugin-grad in gdbench's sources do both.
  * gdbench reads gdbench_plugin_abi before it calls anything: a plugin built
  * against another GDBENCH_PLUGIN_ABI is refused. The kernels follow
- * gd_update_fn's contract (update.h): pure, any length, any alignment.
- * It needs only the headers: link nothing of gdbench into a plugin.
+ * gd_update_fn's and gd_grad_fn's contracts (update.h, grad.h): pure, any
+ * length, any alignment. It needs only the headers: link nothing of gdbench
+ * into a plugin. A refused registration refuses the whole plugin.
  */
 #ifndef GDBENCH_PLUGIN_H
 #define GDBENCH_PLUGIN_H
