@@ -162,6 +162,12 @@ expect 1 'refusing a plugin row .*lsq/wrong: grad\[37\] = .*, expected .* \(tole
 	"$GD" "${largs[@]}" --plugin "$GRAD_WRONG" --impl wrong -o "$tmp/gw.json"
 expect 1 'refusing a plugin row .*lsq/wrong' "$GD" kernels --plugin "$GRAD_WRONG" --what grad --models lsq --impl wrong
 expect 0 'wrote' "$GD" "${largs[@]}" --plugin "$GRAD_WRONG" --impl wrong --no-verify -o "$tmp/gw.json"
+check 'run --no-verify with a wrong gradient row: lsq/wrong used, recorded as verified false' $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["runs"][0]["kernels"]["gradient"] == "lsq/wrong", d["runs"][0]["kernels"]
+assert d["context"]["plugins"] == [{"path": sys.argv[2], "rows": ["lsq/wrong"], "verified": False}], d["context"]["plugins"]
+' "$tmp/gw.json" "$GRAD_WRONG"
 expect 0 'lsq/wrong .*plugin' "$GD" list --kind grad --plugin "$GRAD_WRONG"
 # a bad rule: one line each, exit 1
 expect 1 "rule adam: clashes with a built-in rule" "$GD" list --plugin "$RULE_CLASH"
