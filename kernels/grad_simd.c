@@ -67,6 +67,8 @@
 #define GD_PREFETCH_LOCALITY 0
 #define GD__CAT(a, b) a##b
 #define GD__NAME(base, sfx) GD__CAT(base, sfx)
+/* floats per 64-byte cache line */
+#define GD__LINE (64 / sizeof(float))
 
 /* fwd_block_<h>: the forward tiles of height RT, RT2 and 1 */
 #define GB_R RT
@@ -202,11 +204,101 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 	return loss;
 }
 
+/*
+ * lsq and logistic (one output): the rows stream through once, RS at a
+ * time: RS dot products, the loss head, then g += dz_r x_r while the rows
+ * are still in L1. With one output the gradient is one row (3 KB for 784
+ * inputs) that stays in L1, so the backward costs no memory traffic; the
+ * blocked kernel (linear) read each block twice, the second time from L2
+ * (xread 0.62-0.78 of a streaming read on Zen 3). Gathered rows two tiles
+ * ahead are prefetched, a line of each per line of the dot products, so
+ * they arrive while the current ones are computed on; contiguous rows are
+ * left to the hardware prefetcher (software prefetch measured 7% slower on
+ * the full batch there, 15% faster on gathered batches of 32).
+ */
+/* 12 dot-product chains and 2 weight vectors: 14 of AVX2's 16 registers */
+#define RS 6
+#define REP_RS(X) X(0) X(1) X(2) X(3) X(4) X(5)
+
+static double linear1(const gd_model *m, const float *p, const gd_batch *b, float *grad, float *scratch)
+{
+	const size_t d = m->d;
+	float *g = grad;
+	memset(grad, 0, (d + 1) * sizeof(float));
+	double loss = 0;
+	const float *pf[RS];
+	const int gathered = b->idx != NULL; /* contiguous rows: the hardware prefetcher's stream */
+	for (size_t k = 0; k < b->n; k += RS) {
+		size_t R = b->n - k < RS ? b->n - k : RS;
+		const float *x[RS];
+		/* a short last tile repeats its first row; only R rows are used */
+		for (size_t r = 0; r < RS; r++)
+			x[r] = b->x + gd_batch_row(b, k + (r < R ? r : 0)) * b->ld;
+		for (size_t r = 0; r < RS; r++) {
+			size_t q = k + 2 * RS + r;
+			pf[r] = q < b->n ? b->x + gd_batch_row(b, q) * b->ld : x[r];
+		}
+		/* z_r = w . x_r: two chains per row */
+#define X(r) vf s##r = vzero(), t##r = vzero();
+		REP_RS(X)
+#undef X
+		size_t i = 0;
+		for (; i + 2 * VW <= d; i += 2 * VW) {
+			if (gathered && i % GD__LINE < 2 * VW)
+				for (size_t r = 0; r < RS; r++)
+					__builtin_prefetch(pf[r] + i, 0, 3);
+			const vf w0 = vld(p + i, 0, vtail(0)), w1 = vld(p + i + VW, 0, vtail(0));
+#define X(r)                                                            \
+	s##r = vfma(w0, vld(x[r] + i, 0, vtail(0)), s##r);              \
+	t##r = vfma(w1, vld(x[r] + i + VW, 0, vtail(0)), t##r);
+			REP_RS(X)
+#undef X
+		}
+		for (; i < d; i += VW) {
+			vm mk = vtail(d - i < VW ? d - i : VW);
+			const vf w0 = vld(p + i, 1, mk);
+#define X(r) s##r = vfma(w0, vld(x[r] + i, 1, mk), s##r);
+			REP_RS(X)
+#undef X
+		}
+		float z[RS];
+#define X(r) z[r] = vhsum(vadd(s##r, t##r)) + p[d];
+		REP_RS(X)
+#undef X
+		loss += gd__link_block(m, b, k, z, R);
+		for (size_t r = R; r < RS; r++)
+			z[r] = 0; /* the repeated rows add nothing */
+		/* g += dz_r x_r, the rows from L1 */
+#define X(r) const vf e##r = vset1(z[r]);
+		REP_RS(X)
+#undef X
+		for (i = 0; i + VW <= d; i += VW) {
+			vf a = vld(g + i, 0, vtail(0));
+#define X(r) a = vfma(e##r, vld(x[r] + i, 0, vtail(0)), a);
+			REP_RS(X)
+#undef X
+			vst(g + i, a, 0, vtail(0));
+		}
+		if (i < d) {
+			vm mk = vtail(d - i);
+			vf a = vld(g + i, 1, mk);
+#define X(r) a = vfma(e##r, vld(x[r] + i, 1, mk), a);
+			REP_RS(X)
+#undef X
+			vst(g + i, a, 1, mk);
+		}
+		for (size_t r = 0; r < RS; r++)
+			g[d] += z[r];
+	}
+	(void)scratch;
+	return loss;
+}
+
 #define LINEAR_VARIANT(lo)                                                                         \
 	double GD__NAME(gd_##lo##_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, const gd_batch *b, \
 	                                              float *restrict grad, float *restrict scratch)       \
 	{                                                                                          \
-		return linear(m, p, b, grad, scratch);                                             \
+		return m->c == 1 ? linear1(m, p, b, grad, scratch) : linear(m, p, b, grad, scratch);  \
 	}
 LINEAR_VARIANT(lsq)
 LINEAR_VARIANT(logistic)
