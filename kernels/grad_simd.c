@@ -12,11 +12,16 @@
  * microkernel, MR outputs x NV vectors of G held in registers over all the
  * block's rows; while it runs, the next block's rows are prefetched.
  *
- * Measured on Zen 3 (AVX2, 98 GFLOP/s FMA peak, a shared 2-vCPU VM whose
- * timings drift by +-15%), softmax on one 48-row block in cache: forward
- * 0.6-0.8 and backward 0.85-0.9 of peak; on Fashion-MNIST rows from memory
- * 0.35-0.6: the kernel waits for X (2.6-5.6 GB/s of it, gathered or
- * streamed), not for the FMAs.
+ * Measured on Zen 3 (AVX2, 95 GFLOP/s FMA peak, a shared 2-vCPU VM whose
+ * timings drift by +-15%), softmax on one 48-row block in cache: 0.6-0.8 of
+ * peak; on Fashion-MNIST rows from memory 0.33-0.37: the forward waits for
+ * X (alone, with X from memory, it took 77% of the whole kernel's time on
+ * the full batch: its compute plus a streaming read, not overlapped).
+ * Spreading prefetches of the next block over the block's whole work
+ * (prefetcht0 or prefetchnta, paced by FMAs) measured no faster.
+ *
+ * lsq and logistic have one output and a kernel of their own (linear1):
+ * one pass over each row, see there.
  */
 #include <stddef.h>
 #include <stdint.h>
