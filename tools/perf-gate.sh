@@ -9,8 +9,9 @@
 #                                       (the gate's entries, or `gdbench run --suite FILE`: time to
 #                                       target), compares with gdbench-compare; exit 0 no regression,
 #                                       1 regression, 2 could not build or measure
-#   tools/perf-gate.sh                  measure now, compare against this machine's committed
-#                                       baseline results/baselines/<machine-id>.json
+#   tools/perf-gate.sh                  measure now, compare against this machine's baseline
+#                                       results/baselines/<machine-id>.json (recorded with --record;
+#                                       none is committed; PERF_GATE_BASELINES names another folder)
 #   tools/perf-gate.sh BASE.json        measure now, compare against BASE (exit 1 on a regression)
 #   tools/perf-gate.sh --record [OUT]   measure now, write OUT (default: refresh this machine's
 #                                       baseline); --machine-id prints the id
@@ -130,14 +131,17 @@ measure() {
 }
 list() { cat "$1.list"; }
 # interleave DIR NAME GD SLOWDOWN [NAME GD SLOWDOWN]...: PROCS rounds, each one process per side
-# in turn (A B A B ...: drift over the measurement hits every side alike); DIR/NAME.list is then
-# that side's comma-separated files. GDBENCH_TEST_SLOWDOWN is set to SLOWDOWN ("" = none).
+# in turn, the order reversed every other round (A B, B A, A B ...: drift over the measurement
+# hits every side alike, and so does a process's place in its round); DIR/NAME.list is then
+# that side's comma-separated files, round by round (gdbench-compare --paired pairs them so).
+# GDBENCH_TEST_SLOWDOWN is set to SLOWDOWN ("" = none).
 interleave() {
-	local dir=$1 p i
+	local dir=$1 p i j
 	shift
 	local -a side=("$@")
 	for p in $(seq "$PROCS"); do
-		for ((i = 0; i < ${#side[@]}; i += 3)); do
+		for ((j = 0; j < ${#side[@]}; j += 3)); do
+			i=$((p % 2 ? j : ${#side[@]} - 3 - j))
 			local out="$dir/${side[i]}.json.$p"
 			GDBENCH_TEST_SLOWDOWN=${side[i + 2]} "${WRAP[@]}" "${side[i + 1]}" "${KARGS[@]}" --force --out "$out" \
 				>/dev/null 2>"$dir/${side[i]}.log" || { tail -5 "$dir/${side[i]}.log" >&2; return 2; }
@@ -158,7 +162,8 @@ machine_id() {
 	model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)
 	echo "$(echo "$model" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]\+/-/g; s/^-//; s/-$//')-$(nproc)pu"
 }
-baseline="results/baselines/$(machine_id).json"
+# PERF_GATE_BASELINES: where baselines are kept (none is committed: each runner records its own)
+baseline="${PERF_GATE_BASELINES:-results/baselines}/$(machine_id).json"
 
 case "${1:-}" in
 --machine-id)
@@ -217,7 +222,15 @@ PY
 	;;
 *)
 	base=${1:-$baseline}
-	[ -f "$base" ] || { echo "perf-gate: no baseline '$base' (record one with tools/perf-gate.sh --record, or gate A/B with --base REV)" >&2; exit 2; }
+	if [ ! -f "$base" ]; then
+		if [ -n "${1:-}" ]; then
+			echo "perf-gate: no baseline file '$base'" >&2
+		else
+			echo "perf-gate: no baseline for this machine ('$base' does not exist): gate A/B against a revision with" \
+				"'tools/perf-gate.sh --base REV' (no baseline needed), or record one here with 'tools/perf-gate.sh --record'" >&2
+		fi
+		exit 2
+	fi
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	measure "$tmp/now.json" || exit 2
