@@ -189,6 +189,10 @@ expect 2 "perf-gate: 'no-such-rev' is not a revision of this repository" "$GATE"
 expect 2 'perf-gate: --head needs a value' "$GATE" --base HEAD --head
 expect 2 "perf-gate: unknown argument '--bogus' with --base" "$GATE" --base HEAD --bogus
 expect 2 "perf-gate: no suite file '/nonexistent.json'" "$GATE" --base HEAD --suite /nonexistent.json
+echo '{"name": "x", "groups": []}' >"$tmp/empty-suite.json"
+expect 2 "perf-gate: '$tmp/empty-suite.json' is not a suite file" "$GATE" --base HEAD --suite "$tmp/empty-suite.json"
+expect 2 "perf-gate: '$tmp/base.json' is not a suite file" "$GATE" --base HEAD --suite "$tmp/base.json"
+expect 2 'perf-gate: --suite needs a value' "$GATE" --base HEAD --suite
 # no baseline kept for this machine (none is committed): the message names both ways out
 expect 2 "perf-gate: no baseline for this machine .*--base REV.*--record" \
 	env GDBENCH_BUILD="$(dirname "$(dirname "$GD")")" PERF_GATE_BASELINES="$tmp/no-baselines" "$GATE"

@@ -42,7 +42,7 @@
 # power at 5 x 3 for a 10% step on DRAM-bound entries (PERF_GATE_PROCS raises it).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
-case "${1:-}" in -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,3p; 4,/^#$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 build=${GDBENCH_BUILD:-build}
 # PERF_GATE_WRAP: a command prefix for every measuring process, e.g. "taskset -c 1" (each
 # process alone: a lock held around one is short)
@@ -62,6 +62,14 @@ if [ "${1:-}" = --base ]; then
 	done
 	[ -z "$suite" ] || [ -f "$suite" ] || { echo "perf-gate: no suite file '$suite'" >&2; exit 2; }
 	[ -z "$suite" ] || suite=$(realpath "$suite")
+	# a glance before the builds (gdbench run --suite checks the rest): JSON with groups
+	if [ -n "$suite" ] && ! /usr/bin/python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1])).get("groups")
+sys.exit(not (isinstance(g, list) and g))' "$suite" 2>/dev/null; then
+		echo "perf-gate: '$suite' is not a suite file (JSON with a non-empty \"groups\" array, as bench/suites/*.json)" >&2
+		exit 2
+	fi
 	for r in "$base_rev" ${head_rev:+"$head_rev"}; do
 		git rev-parse -q --verify "$r^{commit}" >/dev/null || { echo "perf-gate: '$r' is not a revision of this repository" >&2; exit 2; }
 	done
@@ -100,7 +108,7 @@ CMP="$build/tools/gdbench-compare"
 # what is measured: 3 memory-bound rules x the SIMD variants of every level this CPU (or the
 # GDBENCH_ISA cap) runs x 16M elements; the scalar variants where it runs none. Which ones
 # come from the registry (gdbench list --json: runnable rows, best first).
-PROCS=${PERF_GATE_PROCS:-5}
+PROCS=${PERF_GATE_PROCS:-10}
 REPS=${PERF_GATE_REPS:-3}
 RULES=adam,sgd,momentum
 # registry EXPR [ARG]: a Python expression over the runnable update rows R (best first, ARG in
