@@ -23,23 +23,27 @@
 #                                       the false-alarm and detection rates; keeps the
 #                                       measurements in DIR if given
 #
-# The measurement is a short `gdbench kernels` over a few update rules on DRAM-resident arrays
-# (16M elements), run as PROCS separate processes with REPS repetitions each; the comparison is
-# gdbench-compare on throughput as a fraction of the ceiling timed alongside, so bandwidth drift
-# between runs cancels out. Why these defaults (20 rounds of --self-test on the 2-vCPU VM, the
-# same measurements replayed through each configuration): L1-resident entries move up to 18%
-# between processes (vCPU placement), so gating them at 5% gave 4/20 false alarms; the 16M
-# entries gave 0/20 false alarms with the 10% slowdown caught 19/20 at 3 x 3 repetitions; a
-# confirmation run of that alone gave 1/20 and 18/20: its false alarm was rmsprop with AVX2,
-# which is near compute-bound at 16M (CPU contention moves it, not the memory ceiling), and
-# its misses had p ~0.15 at 9 vs 9 values. Hence memory-bound rules and 5 processes x 3:
-# confirmed over 20 rounds: 0/20 false alarms, the 10% slowdown caught 19/20. The interleaved
-# self-test (A B S per process, 5 x 3 repetitions each side), 20 rounds on the same VM while five
-# other sessions compiled (load average 8 to 26; each process under a lock, SCHED_FIFO on core 1):
-# 0/20 false alarms, the slowdown caught 13/20 (its misses measured +4.4% to +10.4% at adjusted
-# p 0.056 to 1: the compiles share the memory bus these DRAM-bound entries measure).
-# On the quiet VM (load 1), 10 interleaved rounds: 1/10 false alarms, caught 7/10: too little
-# power at 5 x 3 for a 10% step on DRAM-bound entries (PERF_GATE_PROCS raises it).
+# The measurement is a short `gdbench kernels` over three memory-bound update rules (adam, sgd,
+# momentum) on DRAM-resident arrays (16M elements), run as PROCS separate processes with REPS
+# repetitions each; the comparison is gdbench-compare on throughput as a fraction of the ceiling
+# timed alongside, so bandwidth drift between runs cancels out (Mann-Whitney over the pooled
+# repetitions, Holm over the entries). Why these defaults, on the 2-vCPU Zen 3 VM:
+# - L1-resident entries move up to 18% between processes (vCPU placement): gated at 5% they gave
+#   4/20 false alarms, the 16M entries none; rmsprop is near compute-bound at 16M with AVX2 (CPU
+#   contention moves it, not the memory ceiling), hence memory-bound rules.
+# - At 16M the noise is outlying repetitions (an adam repetition at 0.65 or 1.8 of the ceiling
+#   beside 1.0 in the same process), and processes differ more than repetitions within one.
+#   Measured once: 24 interleaved rounds (A B S, reversed every other round, 3 repetitions each,
+#   each process under the lock on core 1 while other sessions compiled), then replayed through
+#   gdbench-compare, 200 draws per configuration (PROCS rounds at random, the first REPS
+#   repetitions of each process), false alarms / 10% slowdown caught:
+#     5 x 3 (the old default) 2.5% / 53%    8 x 3 0% / 89%    12 x 1 0.5% / 85.5%
+#     12 x 2 0% / 96.5%                     10 x 3 0% / 99.5%
+#     --paired (Wilcoxon over per-process median ratios): 8 x 3 0.5% / 52%, 10 x 3 0.5% / 83%
+#   Pairing does not pay here (the noise is not drift between processes); more processes do.
+# Time: a process takes about 5.5 s (about 2.5 s of it the triad check and the allocation), so
+# the A/B gate measures 2 x 10 processes in about 2 minutes after its two builds, and a
+# self-test round 3 x 10 in about 3.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 case "${1:-}" in -h|--help) sed -n '2,3p; 4,/^#$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
