@@ -41,6 +41,13 @@
 #     12 x 2 0% / 96.5%                     10 x 3 0% / 99.5%
 #     --paired (Wilcoxon over per-process median ratios): 8 x 3 0.5% / 52%, 10 x 3 0.5% / 83%
 #   Pairing does not pay here (the noise is not drift between processes); more processes do.
+# - Confirmation, `--self-test 20` at 10 x 3 (load 3.8 to 1.3; another session benchmarking
+#   under the same lock, others compiling): stopped after 15 rounds at the time limit (a round
+#   took 3.3 to 5 minutes, waiting on the lock): 0/15 false alarms, the slowdown caught 13/15.
+#   The misses read 9.6% and 6.8% slower at adjusted p 0.11 and 0.085: 17% of adam's
+#   repetitions sit more than 20% off the median (0.6 or 1.6 of the ceiling), since a repetition
+#   at --min-time 0.05 is 2 to 4 iterations and one disturbed kernel or ceiling timing moves it;
+#   more iterations a repetition is the next thing to measure.
 # Time: a process takes about 5.5 s (about 2.5 s of it the triad check and the allocation), so
 # the A/B gate measures 2 x 10 processes in about 2 minutes after its two builds, and a
 # self-test round 3 x 10 in about 3.
