@@ -154,6 +154,33 @@ n=$((n + 1))
 if $PY -c 'import json,sys; v=json.load(open(sys.argv[1])); r=v["rows"]; assert v["kind"] == "peer" and len(r) == 1 and abs(r[0]["peers"]["torch/foreach"]["ratio"] - 2.1/0.51) < 1e-9' "$tmp/pv.json"; then
 	echo "ok $n - peer --json rows and ratio"; else echo "not ok $n - peer --json rows and ratio"; fails=$((fails + 1)); fi
 expect 2 'needs a gdbench kernels file with update-rule entries' "$CMP" "$tmp/peer.json" "$tmp/peer.json"
+# --paired: 8 processes a side whose levels drift 30% from one process to the next (the same
+# drift in both files of a pair) with 0.5% noise within each; NEW 8% slower in every pair.
+# Pooled, the drift hides the step; paired, it cancels.
+$PY - "$tmp" "$adam" "$isa" <<'PY'
+import json, random, sys
+d, adam, isa = sys.argv[1:4]
+rnd = random.Random(18)
+def proc(path, level):
+    b = [{"name": adam + "/n:16777216", "run_name": adam + "/n:16777216", "run_type": "iteration", "repetitions": 3,
+          "repetition_index": r, "threads": 1, "real_time": 1.0, "roofline": level * rnd.gauss(1, 0.005)}
+         for r in range(3)]
+    open(f"{d}/{path}", "w").write(json.dumps({"context": {"cpu_model": "Test CPU", "isa": isa}, "benchmarks": b}))
+for p in range(8):
+    level = rnd.gauss(1, 0.3)
+    proc(f"pa.{p}.json", level)
+    proc(f"pb.{p}.json", level * rnd.gauss(1, 0.005))
+    proc(f"ps.{p}.json", level * 0.92)
+PY
+pa=$(ls "$tmp"/pa.*.json | tr '\n' , | sed 's/,$//')
+pb=$(ls "$tmp"/pb.*.json | tr '\n' , | sed 's/,$//')
+ps=$(ls "$tmp"/ps.*.json | tr '\n' , | sed 's/,$//')
+expect 0 "$adam/n:16777216/threads:1 .* 24/24 .* same$" "$CMP" "$pa" "$ps"
+expect 1 "$adam/n:16777216/threads:1 .* 8/8 .*slower by 8\\.[0-9]% .*REGRESSION" "$CMP" --paired "$pa" "$ps"
+expect 0 "paired: 8 pairs of files.*$adam/n:16777216/threads:1 .* 8/8 .* same" sh -c '"$0" --paired "$1" "$2" | tr "\n" " "' "$CMP" "$pa" "$pb"
+expect 0 'not enough pairs' "$CMP" --paired "${pa%%,"$tmp"/pa.5*}" "${ps%%,"$tmp"/ps.5*}"
+expect 2 "gdbench-compare: --paired: BASE names 8 files and NEW 7: give one file per process" \
+	"$CMP" --paired "$pa" "${ps%,*}"
 # git-style from the main executable
 expect 1 'REGRESSION' "$GD" compare "$tmp/base.json" "$tmp/slow.json"
 # the A/B gate's input errors, found before anything is built
@@ -162,5 +189,13 @@ expect 2 "perf-gate: 'no-such-rev' is not a revision of this repository" "$GATE"
 expect 2 'perf-gate: --head needs a value' "$GATE" --base HEAD --head
 expect 2 "perf-gate: unknown argument '--bogus' with --base" "$GATE" --base HEAD --bogus
 expect 2 "perf-gate: no suite file '/nonexistent.json'" "$GATE" --base HEAD --suite /nonexistent.json
+echo '{"name": "x", "groups": []}' >"$tmp/empty-suite.json"
+expect 2 "perf-gate: '$tmp/empty-suite.json' is not a suite file" "$GATE" --base HEAD --suite "$tmp/empty-suite.json"
+expect 2 "perf-gate: '$tmp/base.json' is not a suite file" "$GATE" --base HEAD --suite "$tmp/base.json"
+expect 2 'perf-gate: --suite needs a value' "$GATE" --base HEAD --suite
+# no baseline kept for this machine (none is committed): the message names both ways out
+expect 2 "perf-gate: no baseline for this machine .*--base REV.*--record" \
+	env GDBENCH_BUILD="$(dirname "$(dirname "$GD")")" PERF_GATE_BASELINES="$tmp/no-baselines" "$GATE"
+expect 2 "perf-gate: no baseline file '$tmp/none.json'" env GDBENCH_BUILD="$(dirname "$(dirname "$GD")")" "$GATE" "$tmp/none.json"
 
 finish compare

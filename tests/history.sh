@@ -53,6 +53,23 @@ expect 0 '^0 change points$' "$H" --db "$db" changes --key flat/n:1/threads:1
 expect 0 '0 regressions larger than 0.05 within the last 5' "$H" --db "$db" changes --fail-recent 5 --threshold 0.05
 expect 1 'RECENT REGRESSION' "$H" --db "$db" changes --fail-recent 6 --threshold 0.05
 expect 0 '0 regressions larger than 0.2' "$H" --db "$db" changes --fail-recent 6 --threshold 0.2
+# convergence runs whose target stops being reached at c7 (time to target +inf from there on):
+# a change point there, a regression of +inf%; in a database of their own
+$PY - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+for i in range(1, 13):
+    rs = [{"problem": {"model": "softmax", "dataset": "fashion-mnist/train"}, "optimizer": {"name": "adam:lr=5e-3"},
+           "mode": "minibatch", "batch": 128, "threads": 1, "kernels": {"gradient": "g", "update": "u"},
+           "noise": {"noisy": False},
+           "summary": {"time_to_target": [{"target": 0.45, "train_s": None if i >= 7 else 0.030 + 0.001 * (k + i % 3)}],
+                       "samples_per_s": 1e6}} for k in range(3)]
+    json.dump({"schema": "gdbench-results", "version": 1, "context": {"git_revision": f"c{i}", "machine_id": "m"},
+               "runs": rs}, open(f"{d}/c{i}.json", "w"))
+PY
+for i in $(seq 1 12); do "$H" --db "$tmp/ttt.sqlite" add --commit-time $((1000 + i)) "$tmp/c$i.json" >/dev/null; done
+expect 0 'change after c6, at c7: 0\.03.* -> inf \(\+inf%, regression\), p = 0\.00' "$H" --db "$tmp/ttt.sqlite" changes
+expect 1 'RECENT REGRESSION' "$H" --db "$tmp/ttt.sqlite" changes --fail-recent 6 --threshold 0.05
 # the report: a table row per change point, one figure per series
 expect 0 'index.html' "$RP" -o "$tmp/rep" --history "$db"
 check "report --history: the change point's row, r6 to r7, marked as a regression" \

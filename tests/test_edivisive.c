@@ -138,6 +138,38 @@ static void test_rates(void **unused)
 	assert_true(mean_err <= 1.0);
 }
 
+/* A time to target never reached is +inf: such a series is searched on its ranks, so the
+ * revision from which the target stops (or starts) being reached is a change point. */
+static void test_not_reached(void **unused)
+{
+	(void)unused;
+	gd_ediv_opts o = gd_ediv_defaults();
+	gd_cp cp[4], again[4];
+	double z[20], r[20];
+	for (size_t i = 0; i < 20; i++)
+		z[i] = i < 12 ? 1.0 + 0.01 * gd_rng_normal(7, 0, i) : INFINITY;
+	assert_int_equal(gd_edivisive(z, 20, &o, cp, 4), 1);
+	assert_true(cp[0].at == 12 && cp[0].p <= o.alpha);
+	/* the same answer as the ranks given outright (1..12 for the times, 16.5 for the 8 ties) */
+	for (size_t i = 0; i < 20; i++) {
+		size_t below = 0;
+		for (size_t j = 0; j < 12; j++)
+			below += z[j] < z[i];
+		r[i] = i < 12 ? (double)below + 1 : 16.5;
+	}
+	assert_int_equal(gd_edivisive(r, 20, &o, again, 4), 1);
+	assert_true(again[0].at == cp[0].at && again[0].q == cp[0].q && again[0].p == cp[0].p);
+	/* reached from revision 8 on */
+	for (size_t i = 0; i < 20; i++)
+		z[i] = i < 8 ? INFINITY : 2.0 + 0.01 * gd_rng_normal(7, 1, i);
+	assert_int_equal(gd_edivisive(z, 20, &o, cp, 4), 1);
+	assert_true(cp[0].at == 8);
+	/* never reached: nothing changes */
+	for (size_t i = 0; i < 20; i++)
+		z[i] = INFINITY;
+	assert_int_equal(gd_edivisive(z, 20, &o, cp, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_against_definition),
 		cmocka_unit_test(test_degenerate),
 		cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_not_reached),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * gdbench-compare: the CI gate. Two result files of the same kind (kernel
  * microbenchmarks from `gdbench kernels`, or convergence runs from
  * `gdbench run`), paired entry by entry; per pair the change of the median
- * and a two-sided Mann-Whitney U test over the repetitions; Holm-Bonferroni
+ * and a two-sided Mann-Whitney U test over the repetitions (or, --paired, the
+ * per-process ratios and a Wilcoxon signed-rank test over them); Holm-Bonferroni
  * across all pairs of the comparison. Exit status 0: no significant
  * regression, 1: at least one, 2: usage, input or output error.
  *
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_paired.h"
 #include "compare_peer.h"
 #include "jsonfile.h"
 #include "jsonread.h"
@@ -72,6 +74,13 @@ static const char help[] =
 	"repetitions (exact without ties, normal approximation with tie correction otherwise),\n"
 	"Holm-Bonferroni over all pairs. A regression is a change worse than --threshold with\n"
 	"adjusted p < --alpha; pairs too small for any p < alpha are 'not enough repetitions'.\n"
+	"--paired takes file i of BASE and file i of NEW as a pair measured side by side (one\n"
+	"process each, in turn, as tools/perf-gate.sh runs them); per entry, the change is the\n"
+	"median over pairs of NEW's time for the same work over BASE's (per-file medians), and\n"
+	"the test a two-sided Wilcoxon signed-rank test over the pairs' log ratios (exact without\n"
+	"ties): drift from one process to the next cancels within a pair, so a step is seen far\n"
+	"sooner than by pooling. n is then the pairs; below 2/2^n < alpha (6 pairs for 0.05) no\n"
+	"test is possible.\n"
 	"With a peer file on one side (tools/peer-torch.py: entries with \"peer\"), no gate: per\n"
 	"rule, size or parameter set, threads and dtype, gdbench's best variant (Gelem/s, median over\n"
 	"repetitions), each peer implementation and the ratio gdbench/peer; entries the peer cannot\n"
@@ -81,6 +90,7 @@ static const char help[] =
 	"  --alpha A       family-wise error rate (default 0.05)\n"
 	"  --filter REGEX  only pairs whose key matches (POSIX extended)\n"
 	"  --json PATH     write the verdict as JSON\n"
+	"  --paired        pair the files of the two sides in order (see above)\n"
 	"  --allow-other-machine  compare files whose context names different machine ids\n"
 	"                  (gdbench info --machine-id: vendor, family/model/stepping or MIDR, ISA\n"
 	"                  level, PUs); refused otherwise, with exit 2\n"
@@ -93,10 +103,10 @@ int main(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 't' }, { "alpha", required_argument, NULL, 'a' },
 		{ "json", required_argument, NULL, 'j' },      { "filter", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },            { "version", no_argument, NULL, 'V' },
-		{ "allow-other-machine", no_argument, NULL, 'M' },
+		{ "allow-other-machine", no_argument, NULL, 'M' }, { "paired", no_argument, NULL, 'P' },
 		{ 0, 0, 0, 0 },
 	};
-	int other_machine_ok = 0;
+	int other_machine_ok = 0, paired = 0;
 	double threshold = 0.05, alpha = 0.05;
 	const char *json_out = NULL, *filter = NULL;
 	int c;
@@ -120,6 +130,7 @@ int main(int argc, char **argv)
 			break;
 		case 'j': json_out = optarg; break;
 		case 'M': other_machine_ok = 1; break;
+		case 'P': paired = 1; break;
 		case 'f': filter = optarg; break;
 		case 'h': fputs(help, stdout); return 0;
 		case 'V': printf("gdbench-compare %s\n", VERSION); return 0;
@@ -184,11 +195,28 @@ int main(int argc, char **argv)
 			regfree(&re);
 		return prc;
 	}
+	cp_sides S = { 0 };
+	if (paired && cp_load(&S, argv[optind], argv[optind + 1], err, sizeof(err))) {
+		fprintf(stderr, "gdbench-compare: %s\n", err);
+		cp_free(&S);
+		rs_free(&A);
+		rs_free(&B);
+		if (filter)
+			regfree(&re);
+		return 2;
+	}
 	int mismatched = warn_context(&A, &B), write_failed = 0;
+	double *d = calloc(S.n + 1, sizeof(double));
 
 	/* pair, test, correct */
 	size_t np = 0;
-	typedef struct { rs_entry *a, *b; double ma, mb, worse, p, padj; int decidable, exact; const char *verdict; } pair;
+	typedef struct {
+		rs_entry *a, *b;
+		double ma, mb, worse, p, padj;
+		size_t na, nb; /* values tested: repetitions, or (--paired) pairs of files */
+		int decidable, exact;
+		const char *verdict;
+	} pair;
 	pair *P = calloc(A.n + 1, sizeof(pair));
 	double *ps = calloc(A.n + 1, sizeof(double));
 	size_t nd = 0;
@@ -211,6 +239,20 @@ int main(int argc, char **argv)
 			q->worse = q->ma / q->mb - 1;
 		else
 			q->worse = isinf(q->mb) && isinf(q->ma) ? 0 : q->mb / q->ma - 1;
+		if (paired) { /* the change and the test within pairs of files */
+			size_t nd_pairs = cp_log_ratios(&S, q->a->key, d);
+			q->na = q->nb = nd_pairs;
+			q->worse = nd_pairs ? expm1(gd_median(d, nd_pairs)) : NAN;
+			if ((q->decidable = gd_wsr_min_p(nd_pairs) < alpha)) {
+				gd_wsr t = gd_wilcoxon_signed_rank(d, nd_pairs);
+				q->p = t.p;
+				q->exact = t.exact;
+				ps[nd++] = t.p;
+			}
+			continue;
+		}
+		q->na = q->a->n;
+		q->nb = eb->n;
 		q->decidable = gd_mwu_min_p(q->a->n, eb->n) < alpha;
 		if (q->decidable) {
 			gd_mwu t = gd_mann_whitney(q->a->v, q->a->n, eb->v, eb->n);
@@ -228,7 +270,7 @@ int main(int argc, char **argv)
 		if (q->decidable)
 			q->padj = ps[k++];
 		if (!q->decidable) {
-			q->verdict = "not enough repetitions";
+			q->verdict = paired ? "not enough pairs" : "not enough repetitions";
 			undecided++;
 		} else if (q->worse > threshold && q->padj < alpha) {
 			q->verdict = "REGRESSION";
@@ -253,6 +295,9 @@ int main(int argc, char **argv)
 		snprintf(tests, sizeof(tests), np ? "no pair has the repetitions for a test" : "nothing to test");
 	printf("%s vs %s: %zu pair%s (%s), threshold %.1f%%, alpha %g (%s)\n", A.path, B.path, np, np == 1 ? "" : "s",
 	       A.conv ? "convergence runs" : "kernel benchmarks", 100 * threshold, alpha, tests);
+	if (paired)
+		printf("paired: %zu pairs of files; change: the median of the per-pair ratios; Wilcoxon signed-rank test\n",
+		       S.n);
 	if (np)
 		printf("change: NEW against BASE, as time for the same work (from the metric's direction: a higher\n"
 		       "samples/s or fraction of the ceiling is faster, a longer time to target slower)\n");
@@ -265,7 +310,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < np; i++) {
 		pair *q = &P[i];
 		char n[16], pv[16], ch[40];
-		snprintf(n, sizeof(n), "%zu/%zu", q->a->n, q->b->n);
+		snprintf(n, sizeof(n), "%zu/%zu", q->na, q->nb);
 		if (q->decidable)
 			snprintf(pv, sizeof(pv), "%.3g", q->padj);
 		else
@@ -305,8 +350,8 @@ int main(int argc, char **argv)
 			pair *q = &P[i];
 			json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:I, s:I, s:o, s:o, s:o, s:o, s:s}", "entry",
 			                                     q->a->key, "metric", q->a->metric, "higher_is_better",
-			                                     q->a->higher_better, "n_base", (json_int_t)q->a->n, "n_new",
-			                                     (json_int_t)q->b->n, "median_base",
+			                                     q->a->higher_better, "n_base", (json_int_t)q->na, "n_new",
+			                                     (json_int_t)q->nb, "median_base",
 			                                     isfinite(q->ma) ? json_real(q->ma) : json_null(), "median_new",
 			                                     isfinite(q->mb) ? json_real(q->mb) : json_null(), "change",
 			                                     isfinite(q->worse) ? json_real(q->worse) : json_null(), "p_adjusted",
@@ -317,6 +362,8 @@ int main(int argc, char **argv)
 		                      "geomean_change", isfinite(geo) ? json_real(geo) : json_null(), "regressions",
 		                      regressions, "improvements", improvements, "undecided", undecided,
 		                      "comparable_context", !mismatched, "pairs", arr);
+		if (v)
+			json_object_set_new(v, "paired", json_boolean(paired));
 		int we = v ? gd_json_write_atomic(json_out, v, JSON_INDENT(1)) : -ENOMEM;
 		if (we) {
 			fprintf(stderr, "gdbench-compare: cannot write '%s': %s (any previous file is intact)\n", json_out,
@@ -328,6 +375,8 @@ int main(int argc, char **argv)
 	(void)only_a, (void)only_b;
 	free(P);
 	free(ps);
+	free(d);
+	cp_free(&S);
 	rs_free(&A);
 	rs_free(&B);
 	if (filter)

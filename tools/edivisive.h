@@ -33,7 +33,9 @@ typedef struct gd_cp {
 } gd_cp;
 
 /* Change points of z[0..n), in increasing order of at, at most cap of them;
- * returns how many (0 when n < 2 min_seg), or -1 on bad options or no memory. */
+ * returns how many (0 when n < 2 min_seg), or -1 on bad options or no memory.
+ * z holds no NaN; where it holds an infinity (+inf: a target never reached), the
+ * search runs on the ranks of z (ties: mean ranks), +inf above every finite value. */
 int gd_edivisive(const double *z, size_t n, const gd_ediv_opts *o, gd_cp *out, size_t cap);
 
 /* The largest Q over splits of z[0..n) leaving >= min_seg values each side; its split in *tau

@@ -95,7 +95,9 @@ int hist_changes(sqlite3 *db, int argc, char **argv)
 		for (int j = 0; j < k; j++) {
 			size_t at = cp[j].at, from = j ? cp[j - 1].at : 0, to = j + 1 < k ? cp[j + 1].at : s[i].n;
 			double before = hdb_level(&s[i], from, at), after = hdb_level(&s[i], at, to);
-			double change = (after - before) / before;
+			/* a target no longer reached is an infinite regression; reached again, the most an
+			 * improvement can be (-100%) */
+			double change = isinf(before) && isinf(after) ? 0 : isinf(before) ? -1 : (after - before) / before;
 			int worse = s[i].higher_better ? change < 0 : change > 0;
 			int recent_bad = recent > 0 && worse && fabs(change) > threshold && (double)(s[i].n - at) <= recent;
 			failing += recent_bad;

@@ -9,8 +9,9 @@
 #                                       (the gate's entries, or `gdbench run --suite FILE`: time to
 #                                       target), compares with gdbench-compare; exit 0 no regression,
 #                                       1 regression, 2 could not build or measure
-#   tools/perf-gate.sh                  measure now, compare against this machine's committed
-#                                       baseline results/baselines/<machine-id>.json
+#   tools/perf-gate.sh                  measure now, compare against this machine's baseline
+#                                       results/baselines/<machine-id>.json (recorded with --record;
+#                                       none is committed; PERF_GATE_BASELINES names another folder)
 #   tools/perf-gate.sh BASE.json        measure now, compare against BASE (exit 1 on a regression)
 #   tools/perf-gate.sh --record [OUT]   measure now, write OUT (default: refresh this machine's
 #                                       baseline); --machine-id prints the id
@@ -22,26 +23,37 @@
 #                                       the false-alarm and detection rates; keeps the
 #                                       measurements in DIR if given
 #
-# The measurement is a short `gdbench kernels` over a few update rules on DRAM-resident arrays
-# (16M elements), run as PROCS separate processes with REPS repetitions each; the comparison is
-# gdbench-compare on throughput as a fraction of the ceiling timed alongside, so bandwidth drift
-# between runs cancels out. Why these defaults (20 rounds of --self-test on the 2-vCPU VM, the
-# same measurements replayed through each configuration): L1-resident entries move up to 18%
-# between processes (vCPU placement), so gating them at 5% gave 4/20 false alarms; the 16M
-# entries gave 0/20 false alarms with the 10% slowdown caught 19/20 at 3 x 3 repetitions; a
-# confirmation run of that alone gave 1/20 and 18/20: its false alarm was rmsprop with AVX2,
-# which is near compute-bound at 16M (CPU contention moves it, not the memory ceiling), and
-# its misses had p ~0.15 at 9 vs 9 values. Hence memory-bound rules and 5 processes x 3:
-# confirmed over 20 rounds: 0/20 false alarms, the 10% slowdown caught 19/20. The interleaved
-# self-test (A B S per process, 5 x 3 repetitions each side), 20 rounds on the same VM while five
-# other sessions compiled (load average 8 to 26; each process under a lock, SCHED_FIFO on core 1):
-# 0/20 false alarms, the slowdown caught 13/20 (its misses measured +4.4% to +10.4% at adjusted
-# p 0.056 to 1: the compiles share the memory bus these DRAM-bound entries measure).
-# On the quiet VM (load 1), 10 interleaved rounds: 1/10 false alarms, caught 7/10: too little
-# power at 5 x 3 for a 10% step on DRAM-bound entries (PERF_GATE_PROCS raises it).
+# The measurement is a short `gdbench kernels` over three memory-bound update rules (adam, sgd,
+# momentum) on DRAM-resident arrays (16M elements), run as PROCS separate processes with REPS
+# repetitions each; the comparison is gdbench-compare on throughput as a fraction of the ceiling
+# timed alongside, so bandwidth drift between runs cancels out (Mann-Whitney over the pooled
+# repetitions, Holm over the entries). Why these defaults, on the 2-vCPU Zen 3 VM:
+# - L1-resident entries move up to 18% between processes (vCPU placement): gated at 5% they gave
+#   4/20 false alarms, the 16M entries none; rmsprop is near compute-bound at 16M with AVX2 (CPU
+#   contention moves it, not the memory ceiling), hence memory-bound rules.
+# - At 16M the noise is outlying repetitions (an adam repetition at 0.65 or 1.8 of the ceiling
+#   beside 1.0 in the same process), and processes differ more than repetitions within one.
+#   Measured once: 24 interleaved rounds (A B S, reversed every other round, 3 repetitions each,
+#   each process under the lock on core 1 while other sessions compiled), then replayed through
+#   gdbench-compare, 200 draws per configuration (PROCS rounds at random, the first REPS
+#   repetitions of each process), false alarms / 10% slowdown caught:
+#     5 x 3 (the old default) 2.5% / 53%    8 x 3 0% / 89%    12 x 1 0.5% / 85.5%
+#     12 x 2 0% / 96.5%                     10 x 3 0% / 99.5%
+#     --paired (Wilcoxon over per-process median ratios): 8 x 3 0.5% / 52%, 10 x 3 0.5% / 83%
+#   Pairing does not pay here (the noise is not drift between processes); more processes do.
+# - Confirmation, `--self-test 20` at 10 x 3 (load 3.8 to 1.3; another session benchmarking
+#   under the same lock, others compiling): stopped after 15 rounds at the time limit (a round
+#   took 3.3 to 5 minutes, waiting on the lock): 0/15 false alarms, the slowdown caught 13/15.
+#   The misses read 9.6% and 6.8% slower at adjusted p 0.11 and 0.085: 17% of adam's
+#   repetitions sit more than 20% off the median (0.6 or 1.6 of the ceiling), since a repetition
+#   at --min-time 0.05 is 2 to 4 iterations and one disturbed kernel or ceiling timing moves it;
+#   more iterations a repetition is the next thing to measure.
+# Time: a process takes about 5.5 s (about 2.5 s of it the triad check and the allocation), so
+# the A/B gate measures 2 x 10 processes in about 2 minutes after its two builds, and a
+# self-test round 3 x 10 in about 3.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
-case "${1:-}" in -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,3p; 4,/^#$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 build=${GDBENCH_BUILD:-build}
 # PERF_GATE_WRAP: a command prefix for every measuring process, e.g. "taskset -c 1" (each
 # process alone: a lock held around one is short)
@@ -61,6 +73,14 @@ if [ "${1:-}" = --base ]; then
 	done
 	[ -z "$suite" ] || [ -f "$suite" ] || { echo "perf-gate: no suite file '$suite'" >&2; exit 2; }
 	[ -z "$suite" ] || suite=$(realpath "$suite")
+	# a glance before the builds (gdbench run --suite checks the rest): JSON with groups
+	if [ -n "$suite" ] && ! /usr/bin/python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1])).get("groups")
+sys.exit(not (isinstance(g, list) and g))' "$suite" 2>/dev/null; then
+		echo "perf-gate: '$suite' is not a suite file (JSON with a non-empty \"groups\" array, as bench/suites/*.json)" >&2
+		exit 2
+	fi
 	for r in "$base_rev" ${head_rev:+"$head_rev"}; do
 		git rev-parse -q --verify "$r^{commit}" >/dev/null || { echo "perf-gate: '$r' is not a revision of this repository" >&2; exit 2; }
 	done
@@ -99,7 +119,7 @@ CMP="$build/tools/gdbench-compare"
 # what is measured: 3 memory-bound rules x the SIMD variants of every level this CPU (or the
 # GDBENCH_ISA cap) runs x 16M elements; the scalar variants where it runs none. Which ones
 # come from the registry (gdbench list --json: runnable rows, best first).
-PROCS=${PERF_GATE_PROCS:-5}
+PROCS=${PERF_GATE_PROCS:-10}
 REPS=${PERF_GATE_REPS:-3}
 RULES=adam,sgd,momentum
 # registry EXPR [ARG]: a Python expression over the runnable update rows R (best first, ARG in
@@ -130,14 +150,17 @@ measure() {
 }
 list() { cat "$1.list"; }
 # interleave DIR NAME GD SLOWDOWN [NAME GD SLOWDOWN]...: PROCS rounds, each one process per side
-# in turn (A B A B ...: drift over the measurement hits every side alike); DIR/NAME.list is then
-# that side's comma-separated files. GDBENCH_TEST_SLOWDOWN is set to SLOWDOWN ("" = none).
+# in turn, the order reversed every other round (A B, B A, A B ...: drift over the measurement
+# hits every side alike, and so does a process's place in its round); DIR/NAME.list is then
+# that side's comma-separated files, round by round (gdbench-compare --paired pairs them so).
+# GDBENCH_TEST_SLOWDOWN is set to SLOWDOWN ("" = none).
 interleave() {
-	local dir=$1 p i
+	local dir=$1 p i j
 	shift
 	local -a side=("$@")
 	for p in $(seq "$PROCS"); do
-		for ((i = 0; i < ${#side[@]}; i += 3)); do
+		for ((j = 0; j < ${#side[@]}; j += 3)); do
+			i=$((p % 2 ? j : ${#side[@]} - 3 - j))
 			local out="$dir/${side[i]}.json.$p"
 			GDBENCH_TEST_SLOWDOWN=${side[i + 2]} "${WRAP[@]}" "${side[i + 1]}" "${KARGS[@]}" --force --out "$out" \
 				>/dev/null 2>"$dir/${side[i]}.log" || { tail -5 "$dir/${side[i]}.log" >&2; return 2; }
@@ -158,7 +181,8 @@ machine_id() {
 	model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)
 	echo "$(echo "$model" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]\+/-/g; s/^-//; s/-$//')-$(nproc)pu"
 }
-baseline="results/baselines/$(machine_id).json"
+# PERF_GATE_BASELINES: where baselines are kept (none is committed: each runner records its own)
+baseline="${PERF_GATE_BASELINES:-results/baselines}/$(machine_id).json"
 
 case "${1:-}" in
 --machine-id)
@@ -217,7 +241,15 @@ PY
 	;;
 *)
 	base=${1:-$baseline}
-	[ -f "$base" ] || { echo "perf-gate: no baseline '$base' (record one with tools/perf-gate.sh --record, or gate A/B with --base REV)" >&2; exit 2; }
+	if [ ! -f "$base" ]; then
+		if [ -n "${1:-}" ]; then
+			echo "perf-gate: no baseline file '$base'" >&2
+		else
+			echo "perf-gate: no baseline for this machine ('$base' does not exist): gate A/B against a revision with" \
+				"'tools/perf-gate.sh --base REV' (no baseline needed), or record one here with 'tools/perf-gate.sh --record'" >&2
+		fi
+		exit 2
+	fi
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	measure "$tmp/now.json" || exit 2

@@ -1,4 +1,4 @@
-/* Statistics for the comparison gate: medians, the Mann-Whitney U test, Holm-Bonferroni. */
+/* Statistics for the comparison gate: medians, the Mann-Whitney U and Wilcoxon signed-rank tests, Holm-Bonferroni. */
 #ifndef GD_STATS_H
 #define GD_STATS_H
 #include <stddef.h>
@@ -23,6 +23,22 @@ double gd_mwu_min_p(size_t na, size_t nb);
 /* Holm-Bonferroni: adjusted p-values (in place, same order), so that
  * "adjusted p < alpha" controls the family-wise error rate at alpha. */
 void gd_holm(double *p, size_t n);
+
+typedef struct gd_wsr {
+	double w;  /* W+: the sum of the ranks of |d| over the positive d (ties: mean ranks) */
+	double p;  /* two-sided p-value */
+	int exact; /* 1: exact null distribution (no ties, n <= 50); 0: normal approximation */
+	size_t n;  /* differences used: the nonzero ones */
+} gd_wsr;
+
+/* Two-sided Wilcoxon signed-rank test that the differences d[0..n) are
+ * symmetric about 0 (paired samples: d = a paired log ratio each). Zeros are
+ * dropped; exact over the 2^n sign patterns for n <= 50 without ties,
+ * otherwise the normal approximation with continuity and tie corrections. */
+gd_wsr gd_wilcoxon_signed_rank(const double *d, size_t n);
+
+/* The smallest two-sided p-value the exact test can give for n pairs: 2 / 2^n. */
+double gd_wsr_min_p(size_t n);
 /*
  * Performance profiles (Dolan and More; AlgoPerf scores submissions this
  * way). t[s * np + p] is solver s's time on problem p (INFINITY: not solved).
