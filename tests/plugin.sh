@@ -44,8 +44,9 @@ assert p[0]["verified"] is True and p[0]["rows"] == ["sgd/copy", "sgd/copy/avx51
 ' "$tmp/k.json" "$avx512"
 
 # run trains with the plugin's kernel: the same loss trace as the built-in scalar sgd
+# a fixed evaluation cadence: auto adapts to measured time, so two runs' traces may differ in length
 runargs=(run --data synth-blobs:n=256:d=7:c=3 --model softmax --opt sgd:lr=0.1 --mode full --epochs 5 --threads 1
-         --no-roofline --quiet --force)
+         --no-roofline --quiet --force --eval-every epoch)
 expect 0 'wrote' "$GD" "${runargs[@]}" --plugin "$GOOD" --impl copy -o "$tmp/mine.json"
 expect 0 'wrote' "$GD" "${runargs[@]}" -o "$tmp/builtin.json"
 check 'run --impl copy: update kernel sgd/copy, trace equal to the built-in one within 1e-5' $PY -c '
@@ -115,7 +116,8 @@ bad = [dict(p[0], rules=[])]
 assert list(Draft202012Validator({"$defs": schema["$defs"], "$ref": "#/$defs/plugins"}).iter_errors(bad))
 ' "$tmp/kr.json" "$SCHEMA" "$RULE"
 # run: halfstep at lr 0.2 is sgd at lr 0.1 (its first variant without --impl); its keys only
-hargs=(run --data synth-blobs:n=256:d=7:c=3 --model softmax --mode full --epochs 5 --threads 1 --no-roofline --quiet --force)
+hargs=(run --data synth-blobs:n=256:d=7:c=3 --model softmax --mode full --epochs 5 --threads 1 --no-roofline --quiet --force
+       --eval-every epoch)
 expect 0 'wrote' "$GD" "${hargs[@]}" --plugin "$RULE" --opt halfstep:lr=0.2 -o "$tmp/half.json"
 expect 0 'wrote' "$GD" "${hargs[@]}" --opt sgd:lr=0.1 -o "$tmp/sgd.json"
 check 'run --opt halfstep:lr=0.2: halfstep/copy, the rule recorded, sgd:lr=0.1'"'"'s trace within 1e-5' $PY -c '
@@ -133,7 +135,7 @@ expect 2 "halfstep does not read 'betas' \(it reads lr, weight_decay, decoupled\
 expect 2 "unknown optimizer 'halfstep'" "$GD" "${hargs[@]}" --opt halfstep
 # --impl copy: the plugin's lsq gradient (its sgd/copy is another plugin's), our update
 largs=(run --data synth-regression:n=256:d=9 --model lsq --opt sgd:lr=0.05 --mode full --epochs 4 --threads 1 --no-roofline
-       --quiet --force)
+       --quiet --force --eval-every epoch)
 expect 0 'wrote' "$GD" "${largs[@]}" --plugin "$RULE" --impl copy -o "$tmp/lg.json"
 expect 0 'wrote' "$GD" "${largs[@]}" --impl scalar -o "$tmp/ls.json"
 check 'run --model lsq --impl copy: gradient lsq/copy, update built-in, the scalar trace within 1e-5' $PY -c '

@@ -77,8 +77,9 @@ else
 			--threads 1 --min-time 0.01 2>&1 | tee '$tmp/k.txt' >/dev/null; cat '$tmp/k.txt';
 			grep -Eq '^adam/mine/avx2 +n:16777216 +1 +[0-9.]+ \([0-9.]+\) +[0-9.]+ \([0-9.]+\) adam/' '$tmp/k.txt' &&
 			grep -q '^adam/scalar/n:16777216' '$tmp/k.txt'"
+	# a fixed evaluation cadence: auto adapts to measured time, so two runs' traces may differ in length
 	runargs=(run --data synth-blobs:n=512:d=13:c=3 --model softmax --opt adam:lr=0.01 --mode full,minibatch:32 --epochs 3
-	         --threads 1 --no-roofline --quiet --force)
+	         --threads 1 --no-roofline --quiet --force --eval-every epoch)
 	check "run --plugin ... --opt adam --impl mine: the built-in adam's trace within 64 f32 ulp" \
 		bash -c "'$GD' ${runargs[*]} --plugin '$tmp/plugin-adam/libplugin-adam.so' --impl mine -o '$tmp/mine.json' &&
 			'$GD' ${runargs[*]} -o '$tmp/builtin.json' &&
@@ -119,7 +120,7 @@ else
 			>'$tmp/kg.txt' 2>&1; sed -n '/^Gradient kernels/,\$p' '$tmp/kg.txt';
 			grep -Eq '^lsq/mine/avx2 +B:1024 +[0-9.e+]+ +[0-9.]+ +[0-9.]+ +[0-9.]+' '$tmp/kg.txt'"
 	gargs=(run --data synth-regression:n=512:d=13 --model lsq --opt sgd:lr=0.05 --mode full,minibatch:32 --epochs 3 --threads 1
-	       --no-roofline --quiet --force)
+	       --no-roofline --quiet --force --eval-every epoch)
 	check "run --plugin libplugin-grad.so --model lsq --impl mine: gradient lsq/mine/avx2, the built-in trace within 1e-5" \
 		bash -c "'$GD' ${gargs[*]} --plugin '$grad' --impl mine -o '$tmp/gm.json' && '$GD' ${gargs[*]} -o '$tmp/gb.json' &&
 			python3 -c 'import json, sys; assert all(r[\"kernels\"][\"gradient\"] == \"lsq/mine/avx2\" for r in json.load(open(sys.argv[1]))[\"runs\"])' '$tmp/gm.json' &&
