@@ -66,9 +66,10 @@ size_t gd_mem_budget(void)
  * Arrays of GD_HUGE_MIN bytes or more (a training matrix, CSR arrays) start
  * on a 2 MiB boundary with huge pages advised, so free() still frees them.
  * With 4 KiB pages each gathered row of Fashion-MNIST (3136 bytes) costs a
- * TLB miss, and the streams of a full batch restart at every page: softmax
- * measured +26% at B = 32 and +11% on the full batch with huge pages (1
- * thread, Zen 3; this machine's THP setting is "madvise", as Debian's is).
+ * TLB miss. Measured with `gdbench kernels --what grad` (1 thread, Zen 3,
+ * 5 alternating rounds; THP "madvise" here, as Debian ships it): the MLP
+ * 0.45 -> 0.58 of the FMA peak at B = 32, softmax 0.31 -> 0.37 at
+ * B = 1024, the others within noise.
  */
 #define GD_HUGE_MIN ((size_t)4 << 20)
 
