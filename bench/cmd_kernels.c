@@ -79,6 +79,9 @@ static const char help2[] =
 	"  -o, --out PATH    write Google Benchmark JSON with gdbench's context to PATH\n"
 	"                    (atomically: a temporary file renamed at the end)\n"
 	"  --force           overwrite PATH if it exists\n"
+	"  --no-triad        skip the STREAM triad (256 MiB arrays, about 2 s) that is otherwise\n"
+	"                    measured for the context and the check that each update ceiling\n"
+	"                    reaches it: for many short processes, as tools/perf-gate.sh runs\n"
 	"  --verbose         also print Google Benchmark's context block on stderr (it is in the\n"
 	"                    -o file either way; Debian's build of the library adds a DEBUG warning)\n"
 	"  -h, --help        this text\n"
@@ -189,13 +192,13 @@ int cmd_kernels(int argc, char **argv)
 		{ "batches", required_argument, NULL, 'B' }, { "help", no_argument, NULL, 'h' },
 		{ "force", no_argument, NULL, 'F' },         { "params", required_argument, NULL, 'P' },
 		{ "dtype", required_argument, NULL, 'D' },   { "peer", required_argument, NULL, 'E' },
-		{ "verbose", no_argument, NULL, 'v' },
+		{ "verbose", no_argument, NULL, 'v' },      { "no-triad", no_argument, NULL, 'N' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *what_arg = NULL, *models_arg = NULL, *batches_arg = NULL;
 	const char *params_arg = NULL, *dtype_arg = "f32/f32/f32", *peer_arg = NULL;
 
-	int impl_given = 0, force = 0, verbose = 0;
+	int impl_given = 0, force = 0, verbose = 0, no_triad = 0;
 	const char *rules_arg = NULL, *impl_arg = "all", *isa_arg = NULL, *sizes_arg = NULL, *thr_arg = NULL;
 	int quick = 0, c;
 	double min_time = 0;
@@ -213,6 +216,7 @@ int cmd_kernels(int argc, char **argv)
 		case 'D': dtype_arg = optarg; break;
 		case 'E': peer_arg = optarg; break;
 		case 'v': verbose = 1; break;
+		case 'N': no_triad = 1; break;
 		case 'i': isa_arg = optarg; break;
 		case 's': sizes_arg = optarg; break;
 		case 't': thr_arg = optarg; break;
@@ -408,7 +412,7 @@ int cmd_kernels(int argc, char **argv)
 	 * measured in the same run; triad on 1 and on the most threads, for the context and the check */
 	gd_roofline triad[2];
 	int ntriad = 0;
-	for (int k = 0; (kupd_count() || kpar_count() || ktr_count()) && !list_only && k < 2; k++) {
+	for (int k = 0; (kupd_count() || kpar_count() || ktr_count()) && !list_only && !no_triad && k < 2; k++) {
 		int tmax = 1;
 		for (int t = 0; t < nthr; t++)
 			tmax = threads[t] > tmax ? threads[t] : tmax;

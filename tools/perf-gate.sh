@@ -119,7 +119,7 @@ CMP="$build/tools/gdbench-compare"
 # what is measured: 3 memory-bound rules x the SIMD variants of every level this CPU (or the
 # GDBENCH_ISA cap) runs x 16M elements; the scalar variants where it runs none. Which ones
 # come from the registry (gdbench list --json: runnable rows, best first).
-PROCS=${PERF_GATE_PROCS:-10}
+PROCS=${PERF_GATE_PROCS:-20}
 REPS=${PERF_GATE_REPS:-3}
 RULES=adam,sgd,momentum
 # registry EXPR [ARG]: a Python expression over the runnable update rows R (best first, ARG in
@@ -133,7 +133,7 @@ print(eval(sys.argv[1]))' "$@"
 IMPL=$(registry '"simd" if any(e["impl"] == "simd" and e["rule"] in sys.argv[2].split(",") for e in R) else "scalar"' "$RULES") ||
 	{ echo "perf-gate: '$GD list --json' failed" >&2; exit 2; }
 KARGS=(kernels --what update --rules "$RULES" --impl "$IMPL" --sizes 16M --threads 1
-       --min-time 0.05 --benchmark_repetitions=$REPS --benchmark_format=json)
+       --min-time 0.05 --benchmark_repetitions=$REPS --benchmark_format=json --no-triad)
 # convergence runs instead (A/B --suite): time to target per configuration, by gdbench-compare
 [ -n "${suite:-}" ] && KARGS=(run --suite "$suite")
 # the self-test's victim: the best adam variant among those measured
