@@ -252,6 +252,16 @@ for b in d["benchmarks"]:
 expect 2 "exists; use --force" "$GD" kernels --what update --rules sgd --sizes 64 -o "$tmp/k.json"
 expect 0 'Summary' "$GD" kernels --what update --rules sgd --sizes 64 --threads 1 --min-time 0.01 --force -o "$tmp/k.json"
 check 'no temporary file left behind' bash -c "! ls '$tmp'/k.json.tmp.* 2>/dev/null"
+# --no-triad (perf-gate's processes): the ceilings are still timed, the triad is not
+check 'kernels context holds the 1-thread triad' $PY -c '
+import json, sys
+assert "roofline_1t" in json.load(open(sys.argv[1]))["context"]' "$tmp/k.json"
+expect 0 'Summary' "$GD" kernels --what update --rules sgd --sizes 64 --threads 1 --min-time 0.01 --no-triad -o "$tmp/kn.json"
+check 'kernels --no-triad: no triad in the context, every ceiling still timed' $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert not any(k.startswith("roofline_") for k in d["context"]), d["context"]
+assert d["benchmarks"] and all(b["ceiling_GBps"] > 0 and b["roofline"] > 0 for b in d["benchmarks"])' "$tmp/kn.json"
 expect 1 "cannot write '/nonexistent/dir/k.json'" "$GD" kernels --rules sgd --sizes 64 --min-time 0.01 -o /nonexistent/dir/k.json
 
 # gradcheck: every model x variant against finite differences

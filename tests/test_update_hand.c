@@ -320,11 +320,55 @@ static void test_adam_first_step_is_lr(void **unused)
 	assert_true(checked > 0);
 }
 
+/* gd_state_init_as writes the rule's initial state into every element, and
+ * not one past: adam zeros, adagrad its initial_accumulator_value, rprop's
+ * step sizes lr; at every storage type and at lengths around its doubling
+ * copies (1, 2, 3, a power of two and its neighbours, odd). */
+static void test_state_init_every_element(void **unused)
+{
+	(void)unused;
+	static const size_t lens[] = { 0, 1, 2, 3, 5, 8, 9, 1023, 1024, 1025, 4097 };
+	const gd_rule rules[] = { GD_RULE_ADAM, GD_RULE_ADAGRAD, GD_RULE_RPROP };
+	enum { NMAX = 4097, GUARD = 8 };
+	static unsigned char buf[GD_MAX_STATE][(NMAX + GUARD) * 4];
+	static float back[NMAX];
+	for (size_t ri = 0; ri < sizeof(rules) / sizeof(rules[0]); ri++)
+		for (int s = 0; s < GD_NSTORE; s++)
+			for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+				gd_rule r = rules[ri];
+				size_t n = lens[li], sz = gd_store_size((gd_store)s);
+				gd_hparams hp;
+				gd_hparams_default(r, &hp);
+				hp.initial_accumulator_value = 0.125;
+				hp.lr = 0.5;
+				void *state[GD_MAX_STATE];
+				for (int k = 0; k < GD_MAX_STATE; k++) {
+					memset(buf[k], 0xab, sizeof(buf[k]));
+					state[k] = buf[k];
+				}
+				gd_state_init_as(r, &hp, state, n, (gd_store)s);
+				int ns = gd_rule_nstate(r, &hp);
+				for (int k = 0; k < ns; k++) {
+					float want = r == GD_RULE_ADAGRAD ? 0.125f : r == GD_RULE_RPROP && k == 1 ? 0.5f : 0.0f;
+					gd_store_to_f32((gd_store)s, back, buf[k], n);
+					for (size_t i = 0; i < n; i++)
+						if (back[i] != want)
+							fail_msg("rule %d store %d n %zu: state[%d][%zu] = %g, expected %g", (int)r, s, n, k,
+							         i, (double)back[i], (double)want);
+					for (size_t b = n * sz; b < (n + GUARD) * sz; b++)
+						if (buf[k][b] != 0xab)
+							fail_msg("rule %d store %d n %zu: state[%d] written past its end (byte %zu)", (int)r,
+							         s, n, k, b);
+				}
+			}
+}
+
 int main(int argc, char **argv)
 {
 	static const tu_case all_cases[] = {
 		TU_ISA_TEST(test_hand_worked),
 		TU_ISA_TEST(test_adam_first_step_is_lr),
+		TU_COMMON_TEST(test_state_init_every_element),
 	};
 	return tu_main(argc, argv, all_cases, sizeof(all_cases) / sizeof(all_cases[0]));
 }
