@@ -24,9 +24,10 @@
 #                                       measurements in DIR if given
 #
 # The measurement is a short `gdbench kernels` over three memory-bound update rules (adam, sgd,
-# momentum) on DRAM-resident arrays (16M elements), run as PROCS separate processes with REPS
-# repetitions each; the comparison is gdbench-compare on throughput as a fraction of the ceiling
-# timed alongside, so bandwidth drift between runs cancels out (Mann-Whitney over the pooled
+# momentum) on DRAM-resident arrays (16M elements), run as PROCS separate processes (default
+# 20) with REPS repetitions each (default 3); the comparison is gdbench-compare on throughput
+# as a fraction of the ceiling timed alongside, so bandwidth drift between runs cancels out
+# (Mann-Whitney over the pooled
 # repetitions, Holm over the entries). Why these defaults, on the 2-vCPU Zen 3 VM:
 # - L1-resident entries move up to 18% between processes (vCPU placement): gated at 5% they gave
 #   4/20 false alarms, the 16M entries none; rmsprop is near compute-bound at 16M with AVX2 (CPU
@@ -41,16 +42,21 @@
 #     12 x 2 0% / 96.5%                     10 x 3 0% / 99.5%
 #     --paired (Wilcoxon over per-process median ratios): 8 x 3 0.5% / 52%, 10 x 3 0.5% / 83%
 #   Pairing does not pay here (the noise is not drift between processes); more processes do.
-# - Confirmation, `--self-test 20` at 10 x 3 (load 3.8 to 1.3; another session benchmarking
-#   under the same lock, others compiling): stopped after 15 rounds at the time limit (a round
-#   took 3.3 to 5 minutes, waiting on the lock): 0/15 false alarms, the slowdown caught 13/15.
-#   The misses read 9.6% and 6.8% slower at adjusted p 0.11 and 0.085: 17% of adam's
-#   repetitions sit more than 20% off the median (0.6 or 1.6 of the ceiling), since a repetition
-#   at --min-time 0.05 is 2 to 4 iterations and one disturbed kernel or ceiling timing moves it;
-#   more iterations a repetition is the next thing to measure.
-# Time: a process takes about 5.5 s (about 2.5 s of it the triad check and the allocation), so
-# the A/B gate measures 2 x 10 processes in about 2 minutes after its two builds, and a
-# self-test round 3 x 10 in about 3.
+# - Live at 10 x 3 (`--self-test`, 15 rounds, another session benchmarking under the lock): 0/15
+#   false alarms, caught 13/15; the misses read 9.6% and 6.8% slower at adjusted p 0.11 and
+#   0.085, from outlying repetitions. More iterations a repetition did not cure them: at
+#   --min-time 0.15 (7 adam iterations instead of 2) adam's repetitions still spread 13% (sd
+#   over median) against 16%, the noise lasting longer than a repetition; more processes do.
+# - A process spent 5.5 of its 6.3 s outside the timed kernels: 2.8 s on the STREAM triad
+#   (kernels --no-triad now skips it; the ceilings are still timed per iteration) and most of
+#   the rest refilling 16M-element state an element at a time (gd_state_init_as now copies in
+#   doubling blocks). A process is 2.7 s at --min-time 0.05, so 20 processes cost what 10 did.
+# - Confirmation at 20 x 3, `--self-test 20` (PERF_GATE_WRAP="flock ... chrt -f 50 taskset -c
+#   1", load 1.9 to 1.7, other benchmarks taking the lock between processes): 0/20 false
+#   alarms, the 10% slowdown caught 20/20 (read as 7.7 to 12.4% slower, median 9.9%, adjusted
+#   p 0.0225 at worst); the same build's largest change 3.6%, its smallest adjusted p 0.050.
+#   53 min 20 s for the 20 rounds: 2.7 minutes a round.
+# Time: the A/B gate measures 2 x 20 processes, about 2 minutes after its two builds.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 case "${1:-}" in -h|--help) sed -n '2,3p; 4,/^#$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
@@ -208,6 +214,13 @@ PY
 --ab)
 	dir=${keep:-$abtmp}
 	mkdir -p "$dir" || exit 2
+	# a base from before kernels --no-triad: both sides measure the triad then (alike)
+	if [ -z "${suite:-}" ] && ! "$abtmp/a/build/bench/gdbench" kernels --help 2>/dev/null | grep -q -- --no-triad; then
+		k2=()
+		for a in "${KARGS[@]}"; do [ "$a" = --no-triad ] || k2+=("$a"); done
+		KARGS=("${k2[@]}")
+		echo "perf-gate: A's gdbench has no --no-triad: both sides measure the triad (slower)" >&2
+	fi
 	interleave "$dir" a "$abtmp/a/build/bench/gdbench" "" b "$GD" "" || { echo "perf-gate: measuring failed" >&2; exit 2; }
 	echo "perf-gate: A = ${base_rev}, B = ${head_rev:-the working tree}: $PROCS processes each, interleaved" >&2
 	"$CMP" "$(cat "$dir/a.list")" "$(cat "$dir/b.list")"
