@@ -10,6 +10,9 @@
  *      o0 <= o < o1, 2 at a time (2 weight loads + GB_R row loads per
  *      2*GB_R FMAs, then 2*GB_R horizontal sums), over the inputs
  *      i0 <= i < i1: i0 = 0 starts Z at the bias, i0 > 0 adds to it.
+ *      Each pass over a pair of outputs takes the next of the *npf rows at
+ *      *pf and prefetches it (prefetcht0, a line every line's worth of
+ *      inputs), advancing *pf.
  * Loop bodies read T_, an enum constant (0: full vector, 1: the masked
  * tail), so every vld/vst branch folds at compile time.
  */
@@ -30,11 +33,19 @@
 #endif
 
 VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, size_t o1, size_t nout,
-                                size_t nin, size_t i0, size_t i1, const float *const *rows, float *Z)
+                                size_t nin, size_t i0, size_t i1, const float *const *rows, float *Z,
+                                const float *const **pf, size_t *npf)
 {
 	size_t o = o0;
 	for (; o + 2 <= o1; o += 2) {
 		const float *w0 = W + o * nin, *w1 = w0 + nin;
+		/* the next row of *pf (the next block's), prefetched over this pass */
+		const float *pr = NULL;
+		if (*npf) {
+			pr = **pf;
+			(*pf)++;
+			(*npf)--;
+		}
 #define X(r) vf a0_##r = vzero(), a1_##r = vzero();
 		GB_REP(X)
 #undef X
@@ -50,6 +61,13 @@ VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, si
 #define BODY                                                                             \
 	vf x0 = vld(w0 + i, T_, m), x1 = vld(w1 + i, T_, m);                             \
 	GB_REP(X)
+		if (pr)
+			for (; i + VW <= i1; i += VW) {
+				enum { T_ = 0 };
+				if ((i & (GD__LINE - 1)) == 0) /* a line per line of the row */
+					__builtin_prefetch(pr + i, 0, 3);
+				BODY
+			}
 		for (; i + VW <= i1; i += VW) {
 			enum { T_ = 0 };
 			BODY

@@ -7,18 +7,19 @@
  * gather.
  *
  * Forward (grad_block.h): dot products, RT rows x 2 outputs per register
- * tile (software prefetch of the next tile there measured no faster, and
- * slower in cache, so there is none). Backward (grad_tile.h): a GEMM
- * microkernel, MR outputs x NV vectors of G held in registers over all the
- * block's rows; while it runs, the next block's rows are prefetched.
+ * tile. Backward (grad_tile.h): a GEMM microkernel, MR outputs x NV vectors
+ * of G held in registers over all the block's rows. The next block's rows
+ * are prefetched: for contiguous rows a row per forward pass over an output
+ * pair and the rest a line per row in the backward; for index lists all in
+ * the backward.
  *
- * Measured on Zen 3 (AVX2, 95 GFLOP/s FMA peak, a shared 2-vCPU VM whose
- * timings drift by +-15%), softmax on one 48-row block in cache: 0.6-0.8 of
- * peak; on Fashion-MNIST rows from memory 0.33-0.37: the forward waits for
- * X (alone, with X from memory, it took 77% of the whole kernel's time on
- * the full batch: its compute plus a streaming read, not overlapped).
- * Spreading prefetches of the next block over the block's whole work
- * (prefetcht0 or prefetchnta, paced by FMAs) measured no faster.
+ * Measured on Zen 3 (AVX2, 95 GFLOP/s FMA peak, one core streams 8.7-10.6
+ * GB/s, a shared 2-vCPU VM whose timings drift by +-15%), softmax on one
+ * 48-row block in cache: 0.6-0.8 of peak; on Fashion-MNIST rows from memory
+ * 0.37 with the whole next block prefetched in the backward, whose time then
+ * grew by what the forward's shrank (rdtsc around each: forward 0.44-0.49,
+ * backward 0.46-0.52 of the time; 0.60-0.66 and 0.30-0.35 with no prefetch),
+ * 0.44 with it spread over both (contiguous rows only: see linear).
  *
  * lsq and logistic have one output and a kernel of their own (linear1):
  * one pass over each row, see there.
@@ -66,9 +67,10 @@
  * and passes), from memory within noise. So the Fashion-MNIST width is not
  * split; wider rows are. */
 #define DB 1024
-/* The next block's rows are prefetched non-temporally (locality 0) during
- * the backward: locality 3 (prefetcht0) measured 10-25% slower on lsq full
- * batch, L1 being too small for a 150 KB block. */
+/* The backward's share of the next block is prefetched non-temporally
+ * (locality 0): locality 3 (prefetcht0) measured 10-25% slower on lsq's full
+ * batch when the backward fetched the whole 150 KB block (L1 is 32 KB), and
+ * no different on softmax's. */
 #define GD_PREFETCH_LOCALITY 0
 #define GD__CAT(a, b) a##b
 #define GD__NAME(base, sfx) GD__CAT(base, sfx)
@@ -116,10 +118,13 @@ static size_t tile_height(size_t r, size_t R)
 /*
  * Z[r*nout + o] = W[o] . rows[r] + bias[o] for R <= RBLK rows: output
  * blocks of OB, each over input blocks of DB, each over the row tiles.
+ * Prefetches up to npf rows of pf (one per pass over an output pair, so
+ * spread over the whole product); returns how many.
  */
-static void fwd(const float *W, const float *bias, size_t nout, size_t nin, const float *const *rows, size_t R,
-                float *Z)
+static size_t fwd(const float *W, const float *bias, size_t nout, size_t nin, const float *const *rows, size_t R,
+                  float *Z, const float *const *pf, size_t npf)
 {
+	const size_t npf0 = npf;
 	for (size_t o0 = 0; o0 < nout; o0 += OB) {
 		size_t o1 = nout - o0 < OB ? nout : o0 + OB;
 		for (size_t i0 = 0; i0 < nin; i0 += DB) {
@@ -128,14 +133,15 @@ static void fwd(const float *W, const float *bias, size_t nout, size_t nin, cons
 				h = tile_height(r, R);
 				float *z = Z + r * nout;
 				if (h == RT)
-					GD__BLOCK(fwd_block_, RT)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
+					GD__BLOCK(fwd_block_, RT)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z, &pf, &npf);
 				else if (h == RT2)
-					GD__BLOCK(fwd_block_, RT2)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
+					GD__BLOCK(fwd_block_, RT2)(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z, &pf, &npf);
 				else
-					fwd_block_1(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z);
+					fwd_block_1(W, bias, o0, o1, nout, nin, i0, i1, rows + r, z, &pf, &npf);
 			}
 		}
 	}
+	return npf0 - npf;
 }
 
 /* One column strip of G: outputs o..o+mr (mr <= MR), vectors from j on. */
@@ -202,9 +208,16 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 		size_t R = b->n - k < RBLK ? b->n - k : RBLK;
 		size_t nx = b->n - k - R < RBLK ? b->n - k - R : RBLK;
 		block_rows(b, k + R, nx, rows[cur ^ 1]);
-		fwd(p, p + c * d, c, d, rows[cur], R, scratch);
+		/* the next block's rows prefetched over this one's forward (a row a pass: 40 of
+		 * softmax's 48) and the rest over its backward. Over the backward alone they
+		 * ask for a block in half the time, one core's whole streaming bandwidth on
+		 * Zen 3: the forward got faster and the backward slower by as much. Spread,
+		 * softmax's full batch ran 22% faster in gdbench kernels (0.36 -> 0.44 of
+		 * peak, medians of 10 alternating processes), but gathered rows 13% slower
+		 * (B = 1024: 0.38 -> 0.33), so index lists keep the backward's prefetch. */
+		size_t nf = fwd(p, p + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], b->idx ? 0 : nx);
 		loss += gd__link_block(m, b, k, scratch, R);
-		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], nx);
+		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1] + nf, nx - nf);
 	}
 	return loss;
 }
@@ -332,10 +345,10 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 		block_rows(b, k, R, rows);
 		for (size_t r = 0; r < R; r++)
 			hrows[r] = hid + r * h;
-		fwd(W1, b1, h, d, rows, R, hid);
+		fwd(W1, b1, h, d, rows, R, hid, NULL, 0);
 		for (size_t j = 0; j < R * h; j++)
 			hid[j] = hid[j] > 0 ? hid[j] : 0.0f;
-		fwd(W2, b2, c, h, hrows, R, z);
+		fwd(W2, b2, c, h, hrows, R, z, NULL, 0);
 		loss += gd__link_block(m, b, k, z, R);
 		bwd(G2, gb2, c, h, hrows, R, z, NULL, 0);
 		/* dh_r = W2^T dz_r, masked by relu'(a) = [h > 0] */
