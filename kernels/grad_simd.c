@@ -212,9 +212,9 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 		 * softmax's 48) and the rest over its backward. Over the backward alone they
 		 * ask for a block in half the time, one core's whole streaming bandwidth on
 		 * Zen 3: the forward got faster and the backward slower by as much. Spread,
-		 * softmax's full batch ran 22% faster in gdbench kernels (0.36 -> 0.44 of
-		 * peak, medians of 10 alternating processes), but gathered rows 13% slower
-		 * (B = 1024: 0.38 -> 0.33), so index lists keep the backward's prefetch. */
+		 * softmax's full batch went from 0.36-0.42 to 0.41-0.46 of peak in gdbench
+		 * kernels (4 runs of alternating processes); gathered rows read 13% slower
+		 * in one run (B = 1024), so index lists keep the backward's prefetch. */
 		size_t nf = fwd(p, p + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], b->idx ? 0 : nx);
 		loss += gd__link_block(m, b, k, scratch, R);
 		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1] + nf, nx - nf);

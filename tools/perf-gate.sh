@@ -27,8 +27,8 @@
 # momentum) on DRAM-resident arrays (16M elements), run as PROCS separate processes (default
 # 20) with REPS repetitions each (default 3); the comparison is gdbench-compare on throughput
 # as a fraction of the ceiling timed alongside, so bandwidth drift between runs cancels out
-# (Mann-Whitney over the pooled
-# repetitions, Holm over the entries). Why these defaults, on the 2-vCPU Zen 3 VM:
+# (Mann-Whitney over the pooled repetitions, Holm over the entries). Why these defaults, on
+# the 2-vCPU Zen 3 VM:
 # - L1-resident entries move up to 18% between processes (vCPU placement): gated at 5% they gave
 #   4/20 false alarms, the 16M entries none; rmsprop is near compute-bound at 16M with AVX2 (CPU
 #   contention moves it, not the memory ceiling), hence memory-bound rules.
@@ -56,7 +56,12 @@
 #   alarms, the 10% slowdown caught 20/20 (read as 7.7 to 12.4% slower, median 9.9%, adjusted
 #   p 0.0225 at worst); the same build's largest change 3.6%, its smallest adjusted p 0.050.
 #   53 min 20 s for the 20 rounds: 2.7 minutes a round.
-# Time: the A/B gate measures 2 x 20 processes, about 2 minutes after its two builds.
+# - Code placement: an A/B of 25ac121 against a tree that changed only gradient kernels flagged
+#   sgd 7.3% slower (p 3.7e-08): sgd and its ceiling had moved from 32 to 0 mod 64. Kernels are
+#   built 64-byte aligned since (kernels/meson.build: 2.7%, p 0.36); a base from before that
+#   can still flag update kernels that did not change. The self-test (one binary) cannot.
+# Time: the A/B gate measures 2 x 20 processes, about 2 minutes after its two builds (7 min in
+# all against a base without --no-triad, which measures the triad on both sides).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 case "${1:-}" in -h|--help) sed -n '2,3p; 4,/^#$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
