@@ -206,7 +206,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int mismatched = warn_context(&A, &B), write_failed = 0;
-	double *d = calloc(S.n + 1, sizeof(double));
+	double *d = calloc(S.n + 1, sizeof(double)); /* --paired: one log ratio per pair */
 
 	/* pair, test, correct */
 	size_t np = 0;
@@ -219,6 +219,16 @@ int main(int argc, char **argv)
 	} pair;
 	pair *P = calloc(A.n + 1, sizeof(pair));
 	double *ps = calloc(A.n + 1, sizeof(double));
+	if (!P || !ps || !d) {
+		fprintf(stderr, "gdbench-compare: out of memory\n");
+		free(P), free(ps), free(d);
+		cp_free(&S);
+		rs_free(&A);
+		rs_free(&B);
+		if (filter)
+			regfree(&re);
+		return 2;
+	}
 	size_t nd = 0;
 	for (size_t i = 0; i < A.n; i++) {
 		if (filter && regexec(&re, A.e[i].key, 0, NULL, 0))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "stats.h"
 
 gd_ediv_opts gd_ediv_defaults(void)
 {
@@ -63,28 +64,6 @@ static double permutation_p(const double *z, size_t n, double q, const gd_ediv_o
 	return (double)(1 + ge) / (double)(1 + o->perms);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* r[i]: the rank of z[i] among z[0..n) (1 = smallest; ties: the mean of the ranks they span).
- * sorted: room for n values. */
-static void ranks(const double *z, size_t n, double *sorted, double *r)
-{
-	memcpy(sorted, z, n * sizeof(*z));
-	qsort(sorted, n, sizeof(*z), cmp_double);
-	for (size_t i = 0; i < n; i++) {
-		size_t lo = 0, hi = n; /* [lo, hi): the run of values equal to z[i] */
-		while (lo < n && sorted[lo] < z[i])
-			lo++;
-		for (hi = lo; hi < n && sorted[hi] == z[i]; hi++)
-			;
-		r[i] = 0.5 * (double)(lo + 1 + hi);
-	}
-}
-
 int gd_edivisive(const double *z, size_t n, const gd_ediv_opts *o, gd_cp *out, size_t cap)
 {
 	if (!o || o->min_seg < 2 || !(o->alpha > 0 && o->alpha < 1) || o->perms < 1)
@@ -108,7 +87,7 @@ int gd_edivisive(const double *z, size_t n, const gd_ediv_opts *o, gd_cp *out, s
 			free(bound);
 			return -1;
 		}
-		ranks(z, n, buf, rk);
+		gd_ranks(z, n, buf, rk);
 		z = rk;
 	}
 	size_t nb = 2, found = 0;

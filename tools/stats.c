@@ -11,6 +11,20 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void gd_ranks(const double *z, size_t n, double *sorted, double *r)
+{
+	memcpy(sorted, z, n * sizeof(*z));
+	qsort(sorted, n, sizeof(*z), cmp_double);
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi; /* [lo, hi): the run of values equal to z[i] */
+		while (lo < n && sorted[lo] < z[i])
+			lo++;
+		for (hi = lo; hi < n && sorted[hi] == z[i]; hi++)
+			;
+		r[i] = 0.5 * (double)(lo + 1 + hi);
+	}
+}
+
 double gd_median(const double *x, size_t n)
 {
 	if (n == 0)
@@ -221,28 +235,25 @@ gd_wsr gd_wilcoxon_signed_rank(const double *d, size_t n)
 		return r;
 	}
 	/* ranks of |d| (ties: the mean of the ranks they span); W+ sums the positive ones */
-	double *s = malloc(m * sizeof(double));
+	double *s = malloc(3 * m * sizeof(double));
 	if (!s) {
 		free(a);
 		r.p = NAN;
 		return r;
 	}
+	double *absd = s + m, *rank = s + 2 * m, wplus = 0, tie_sum = 0;
 	for (size_t i = 0; i < m; i++)
-		s[i] = fabs(a[i]);
-	qsort(s, m, sizeof(double), cmp_double);
-	double wplus = 0, tie_sum = 0;
+		absd[i] = fabs(a[i]);
+	gd_ranks(absd, m, s, rank);
+	for (size_t i = 0; i < m; i++)
+		wplus += a[i] > 0 ? rank[i] : 0;
 	int ties = 0;
-	for (size_t i = 0; i < m;) {
-		size_t j = i;
-		while (j < m && s[j] == s[i])
-			j++;
-		double t = (double)(j - i), rank = 0.5 * (double)(i + 1 + j); /* ranks i+1 .. j */
+	for (size_t i = 0, j; i < m; i = j) { /* s is sorted now: the tie groups are its runs */
+		for (j = i; j < m && s[j] == s[i]; j++)
+			;
+		double t = (double)(j - i);
 		if (t > 1)
 			ties = 1, tie_sum += t * t * t - t;
-		for (size_t k = 0; k < m; k++)
-			if (fabs(a[k]) == s[i] && a[k] > 0)
-				wplus += rank;
-		i = j;
 	}
 	free(s);
 	free(a);

@@ -24,6 +24,11 @@ double gd_mwu_min_p(size_t na, size_t nb);
  * "adjusted p < alpha" controls the family-wise error rate at alpha. */
 void gd_holm(double *p, size_t n);
 
+/* r[i]: the rank of z[i] among z[0..n) (1 = smallest; ties: the mean of the
+ * ranks they span); sorted: room for n values, left holding z sorted. The
+ * three arrays must not overlap. */
+void gd_ranks(const double *z, size_t n, double *sorted, double *r);
+
 typedef struct gd_wsr {
 	double w;  /* W+: the sum of the ranks of |d| over the positive d (ties: mean ranks) */
 	double p;  /* two-sided p-value */
