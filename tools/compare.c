@@ -195,21 +195,7 @@ int main(int argc, char **argv)
 			regfree(&re);
 		return prc;
 	}
-	cp_sides S = { 0 };
-	if (paired && cp_load(&S, argv[optind], argv[optind + 1], err, sizeof(err))) {
-		fprintf(stderr, "gdbench-compare: %s\n", err);
-		cp_free(&S);
-		rs_free(&A);
-		rs_free(&B);
-		if (filter)
-			regfree(&re);
-		return 2;
-	}
-	int mismatched = warn_context(&A, &B), write_failed = 0;
-	double *d = calloc(S.n + 1, sizeof(double)); /* --paired: one log ratio per pair */
-
 	/* pair, test, correct */
-	size_t np = 0;
 	typedef struct {
 		rs_entry *a, *b;
 		double ma, mb, worse, p, padj;
@@ -217,10 +203,13 @@ int main(int argc, char **argv)
 		int decidable, exact;
 		const char *verdict;
 	} pair;
+	cp_sides S = { 0 };
+	int load_failed = paired && cp_load(&S, argv[optind], argv[optind + 1], err, sizeof(err));
+	double *d = calloc(S.n + 1, sizeof(double)); /* --paired: one log ratio per pair */
 	pair *P = calloc(A.n + 1, sizeof(pair));
 	double *ps = calloc(A.n + 1, sizeof(double));
-	if (!P || !ps || !d) {
-		fprintf(stderr, "gdbench-compare: out of memory\n");
+	if (load_failed || !P || !ps || !d) {
+		fprintf(stderr, "gdbench-compare: %s\n", load_failed ? err : "out of memory");
 		free(P), free(ps), free(d);
 		cp_free(&S);
 		rs_free(&A);
@@ -229,6 +218,8 @@ int main(int argc, char **argv)
 			regfree(&re);
 		return 2;
 	}
+	int mismatched = warn_context(&A, &B), write_failed = 0;
+	size_t np = 0;
 	size_t nd = 0;
 	for (size_t i = 0; i < A.n; i++) {
 		if (filter && regexec(&re, A.e[i].key, 0, NULL, 0))
