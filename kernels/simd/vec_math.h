@@ -1,4 +1,4 @@
-/* Elementary functions over the vector layer (include after vec_avx2.h or vec_avx512.h). */
+/* Elementary functions over the vector layer (include after simd/vec.h). */
 #ifndef GD_VEC_MATH_H
 #define GD_VEC_MATH_H
 
@@ -25,5 +25,28 @@ VINL vf vexp(vf x)
 	p = vfma(p, r, vset1(5.0000001201e-1f));
 	vf y = vfma(vmul(p, r), r, vadd(r, vset1(1.0f)));
 	return vpow2n(y, n);
+}
+
+/*
+ * log(1 + e) for e in [0, 1], as 2 atanh(s) with s = e / (2 + e) in
+ * [0, 1/3]: atanh's series to s^15, whose next term is below 1.4e-9 of
+ * the sum. Accurate in relative terms down to e = 0 (it is s times a series
+ * starting at 1), where log(1 + e) would round 1 + e: within 2.3e-7 of
+ * log1p in double over [0, 1] (all 2^24 + 1 points k / 2^24, on AVX2). For
+ * the logistic loss's softplus, log1p(e^-|z|).
+ */
+VINL vf vlog1p01(vf e)
+{
+	vf s = vdiv(e, vadd(e, vset1(2.0f)));
+	vf s2 = vmul(s, s);
+	vf p = vset1(1.0f / 15);
+	p = vfma(p, s2, vset1(1.0f / 13));
+	p = vfma(p, s2, vset1(1.0f / 11));
+	p = vfma(p, s2, vset1(1.0f / 9));
+	p = vfma(p, s2, vset1(1.0f / 7));
+	p = vfma(p, s2, vset1(1.0f / 5));
+	p = vfma(p, s2, vset1(1.0f / 3));
+	p = vfma(p, s2, vset1(1.0f));
+	return vmul(vadd(s, s), p);
 }
 #endif
