@@ -2,7 +2,9 @@
  * `gdbench kernels`: the microbenchmarks of update rules (kbench_update.c),
  * gradient kernels (kbench_grad.c) and sparse gradient kernels
  * (kbench_csr.c) through Google Benchmark (bench/gb_shim.cc). This file is
- * the command: its options, the context block, the run and the result file.
+ * the command: its options, their checks, the run and the result file; the
+ * --help text is in help.c, the plan and the context block in kernels_plan.c
+ * and kernels_context.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,8 +17,8 @@
 
 #include "cli.h"
 #include "gb.h"
-#include "dataset.h"
 #include "gd_error.h"
+#include "help.h"
 #include "kbench.h"
 #include "jsonfile.h"
 #include "kbench_trules.h"
@@ -25,69 +27,6 @@
 #include "registry.h"
 #include "topo.h"
 
-static const char help[] =
-	"Usage: gdbench kernels [OPTIONS] [--benchmark_* ...]\n"
-	"Microbenchmark update rules (every rule x implementation x size x thread count) and\n"
-	"gradient kernels (every model x implementation x batch size, one thread).\n"
-	"Each update benchmark alternates its kernel with a memory-only kernel that reads and\n"
-	"writes the same arrays; 'roofline' is the ratio of their times (1.0 = at the memory\n"
-	"ceiling). Each gradient benchmark alternates with a streaming read of its rows ('xread',\n"
-	"1.0 = as fast as reading X once) and reports 'peak', the fraction of one core's FMA\n"
-	"peak measured at start-up (OpenBLAS runs at 1 thread).\n"
-	"\n"
-	"  --what LIST       update, grad, sparse (CSR gradient kernels) (default: update with\n"
-	"                    --rules or --params, grad with --models or --batches, else both)\n"
-	"                    or ns alone: Muon's Newton-Schulz GEMMs against the FMA peak\n"
-	"                    (its options: gdbench kernels --what ns --help)\n"
-	"  --rules LIST      rules to run, e.g. adam,sgd (default: all; see 'gdbench list', which\n"
-	"                    shows a loaded plugin's rules too: --plugin PATH);\n"
-	"                    the per-tensor rules (lamb, lars, adafactor, sfadamw, muon) run\n"
-	"                    over --params sets only, with f32 storage\n"
-	"  --models LIST     lsq, logistic, softmax, svm, mlp (default: all)\n"
-	"  --batches LIST    gradient batch sizes: row counts or 'full' (all 60000 rows)\n"
-	"                    (default: 1,32,128,256,1024,full; scalar runs 'full' only when\n"
-	"                    --impl names scalar, since the scalar MLP takes ~10 s a pass)\n"
-	"  --impl LIST       scalar, auto, simd, blas, best, all (default: all), or a loaded\n"
-	"                    plugin's impl name (--plugin PATH: see 'gdbench --help')\n"
-	"  --isa LEVEL       highest ISA to run: " GD_ISA_CHOICES " (default: best\n"
-	"                    or GDBENCH_ISA)\n"
-	"  --sizes LIST      L1, L2, L3 (working set = half that cache as hwloc reports it,\n"
-	"                    per thread for L1/L2), DRAM (2x the last-level cache, >= 256 MiB),\n"
-	"                    or element counts such as 4096, 64K, 16M\n"
-	"                    (default: L1,L2,L3,DRAM,16M)\n"
-	"  --params LIST     parameter sets: built-in names (see 'gdbench list --kind params')\n"
-	"                    or JSON files (results/params.schema.json); times one step over\n"
-	"                    each whole set three ways: flat (one call per thread), multi\n"
-	"                    (multi-tensor chunks of 64K elements dealt to the threads) and\n"
-	"                    pertensor (one call per tensor). Without --sizes, no flat sizes run\n"
-	;
-/* in two parts: one literal would pass the 4095 characters C11 compilers must support */
-static const char help2[] =
-	"  --dtype LIST      storage types PARAM/GRAD/STATE[+sr] of the update benchmarks:\n"
-	"                    " GD_DTYPE_CHOICES "\n"
-	"                    (default: f32/f32/f32); arithmetic is fp32 in every kernel\n"
-	"  --peer torch      also time torch.optim (tools/peer-torch.py with Debian's python3-torch)\n"
-	"                    on the same rules, counts, sets, dtypes and threads: one round\n"
-	"                    before and one after our benchmarks; needs -o PATH, writes the\n"
-	"                    torch results beside it (PATH.torch.json) and prints gdbench-compare\n"
-	"                    of the two: gdbench/torch per rule, size, dtype, threads\n"
-	"  --threads LIST    thread counts, each thread on its own slice, pinned one per core\n"
-	"                    (default: 1 and all allowed PUs)\n"
-	"  --quick           sizes L1,16M, one thread; softmax and mlp at batches 1,256,full;\n"
-	"                    0.05 s per benchmark\n"
-	"  --min-time S      seconds per benchmark (default: Google Benchmark's 0.5)\n"
-	"  -o, --out PATH    write Google Benchmark JSON with gdbench's context to PATH\n"
-	"                    (atomically: a temporary file renamed at the end)\n"
-	"  --force           overwrite PATH if it exists\n"
-	"  --no-triad        skip the STREAM triad (256 MiB arrays, about 2 s) that is otherwise\n"
-	"                    measured for the context and the check that each update ceiling\n"
-	"                    reaches it: for many short processes, as tools/perf-gate.sh runs\n"
-	"  --verbose         also print Google Benchmark's context block on stderr (it is in the\n"
-	"                    -o file either way; Debian's build of the library adds a DEBUG warning)\n"
-	"  -h, --help        this text\n"
-	"The plan (benchmarks per kind) and an estimated duration go to stderr before the start.\n"
-	"Google Benchmark's own flags pass through: --benchmark_filter=REGEX,\n"
-	"--benchmark_repetitions=N, --benchmark_list_tests, --benchmark_format=json, ...\n";
 
 /* --rules into on[GD_MAX_RULES] (plugins' rules too) and ton[GD_NTRULES] (NULL: all; 2 = a per-tensor rule asked for by
  * name); 0, or -1 with the unknown word in bad (empty: the list is too long). */
@@ -135,23 +74,6 @@ static int trules_dtypes(int *ton, const gd_dtype *dts, int ndt)
 		ton[r] = 0;
 	}
 	return 0;
-}
-
-/* Flatten the context object into Google Benchmark's string context. */
-static void add_context(json_t *ctx)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach(ctx, key, v) {
-		if (json_is_string(v)) {
-			gb_add_context(key, json_string_value(v));
-		} else {
-			char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-			if (s)
-				gb_add_context(key, s);
-			free(s);
-		}
-	}
 }
 
 int cmd_kernels(int argc, char **argv)
@@ -232,7 +154,7 @@ int cmd_kernels(int argc, char **argv)
 			break;
 		}
 		case 'o': out_path = optarg; break;
-		case 'h': fputs(help, stdout); fputs(help2, stdout); rc = 0; goto done;
+		case 'h': help_kernels(stdout); rc = 0; goto done;
 		case ':': rc = cli_usage("kernels", "option '%s' needs a value", ours[optind - 1]); goto done;
 		default: rc = cli_usage("kernels", "unknown option '%s'", ours[optind - 1]); goto done;
 		}
@@ -460,31 +382,7 @@ int cmd_kernels(int argc, char **argv)
 		goto done;
 	}
 	fputs(plan, stderr);
-	gd_build_info b = cli_build_info();
-	json_t *ctx = gd_context_new(topo, cap, &b);
-	if (ctx) {
-		char place[256] = "";
-		for (int i = 0; i < npu && i < 32; i++)
-			snprintf(place + strlen(place), sizeof(place) - strlen(place), "%s%d", i ? "," : "", pus[i]);
-		json_object_set_new(ctx, "placement", json_string("compact"));
-		json_object_set_new(ctx, "thread_pus", json_string(place));
-		json_object_set_new(ctx, "ceiling_kernel", json_string(gd_isa_name(gd_cpu_get()->max)));
-		for (int k = 0; k < ntriad; k++) {
-			char key[32];
-			snprintf(key, sizeof(key), "roofline_%dt", triad[k].threads);
-			gd_context_add_roofline(ctx, key, &triad[k]);
-		}
-		if (kgrad_count()) {
-			json_object_set_new(ctx, "fma_peak_GFLOPs_1core", json_real(grad_peak));
-			json_object_set_new(ctx, "gradient_data",
-			                    json_string(access(GD_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz", R_OK) == 0
-			                                        ? "fashion-mnist/train 60000x784"
-			                                        : "synth-blobs 60000x784 (Fashion-MNIST not installed)"));
-			json_object_set_new(ctx, "gradient_openblas_threads", json_integer(1));
-		}
-		add_context(ctx);
-		json_decref(ctx);
-	}
+	kplan_context(topo, cap, pus, npu, triad, ntriad, kgrad_count() > 0, grad_peak);
 	const char *failed = NULL;
 	if (kupd_register(min_time, &failed)) {
 		rc = cli_fail("kernels", "could not register benchmark %s", failed);

@@ -4,7 +4,8 @@
  * atomically after every run, so an interrupted suite keeps what it measured.
  * This file is the command: its options, their checks and the run loop. Mode
  * and data specifications are parsed by harness/runspec.c; the data and the
- * model come from run_data.c, the worker pools from run_pool.c, the result
+ * model come from run_data.c, the worker pools from run_pool.c, each run's
+ * kernels from run_kernels.c, the --help text from help.c, the result
  * file from run_record.c, the progress line and the summary table from
  * run_summary.c, and --suite runs through run_suite.c.
  */
@@ -23,11 +24,13 @@
 #include "clock.h"
 #include "dataset.h"
 #include "gd_error.h"
+#include "help.h"
 #include "jsonfile.h"
 #include "optspec.h"
 #include "registry.h"
 #include "results.h"
 #include "run_data.h"
+#include "run_kernels.h"
 #include "run_mpi.h"
 #include "run_pool.h"
 #include "run_record.h"
@@ -39,96 +42,6 @@
 
 void openblas_set_num_threads(int n);
 
-static const char help[] =
-	"Usage: gdbench run [OPTIONS]\n"
-	"Train a model with each optimizer x mode x thread count and record the training loss\n"
-	"against training wall-clock time (evaluations excluded) in a JSON result file.\n"
-	"\n"
-	"Problem\n"
-	"  --model NAME      lsq, logistic, softmax, svm, mlp (alias --problem; default: softmax,\n"
-	"                    or lsq for regression data)\n"
-	"  --data SPEC       fashion-mnist (default; test split t10k), libsvm:PATH[:features=D],\n"
-	"                    synth-regression[:n=N:d=D:kappa=K:noise=S], synth-blobs[:n=N:d=D:c=C:spread=S]\n"
-	"  --test-data SPEC  a test split for libsvm data (libsvm:PATH); --no-test drops any\n"
-	"  --data-dir DIR    where the Fashion-MNIST files are (default " GD_FASHION_MNIST_DIR ")\n"
-	"  --storage S       libsvm rows: auto (CSR when under 25% nonzero or over 1 GiB dense),\n"
-	"                    dense, csr; CSR runs lsq, logistic and softmax with L2 only\n"
-	"  --sparse-update U CSR data: lazy (default: only the batch's coordinates; exact for sgd,\n"
-	"                    and adagrad without decay) or dense (every parameter every step)\n"
-	"  --hidden H        MLP hidden width (default 128)\n"
-	"  --l1 X --l2 X     penalty on the weights, part of the loss (default 0)\n"
-	"Optimizers and modes\n"
-	"  --opt LIST        name[:key=value...] separated by commas, may repeat; torch.optim names:\n"
-	"                    --opt sgd:lr=0.1,sgd:lr=0.05:momentum=0.9,adam:lr=1e-3:betas=0.9/0.999\n"
-	"                    plus lbfgs[:m=10] and newton (full mode only). Default: sgd:lr=0.1\n"
-	"                    and the per-tensor rules lamb, lars, adafactor, sfadamw, muon (full and\n"
-	"                    minibatch; 'gdbench list --kind per-tensor'; sfadamw evaluates at x;\n"
-	"                    muon needs --model mlp and gives the biases AdamW), and the rules a\n"
-	"                    loaded plugin adds (--plugin), with the keys it declares\n"
-	"                    Sweeps: a value may be a list lr=0.01|0.03|0.1 or a grid\n"
-	"                    lr=1e-4..1e-1:log8 (or :linN); several give their cross product\n"
-	"  --mode LIST       full, minibatch:B, sample, hogwild:B (default minibatch:128); hogwild:\n"
-	"                    T workers each run minibatch SGD on the shared parameters, lock-free\n"
-	"                    (hogwild-locked:B: the updates under one mutex, for comparison);\n"
-	"                    mpi:full, mpi:minibatch:B under mpirun: each rank holds a contiguous\n"
-	"                    shard of the rows, gradients are summed with MPI_Allreduce\n"
-	"  --bucket-mb X     mpi: sum the gradient in pieces of X MiB (default: one fused buffer)\n"
-	"  --schedule SPEC   const, step[:step_size=N:gamma=G], exp[:k=K], invt[:k=K], quad, plateau\n"
-	"                    [:factor=F:patience=P], any with :warmup=W (steps; default const)\n"
-	"  --clip X          clip the gradient to global norm X\n"
-	"  --noise ETA[:G]   gradient noise with variance ETA/(1+t)^G (G default 0.55)\n"
-	;
-/* in two parts: C99 promises string literals of 4095 characters only */
-static const char help2[] =
-	"Threads and kernels\n"
-	"  --threads LIST    e.g. 1,2 (default 1); data-parallel inside a step\n"
-	"  --placement P     compact, scatter, none, or a PU list like 0,1 (default compact)\n"
-	"  --oversubscribe   allow more threads than allowed PUs\n"
-	"  --strict-pin      a failed bind is an error, not a warning\n"
-	"  --isa LEVEL       " GD_ISA_CHOICES " (default best, capped by GDBENCH_ISA)\n"
-	"  --impl LIST       gradient kernel: best, simd, blas, scalar (default best)\n"
-	"                    A plugin's impl name, e.g. mine, picks that plugin's update kernel for\n"
-	"                    the rule and its gradient kernel for the model where it has each (the\n"
-	"                    other stays best; a plugin with neither is an error). A plugin's rule\n"
-	"                    without a plugin impl in --impl runs its first variant this CPU runs,\n"
-	"                    else its reference\n"
-	"  --dtype LIST      storage of parameters/gradient/optimizer state, one run each:\n"
-	"                   " GD_DTYPE_CHOICES "\n"
-	"                    (default f32/f32/f32). Arithmetic stays fp32: the gradient kernel\n"
-	"                    reads an fp32 copy of the stored parameters, its gradient is stored\n"
-	"                    rounded, and +sr rounds parameter (and bf16 state) stores\n"
-	"                    stochastically from --seed. First-order rules; full, minibatch and\n"
-	"                    sample modes on dense data\n"
-	"Budget and trace\n"
-	"  --time T          training-time budget per run: 5s, 500ms, 2m\n"
-	"  --epochs N        epoch budget per run (default 5 when no --time)\n"
-	"  --target LIST     training losses to time, e.g. 0.45,0.40; a run stops when all are met\n"
-	"  --eval-every E    when to evaluate the full training loss (and the test split): auto\n"
-	"                    (default: every P seconds of training time, P adapted so evaluations\n"
-	"                    take about 20% of the training time, as AlgoPerf sets its eval period;\n"
-	"                    P is recorded as budget.eval_period_s), epoch, every N steps ('100steps')\n"
-	"                    or every S seconds of training time ('0.5s'). Use a fixed cadence to\n"
-	"                    compare traces point by point; mpi modes use epoch for auto\n"
-	"  --seed S          one seed per run: data order, initialization, noise (default 1)\n"
-	"  --repeat R        repeat every configuration R times (default 1)\n"
-	"Output\n"
-	"  -o, --out PATH    result JSON (results/schema.json); rewritten atomically after each run\n"
-	"  --force           overwrite PATH if it exists\n"
-	"  --append          add the runs to PATH, an existing result file (suites use this)\n"
-	"  --suite FILE      run the groups of a suite file (bench/suites/*.json); other flags apply\n"
-	"                    to every group unless the group sets them\n"
-	"  --quiet           no progress display\n"
-	"  --progress[=S]    progress on stderr (the default): rewritten in place on a terminal,\n"
-	"                    otherwise one line every S seconds (default 10); ETA in wall time,\n"
-	"                    evaluations included\n"
-	"  --no-roofline     do not measure bandwidth and FMA peak for the context (saves ~2 s)\n"
-	"  --keep-params     store each run's final parameters in the file (\"final_params\")\n"
-	"  --plugin PATH     load a plugin's kernels (repeatable; also GDBENCH_PLUGINS), verified against\n"
-	"                    the scalar reference first (--no-verify: not; recorded); it runs its code\n"
-	"  -h, --help        this text\n"
-	"\n"
-	"Ctrl-C (SIGINT) or SIGTERM ends the current run at its next step; the file keeps every\n"
-	"finished run plus the interrupted one (status \"interrupted\"); exit status 130 / 143.\n";
 
 static volatile sig_atomic_t stop_signal;
 static const char *me = "run";
@@ -252,7 +165,7 @@ static int run_main(int argc, char **argv)
 		case 'K': bad = !((bucket_mb = strtod(optarg, &end)) > 0 && bucket_mb <= 4096) || *end; break;
 		case 'U': suite = optarg; break;
 		case 'y': dtype_arg = optarg; break;
-		case 'h': fputs(help, stdout); fputs(help2, stdout); return 0;
+		case 'h': help_run(stdout); return 0;
 		case ':': return cli_usage(me, "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_usage(me, "unknown option '%s'", argv[optind - 1]);
 		}
@@ -496,34 +409,11 @@ static int run_main(int argc, char **argv)
 						cfg.comm = cm;
 						bs = modes[m].mode == GD_MODE_FULL ? train->n : (bs + (size_t)cm->size - 1) / (size_t)cm->size;
 					}
-					const gd_grad_entry *gt = train->rowptr ? gd_csr_table : gd_grad_table;
-					size_t gn = train->rowptr ? gd_csr_count : gd_grad_count;
-					cfg.grad = !(impls & GD_IMPL_BEST_BIT) ? NULL
-					           : train->rowptr ? gd_csr_best(model.kind, cap)
-					                          : gd_grad_best(model.kind, cap, (bs + T - 1) / T);
-					/* a plugin's impl: its gradient row for this model, where it has one (dense data) */
-					const gd_grad_entry *pgrad = NULL;
-					for (size_t g = gd_grad_count; upd_impls && !train->rowptr && !pgrad && g < gd_grad_rows(); g++)
-						if (gd_grad_row(g)->model == model.kind && gd_grad_row(g)->isa <= cap &&
-						    (upd_impls & (1u << gd_grad_row(g)->impl)))
-							pgrad = gd_grad_row(g);
-					if (pgrad)
-						cfg.grad = pgrad;
-					for (size_t g = 0; !cfg.grad && g < gn; g++)
-						if (gt[g].model == model.kind && gt[g].isa <= cap && (impls & (1u << gt[g].impl)))
-							cfg.grad = &gt[g];
+					run_kernels_ask ka = { impls, upd_impls, impl_arg, train->rowptr != NULL, cap, (bs + T - 1) / T };
+					if ((rc = run_kernels_pick(me, &ka, &specs[s], dts[di], &cfg)))
+						goto stop_all;
 					cfg.sparse_dense = sparse_dense;
 					cfg.hog_lock = modes[m].lock;
-					cfg.upd = specs[s].kind == GD_OPT_TENSOR ? NULL : gd_update_pick(specs[s].rule, cap, upd_impls, dts[di]);
-					if (!cfg.upd && pgrad && specs[s].kind != GD_OPT_TENSOR) /* the plugin's gradient, our update */
-						cfg.upd = gd_update_pick(specs[s].rule, cap, 0, dts[di]);
-					cfg.tupd = specs[s].kind == GD_OPT_TENSOR ? gd_trule_best(specs[s].trule, cap) : NULL;
-					if (specs[s].kind != GD_OPT_TENSOR && !cfg.upd) {
-						rc = cli_usage(me, "--impl %s: no plugin row for %s (update) nor %s (gradient) at ISA %s and dtype %s",
-						               impl_arg, gd_rule_name(specs[s].rule), gd_model_name(model.kind), gd_isa_name(cap),
-						               gd_dtype_name(dts[di]));
-						goto stop_all;
-					}
 					cfg.hp = specs[s].hp;
 					cfg.dt = dts[di];
 					/* another dtype is another curve: its name says which */
@@ -556,13 +446,8 @@ static int run_main(int argc, char **argv)
 					snprintf(dr->opt, sizeof(dr->opt), "%.95s", label);
 					snprintf(dr->mode, sizeof(dr->mode), "%.31s", modes[m].label);
 					dr->threads = T;
-					dr->grad = cfg.grad ? cfg.grad->name : NULL;
+					dr->grad = cfg.grad->name;
 					dr->upd = cfg.kind == GD_OPT_FIRST_ORDER ? cfg.upd->name : cfg.kind == GD_OPT_TENSOR ? cfg.tupd->name : NULL;
-					if (!cfg.grad) {
-						rc = cli_usage(me, "--impl %s: no such gradient kernel for %s at ISA %s", impl_arg,
-						               gd_model_name(model.kind), gd_isa_name(cap));
-						goto stop_all;
-					}
 					int trc = gd_train(&cfg, train, p.have_test ? &p.test : NULL, pool, &stop_signal, &dr->o);
 					run_progress_end(&pr);
 					if (trc) {
