@@ -67,11 +67,15 @@
  * and passes), from memory within noise. So the Fashion-MNIST width is not
  * split; wider rows are. */
 #define DB 1024
-/* The backward's share of the next block is prefetched non-temporally
- * (locality 0): locality 3 (prefetcht0) measured 10-25% slower on lsq's full
- * batch when the backward fetched the whole 150 KB block (L1 is 32 KB), and
- * no different on softmax's. */
-#define GD_PREFETCH_LOCALITY 0
+/* The backward's share of the next block is prefetched with locality 3
+ * (prefetcht0). Index lists prefetch their whole next block there (150 KB for
+ * softmax; L1 is 32 KB), and non-temporally (prefetchnta, the choice while
+ * lsq ran this kernel) lines were lost before the forward read them: AMD's
+ * guide (25112) says a prefetchnta line that came from memory is never
+ * evicted to L2. prefetcht0 made gathered B = 1024 faster by 14% (softmax)
+ * and 16% (svm), faster in 10 of 12 alternated rounds each; B = 32, which
+ * prefetches nothing, within noise (Zen 1 VM, paired medians). */
+#define GD_PREFETCH_LOCALITY 3
 #define GD__CAT(a, b) a##b
 #define GD__NAME(base, sfx) GD__CAT(base, sfx)
 /* floats per 64-byte cache line */
