@@ -218,7 +218,9 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 		 * Zen 3: the forward got faster and the backward slower by as much. Spread,
 		 * softmax's full batch went from 0.36-0.42 to 0.41-0.46 of peak in gdbench
 		 * kernels (4 runs of alternating processes); gathered rows read 13% slower
-		 * in one run (B = 1024), so index lists keep the backward's prefetch. */
+		 * in one run (B = 1024), and on Zen 1 with prefetcht0 3-4% slower at B = 256
+		 * (11 of 12 alternated rounds, softmax and svm), so index lists keep the
+		 * backward's prefetch. */
 		size_t nf = fwd(p, p + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], b->idx ? 0 : nx);
 		loss += gd__link_block(m, b, k, scratch, R);
 		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1] + nf, nx - nf);
