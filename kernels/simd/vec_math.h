@@ -32,8 +32,8 @@ VINL vf vexp(vf x)
  * [0, 1/3]: atanh's series to s^15, whose next term is below 1.4e-9 of
  * the sum. Accurate in relative terms down to e = 0 (it is s times a series
  * starting at 1), where log(1 + e) would round 1 + e: within 2.3e-7 of
- * log1p in double over [0, 1] (all 2^24 + 1 points k / 2^24, on AVX2). For
- * the logistic loss's softplus, log1p(e^-|z|).
+ * log1p in double, relative, at k / 2^24 for k = 0 .. 2^24 and at 2^-1 ..
+ * 2^-17 (AVX2). For the logistic loss's softplus, log1p(e^-|z|).
  */
 VINL vf vlog1p01(vf e)
 {
