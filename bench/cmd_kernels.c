@@ -27,7 +27,6 @@
 #include "registry.h"
 #include "topo.h"
 
-
 /* --rules into on[GD_MAX_RULES] (plugins' rules too) and ton[GD_NTRULES] (NULL: all; 2 = a per-tensor rule asked for by
  * name); 0, or -1 with the unknown word in bad (empty: the list is too long). */
 static int parse_rules(const char *list, int *on, int *ton, char *bad, size_t badlen)

@@ -42,7 +42,6 @@
 
 void openblas_set_num_threads(int n);
 
-
 static volatile sig_atomic_t stop_signal;
 static const char *me = "run";
 
