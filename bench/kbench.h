@@ -27,6 +27,9 @@
  * back, the ceiling first on odd iterations so neither always runs on a warm
  * cache; the kernel's time alone is the iteration time (manual time). prepare
  * runs before each iteration and after after it, untimed (either may be NULL).
+ * With own_batches set, prepare also runs between the two, so the kernel and
+ * the ceiling each take a batch of their own: rows the other has not just
+ * brought into cache, as cold as a training step's.
  */
 typedef struct kb_loop {
 	void (*prepare)(void *user);
@@ -34,6 +37,7 @@ typedef struct kb_loop {
 	void (*ceiling)(void *user);
 	void (*after)(void *user);
 	void *user;
+	int own_batches;
 } kb_loop;
 typedef struct kb_times {
 	double kernel_s, ceiling_s; /* summed over the iterations */

@@ -146,7 +146,10 @@ static void run_grad(gb_state *gs, void *user)
 	grad_run u = { .k = k, .bs = k->batch ? k->batch : NROWS };
 	u.b = (gd_batch){ .x = G.ds.x, .ld = NFEAT, .y = G.y,
 		          .label = k->m.kind == GD_MODEL_LOGISTIC ? G.lab2 : G.ds.label };
-	kb_loop loop = { .prepare = grad_next_batch, .kernel = grad_kernel, .ceiling = grad_read, .user = &u };
+	/* the minibatches walk the permutation and each call takes the next one: a
+	 * batch's rows come from memory, as in training, not from the other's pass */
+	kb_loop loop = { .prepare = grad_next_batch, .kernel = grad_kernel, .ceiling = grad_read, .user = &u,
+		         .own_batches = 1 };
 	kb_times t = kb_time_loop(gs, &loop);
 	double tk = t.kernel_s, tm = t.ceiling_s, rows = (double)t.iters * (double)u.bs;
 	gb_set_items_processed(gs, (int64_t)rows);

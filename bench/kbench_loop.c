@@ -21,11 +21,14 @@ kb_times kb_time_loop(gb_state *gs, const kb_loop *l)
 		double t0 = gd_now();
 		(kernel_first ? l->kernel : l->ceiling)(l->user);
 		double t1 = gd_now();
+		if (l->own_batches && l->prepare)
+			l->prepare(l->user);
+		double t2 = l->own_batches ? gd_now() : t1; /* prepare stays untimed */
 		(kernel_first ? l->ceiling : l->kernel)(l->user);
-		double t2 = gd_now();
-		double tk = kernel_first ? t1 - t0 : t2 - t1;
+		double t3 = gd_now();
+		double tk = kernel_first ? t1 - t0 : t3 - t2;
 		t.kernel_s += tk;
-		t.ceiling_s += kernel_first ? t2 - t1 : t1 - t0;
+		t.ceiling_s += kernel_first ? t3 - t2 : t1 - t0;
 		gb_set_iteration_time(gs, tk);
 		if (l->after)
 			l->after(l->user);
