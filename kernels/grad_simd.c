@@ -9,9 +9,8 @@
  * Forward (grad_block.h): dot products, RT rows x 2 outputs per register
  * tile. Backward (grad_tile.h): a GEMM microkernel, MR outputs x NV vectors
  * of G held in registers over all the block's rows. The next block's rows
- * are prefetched: for contiguous rows a row per forward pass over an output
- * pair and the rest a line per row in the backward; for index lists all in
- * the backward.
+ * are prefetched: a row per forward pass over an output pair and the rest a
+ * line per row in the backward.
  *
  * Measured on Zen 3 (AVX2, 95 GFLOP/s FMA peak, one core streams 8.7-10.6
  * GB/s, a shared 2-vCPU VM whose timings drift by +-15%), softmax on one
@@ -213,15 +212,17 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 		size_t nx = b->n - k - R < RBLK ? b->n - k - R : RBLK;
 		block_rows(b, k + R, nx, rows[cur ^ 1]);
 		/* the next block's rows prefetched over this one's forward (a row a pass: 40 of
-		 * softmax's 48) and the rest over its backward. Over the backward alone they
-		 * ask for a block in half the time, one core's whole streaming bandwidth on
-		 * Zen 3: the forward got faster and the backward slower by as much. Spread,
-		 * softmax's full batch went from 0.36-0.42 to 0.41-0.46 of peak in gdbench
-		 * kernels (4 runs of alternating processes); gathered rows read 13% slower
-		 * in one run (B = 1024), and on Zen 1 with prefetcht0 3-4% slower at B = 256
-		 * (11 of 12 alternated rounds, softmax and svm), so index lists keep the
-		 * backward's prefetch. */
-		size_t nf = fwd(p, p + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], b->idx ? 0 : nx);
+		 * softmax's 48 on AVX2, 30 on AVX-512) and the rest over its backward. Over
+		 * the backward alone they ask for a block in half the time, one core's whole
+		 * streaming bandwidth on Zen 3: the forward got faster and the backward
+		 * slower by as much. Spread, softmax's full batch went from 0.36-0.42 to
+		 * 0.41-0.46 of peak in gdbench kernels (4 runs of alternating processes).
+		 * Index lists once kept the backward's prefetch (Zen 1 and 3: 3-13% slower
+		 * spread), but those runs gave half the kernel's calls rows the ceiling had
+		 * just read (kb_loop.own_batches). On rows from memory, spread measured 1-5%
+		 * faster at B = 256 and 1024 (Zen 5 VM, softmax and svm, 3 runs of 12
+		 * alternated rounds, paired medians). */
+		size_t nf = fwd(p, p + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], nx);
 		loss += gd__link_block(m, b, k, scratch, R);
 		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1] + nf, nx - nf);
 	}
