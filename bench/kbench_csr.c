@@ -146,7 +146,8 @@ typedef struct {
 	const kcsr *k;
 	gd_batch b;
 	size_t bs, pos;
-	double nnz;
+	double nnz;  /* nonzeros the kernel's calls read */
+	size_t bnnz; /* the current batch's */
 	volatile float sink;
 } csr_run;
 
@@ -163,6 +164,7 @@ static void csr_next_batch(void *user)
 		u->b.i0 = 0;
 	}
 	u->b.n = u->bs;
+	u->bnnz = batch_nnz(&u->b);
 }
 
 /* the gradient accumulates across calls (CSR kernels add): harmless for timing */
@@ -170,18 +172,13 @@ static void csr_kernel(void *user)
 {
 	csr_run *u = user;
 	u->sink += (float)u->k->e->fn(&u->k->m, S.params, &u->b, S.grad, S.scratch);
+	u->nnz += (double)u->bnnz;
 }
 
 static void csr_read(void *user)
 {
 	csr_run *u = user;
 	u->sink += read_nonzeros(&u->b);
-}
-
-static void csr_count_nnz(void *user)
-{
-	csr_run *u = user;
-	u->nnz += (double)batch_nnz(&u->b);
 }
 
 static void run_csr(gb_state *gs, void *user)
@@ -196,8 +193,9 @@ static void run_csr(gb_state *gs, void *user)
 	csr_run u = { .k = k, .bs = k->batch ? k->batch : SROWS };
 	u.b = (gd_batch){ .rowptr = S.rowptr, .col = S.col, .val = S.val, .y = S.y,
 		          .label = k->m.kind == GD_MODEL_LOGISTIC ? S.lab2 : S.label };
-	kb_loop loop = { .prepare = csr_next_batch, .kernel = csr_kernel, .ceiling = csr_read, .after = csr_count_nnz,
-		         .user = &u };
+	/* each call its own batch, as in kbench_grad.c */
+	kb_loop loop = { .prepare = csr_next_batch, .kernel = csr_kernel, .ceiling = csr_read, .user = &u,
+		         .own_batches = 1 };
 	kb_times t = kb_time_loop(gs, &loop);
 	double tk = t.kernel_s, tm = t.ceiling_s, rows = (double)t.iters * (double)u.bs, nnz = u.nnz;
 	gb_set_items_processed(gs, (int64_t)rows);
