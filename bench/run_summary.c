@@ -149,11 +149,11 @@ static void cadence_text(const run_done *done, int n, const run_table *t, char *
 			hi = fmax(hi, done[i].o.eval_period_s);
 		}
 	if (!(hi > 0))
-		snprintf(buf, len, "auto (evaluations held to ~20%% of training time)");
+		snprintf(buf, len, "auto (evaluations held to ~20%% of training time, 20 a run at least)");
 	else if (hi < 1.05 * lo)
-		snprintf(buf, len, "auto, every %.3gs of training (evaluations ~20%% of training time)", hi);
+		snprintf(buf, len, "auto, every %.3gs of training (evaluations ~20%% of training time, 20 a run at least)", hi);
 	else
-		snprintf(buf, len, "auto, every %.3g-%.3gs of training (evaluations ~20%% of training time)", lo, hi);
+		snprintf(buf, len, "auto, every %.3g-%.3gs of training (evaluations ~20%% of training time, 20 a run at least)", lo, hi);
 }
 
 /* Text columns to the left, numbers to the right, two spaces apart; the last one unpadded. */

@@ -73,6 +73,7 @@ typedef struct run {
 	size_t pos;
 	long epoch;
 	double next_eval_s;
+	long next_eval_samples; /* auto under an epoch budget: evaluate by then too (0: no bound) */
 	double eval_loss, eval_gnorm;
 	int hit[GD_MAX_TARGETS];
 } run;

@@ -221,7 +221,8 @@ int train_eval_due(run *r)
 	if (c->eval_every_steps > 0)
 		return r->step % c->eval_every_steps == 0;
 	if (c->eval_every_seconds > 0 || (c->eval_auto_fraction > 0 && !c->comm))
-		return r->t_train >= r->next_eval_s;
+		return r->t_train >= r->next_eval_s ||
+		       (r->next_eval_samples > 0 && r->out->samples >= r->next_eval_samples);
 	/* default: at every epoch boundary */
 	return r->pos == 0;
 }
@@ -229,7 +230,13 @@ int train_eval_due(run *r)
 /* Worker 0 after an evaluation: when the next one is due (next_eval_s, in training seconds).
  * auto: the mean evaluation so far over the fraction, so that evaluations take about that
  * share of the training time; at least 0.1 ms, and under a time budget at least 1/500 of
- * it, so that a cheap evaluation does not fill the trace with tens of thousands of rows. */
+ * it, so that a cheap evaluation does not fill the trace with tens of thousands of rows.
+ * And at most 1/GD_EVAL_MIN_ROWS of the budget (the time budget, or next_eval_samples
+ * under an epoch budget): where one evaluation of the whole training set costs more than
+ * a fifth of the run's training (Adam at minibatch:128 on Fashion-MNIST trains an epoch
+ * in about the time of two evaluations), the fraction alone left a trace of two rows,
+ * the first and the last, and a time to target that was the run's end. */
+#define GD_EVAL_MIN_ROWS 20
 void train_next_eval(run *r)
 {
 	const gd_run_cfg *c = r->cfg;
@@ -237,9 +244,14 @@ void train_next_eval(run *r)
 	if (!(period > 0) && c->eval_auto_fraction > 0 && r->out->nrows > 0) {
 		period = r->out->t_eval / (double)r->out->nrows / c->eval_auto_fraction;
 		double floor = c->time_budget > 0 ? c->time_budget / 500 : 0;
+		double cap = c->time_budget > 0 ? c->time_budget / GD_EVAL_MIN_ROWS : INFINITY;
 		period = period > floor ? period : floor;
+		period = period < cap ? period : cap;
 		period = period > 1e-4 ? period : 1e-4;
 		r->out->eval_period_s = period;
+		if (c->max_epochs > 0)
+			r->next_eval_samples = r->out->samples +
+			                       (long)((double)c->max_epochs * (double)r->N / GD_EVAL_MIN_ROWS) + 1;
 	}
 	r->next_eval_s = r->t_train + period;
 }

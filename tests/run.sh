@@ -200,6 +200,17 @@ r = json.load(open(sys.argv[1]))["runs"][0]
 assert r["budget"]["eval_every"] == "steps" and "eval_period_s" not in r["budget"], r["budget"]
 assert [t["step"] for t in r["trace"]][:3] == [0, 7, 14], r["trace"][:3]
 ' "$tmp/e7.json"
+# auto when one evaluation (20000 rows) costs more than a fifth of the training (an epoch of
+# steps of 32): the fraction alone gave two rows, the first and the last
+expect 0 'wrote' "$GD" run --data synth-blobs:n=20000:d=50:c=3 --opt sgd:lr=0.1 --mode minibatch:32 --epochs 1 \
+	--quiet --no-roofline -o "$tmp/cap.json"
+check 'auto under an epoch budget: at least 20 evaluations, one every 1/20 of the budget or sooner' $PY -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+s = [t["samples"] for t in r["trace"]]
+assert len(s) >= 21 and s[0] == 0 and s[-1] == 20000, s
+assert max(b - a for a, b in zip(s, s[1:])) <= 20000 // 20 + 32, s
+' "$tmp/cap.json"
 expect 0 'ISA scalar \| gradient kernel softmax/scalar \(SCALAR' "$GD" run $blobs --opt sgd:lr=0.1 --epochs 1 --isa scalar
 # progress: periodic lines on a stderr that is not a terminal (--progress=S), none with --quiet
 "$GD" run $blobs --opt sgd:lr=0.1 --epochs 3 --eval-every 10steps --progress=1e-9 >/dev/null 2>"$tmp/prog.txt"
