@@ -148,12 +148,14 @@ static void cadence_text(const run_done *done, int n, const run_table *t, char *
 			lo = fmin(lo, done[i].o.eval_period_s);
 			hi = fmax(hi, done[i].o.eval_period_s);
 		}
+	/* the bounds train_next_eval (harness/train_trace.c) keeps */
+	const char *why = "evaluations ~20% of training time, at least 20 over the budget";
 	if (!(hi > 0))
-		snprintf(buf, len, "auto (evaluations held to ~20%% of training time, 20 a run at least)");
+		snprintf(buf, len, "auto (%s)", why);
 	else if (hi < 1.05 * lo)
-		snprintf(buf, len, "auto, every %.3gs of training (evaluations ~20%% of training time, 20 a run at least)", hi);
+		snprintf(buf, len, "auto, every %.3gs of training (%s)", hi, why);
 	else
-		snprintf(buf, len, "auto, every %.3g-%.3gs of training (evaluations ~20%% of training time, 20 a run at least)", lo, hi);
+		snprintf(buf, len, "auto, every %.3g-%.3gs of training (%s)", lo, hi, why);
 }
 
 /* Text columns to the left, numbers to the right, two spaces apart; the last one unpadded. */
