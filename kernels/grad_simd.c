@@ -219,9 +219,9 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 		 * 0.41-0.46 of peak in gdbench kernels (4 runs of alternating processes).
 		 * Index lists once kept the backward's prefetch (Zen 1 and 3: 3-13% slower
 		 * spread), but those runs gave half the kernel's calls rows the ceiling had
-		 * just read (kb_loop.own_batches). On rows from memory, spread measured 1-5%
-		 * faster at B = 256 and 1024 (Zen 5 VM, softmax and svm, 3 runs of 12
-		 * alternated rounds, paired medians). */
+		 * just read (kb_loop.own_batches). On rows from memory, spread measured faster
+		 * at B = 256 and 1024: softmax by 1-5% (2 runs), svm by 4-6% (1 run), paired
+		 * medians of 12 alternated rounds on the Zen 5 VM. */
 		size_t nf = fwd(p, p + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], nx);
 		loss += gd__link_block(m, b, k, scratch, R);
 		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1] + nf, nx - nf);
