@@ -26,7 +26,7 @@
  * and its ceiling (the memory-only work of the same access pattern) back to
  * back, the ceiling first on odd iterations so neither always runs on a warm
  * cache; the kernel's time alone is the iteration time (manual time). prepare
- * runs before each iteration and after after it, untimed (either may be NULL).
+ * runs before each iteration, untimed (may be NULL).
  * With own_batches set, prepare also runs between the two, so the kernel and
  * the ceiling each take a batch of their own: rows the other has not just
  * brought into cache, as cold as a training step's.
@@ -35,7 +35,6 @@ typedef struct kb_loop {
 	void (*prepare)(void *user);
 	void (*kernel)(void *user);
 	void (*ceiling)(void *user);
-	void (*after)(void *user);
 	void *user;
 	int own_batches;
 } kb_loop;

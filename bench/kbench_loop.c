@@ -30,8 +30,6 @@ kb_times kb_time_loop(gb_state *gs, const kb_loop *l)
 		t.kernel_s += tk;
 		t.ceiling_s += kernel_first ? t3 - t2 : t1 - t0;
 		gb_set_iteration_time(gs, tk);
-		if (l->after)
-			l->after(l->user);
 		t.iters++;
 	}
 	return t;
