@@ -307,23 +307,24 @@ int cmd_kernels(int argc, char **argv)
 		rc = prc == GD_ENOMEM ? cli_fail("kernels", "out of memory") : cli_usage("kernels", "%s", err);
 		goto done;
 	}
-	double grad_peak = 0;
+	/* the FMA peak of the core the gradient benchmarks run on, measured now at
+	 * every ISA level up to the process's (its widest: each row's 'peak'; the
+	 * row's own level: its 'isa_peak') */
+	double grad_peak[GD_NISA] = { 0 };
 	int list_only = 0;
 	for (int i = 0; i < ntheirs; i++)
 		list_only |= !strncmp(theirs[i], "--benchmark_list_tests", 22);
 	if (do_grad) {
-		double peak = 0;
-		/* the FMA peak of the core the gradient benchmarks run on, measured now */
-		if (!list_only && gd_fma_peak(topo, pus, 1, GD_ISA_TOP, &peak)) {
-			rc = cli_fail("kernels", "could not measure the FMA peak");
-			goto done;
-		}
+		for (int l = 0; l <= (int)gd_cpu_get()->max && !list_only; l++)
+			if (gd_fma_peak(topo, pus, 1, (gd_isa)l, &grad_peak[l])) {
+				rc = cli_fail("kernels", "could not measure the FMA peak");
+				goto done;
+			}
 		if (kgrad_plan(model_on, batches, nbatch, cap, impls, impl_given && (impls & (1u << GD_IMPL_SCALAR)), topo,
-		               pus[0], peak > 0 ? peak : 1.0)) {
+		               pus[0], grad_peak)) {
 			rc = cli_fail("kernels", "out of memory");
 			goto done;
 		}
-		grad_peak = peak;
 	}
 	if (do_sparse && kcsr_plan(model_on, batches, nbatch, cap, impls, topo, pus[0])) {
 		rc = cli_fail("kernels", "out of memory");

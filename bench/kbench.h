@@ -132,12 +132,13 @@ typedef struct kgrad kgrad;
 
 /* Plan model x batch x variant benchmarks (batch 0 = all 60000 rows).
  * Scalar variants at the full batch only when scalar_full is set (an MLP
- * scalar pass takes ~10 s). peak: one core's FMA GFLOP/s measured now. */
+ * scalar pass takes ~10 s). peak[l]: one core's FMA GFLOP/s measured now at
+ * ISA level l, up to the process's (gd_cpu_get()->max: the rows' peak). */
 int kgrad_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa cap, unsigned impls,
-               int scalar_full, const gd_topo *topo, int pu, double peak);
+               int scalar_full, const gd_topo *topo, int pu, const double *peak);
 int kgrad_register(double min_time);
 size_t kgrad_count(void);
-/* The table after gb_run: rows/s, GFLOP/s, fraction of peak, xread per benchmark. */
+/* The table after gb_run: rows/s, GFLOP/s, fraction of peak and isa_peak, xread per benchmark. */
 void kgrad_summary(FILE *out);
 
 /* ---- sparse (CSR) gradient kernels (kbench_csr.c): model x batch (0 = all rows) x variant ---- */

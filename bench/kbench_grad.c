@@ -8,9 +8,12 @@
  *
  * Each benchmark alternates the kernel with a streaming read of the same
  * rows (the memory ceiling of a kernel that reads X once). Counters:
- * GFLOPs, peak (fraction of the one-core FMA peak measured at start-up,
- * OpenBLAS at 1 thread), xread (read time / kernel time: 1 = as fast as
- * reading X).
+ * GFLOPs, peak (fraction of the one-core FMA peak measured at start-up with
+ * the widest vectors allowed, which GDBENCH_ISA caps; OpenBLAS at 1 thread),
+ * isa_peak (fraction of the peak at the row's own ISA level: an avx2 row on
+ * an AVX-512 CPU against 256-bit FMAs; only for the rows whose width gdbench
+ * compiles, not blas, whose core OpenBLAS picks, nor plugins'), xread (read
+ * time / kernel time: 1 = as fast as reading X).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -49,7 +52,8 @@ struct kgrad {
 	size_t batch; /* 0: full */
 	const gd_topo *topo;
 	int pu;
-	double peak;  /* GFLOP/s of one core, measured at start-up */
+	double peak;     /* GFLOP/s of one core at the widest vectors allowed, measured at start-up */
+	double isa_peak; /* the same at the row's ISA level; 0: not reported (blas, plugins) */
 };
 
 static kgrad *kg;
@@ -158,13 +162,16 @@ static void run_grad(gb_state *gs, void *user)
 		double gflop = rows * gd_model_flops_per_row(&k->m) * 1e-9;
 		gb_set_counter(gs, "GFLOPs", gflop, GB_COUNTER_RATE);
 		gb_set_counter(gs, "peak", gflop / tk / k->peak, GB_COUNTER_PLAIN);
+		if (k->isa_peak > 0)
+			gb_set_counter(gs, "isa_peak", gflop / tk / k->isa_peak, GB_COUNTER_PLAIN);
 		gb_set_counter(gs, "xread", tm / tk, GB_COUNTER_PLAIN);
 	}
 }
 
 int kgrad_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa cap, unsigned impls,
-               int scalar_full, const gd_topo *topo, int pu, double peak)
+               int scalar_full, const gd_topo *topo, int pu, const double *peak)
 {
+	double top = peak[gd_cpu_get()->max];
 	for (int mk = 0; mk < GD_NMODELS; mk++) {
 		if (!models_on[mk])
 			continue;
@@ -191,7 +198,9 @@ int kgrad_plan(const int *models_on, const size_t *batches, int nbatch, gd_isa c
 				k->batch = batches[bi];
 				k->topo = topo;
 				k->pu = pu;
-				k->peak = peak;
+				k->peak = top > 0 ? top : 1.0; /* 0 under --benchmark_list_tests */
+				if (e->impl == GD_IMPL_SCALAR || e->impl == GD_IMPL_AUTO || e->impl == GD_IMPL_SIMD)
+					k->isa_peak = peak[e->isa];
 				if (batches[bi])
 					snprintf(k->name, sizeof(k->name), "%s/B:%zu", e->name, batches[bi]);
 				else
@@ -223,15 +232,20 @@ void kgrad_summary(FILE *out)
 		return;
 	fprintf(out, "\nGradient kernels (%s, d = %d, c = %d, MLP h = %d, 1 thread):\n",
 	        G.real ? "Fashion-MNIST train" : "synthetic blobs", NFEAT, NCLASS, NHIDDEN);
-	fprintf(out, "%-24s %-12s %12s %9s %7s %7s\n", "kernel", "batch", "rows/s", "GFLOP/s", "peak", "xread");
+	fprintf(out, "%-24s %-12s %12s %9s %7s %8s %7s\n", "kernel", "batch", "rows/s", "GFLOP/s", "peak", "isa_peak",
+	        "xread");
 	for (size_t j = 0; j < nkg; j++) {
 		static const char *const keys[] = { "items_per_second", "GFLOPs", "peak", "xread" };
-		double v[4];
+		static const char *const ikey[] = { "isa_peak" };
+		double v[4], ip;
 		if (kb_result(kg[j].name, 0, keys, 4, v))
 			continue;
 		double rows = v[0], gf = v[1], pk = v[2], xr = v[3];
+		char isa[16] = "-";
+		if (!kb_result(kg[j].name, 0, ikey, 1, &ip))
+			snprintf(isa, sizeof(isa), "%.2f", ip);
 		const char *slash = strchr(kg[j].name + strlen(kg[j].e->name), '/');
-		fprintf(out, "%-24s %-12s %12.4g %9.1f %7.2f %7.2f\n", kg[j].e->name, slash ? slash + 1 : "", rows, gf, pk,
-		        xr);
+		fprintf(out, "%-24s %-12s %12.4g %9.1f %7.2f %8s %7.2f\n", kg[j].e->name, slash ? slash + 1 : "", rows, gf,
+		        pk, isa, xr);
 	}
 }

@@ -29,7 +29,7 @@ static void add_context(json_t *ctx)
 }
 
 void kplan_context(const gd_topo *topo, gd_isa cap, const int *pus, int npu, const gd_roofline *triad, int ntriad,
-                   int grads, double grad_peak)
+                   int grads, const double *grad_peak)
 {
 	gd_build_info b = cli_build_info();
 	json_t *ctx = gd_context_new(topo, cap, &b);
@@ -47,7 +47,14 @@ void kplan_context(const gd_topo *topo, gd_isa cap, const int *pus, int npu, con
 		gd_context_add_roofline(ctx, key, &triad[k]);
 	}
 	if (grads) {
-		json_object_set_new(ctx, "fma_peak_GFLOPs_1core", json_real(grad_peak));
+		json_object_set_new(ctx, "fma_peak_GFLOPs_1core", json_real(grad_peak[gd_cpu_get()->max]));
+		/* each level's, up to the process's: the rows' isa_peak */
+		for (int l = 0; l < GD_NISA; l++) {
+			char key[64];
+			snprintf(key, sizeof(key), "fma_peak_GFLOPs_1core_%s", gd_isa_name((gd_isa)l));
+			if (grad_peak[l] > 0)
+				json_object_set_new(ctx, key, json_real(grad_peak[l]));
+		}
 		json_object_set_new(ctx, "gradient_data",
 		                    json_string(access(GD_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz", R_OK) == 0
 		                                        ? "fashion-mnist/train 60000x784"

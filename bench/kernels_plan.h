@@ -18,5 +18,5 @@ void kplan_format(char *buf, size_t len, double min_time, char **gb_args, int ng
  * (pus[0..npu)), the triads measured (roofline_<T>t) and, with gradient benchmarks (grads),
  * the FMA peak they are divided by and the data they read. */
 void kplan_context(const gd_topo *topo, gd_isa cap, const int *pus, int npu, const gd_roofline *triad, int ntriad,
-                   int grads, double grad_peak);
+                   int grads, const double *grad_peak);
 #endif

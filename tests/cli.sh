@@ -249,6 +249,29 @@ assert len(names) == int(sys.argv[2]), (names, sys.argv[2])  # the runnable soft
 for b in d["benchmarks"]:
     assert b["items_per_second"] > 0 and b["GFLOPs"] > 0 and 0 < b["peak"] < 1.5 and b["xread"] > 0, b
 ' "$tmp/g.json" "$(reg 'len([e for e in run(G) if e["model"] in ("softmax", "svm")])')"
+# isa_peak: the same GFLOP/s over the peak measured at the row's own level, for the rows whose
+# width gdbench compiles; the widest level's peak is the one every row's peak uses
+check 'gradient rows: isa_peak against their own level, none for blas' $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ctx = d["context"]
+rows = json.loads(sys.argv[2])
+peak = {k[len("fma_peak_GFLOPs_1core_"):]: float(v) for k, v in ctx.items() if k.startswith("fma_peak_GFLOPs_1core_")}
+top = float(ctx["fma_peak_GFLOPs_1core"])
+assert top in peak.values(), (top, peak)
+if "emulated" not in ctx:  # timings under an emulator are not measurements
+    for isa, p in peak.items():
+        assert 0 < p <= top * 1.02, (isa, p, top)  # no narrower level beats the widest (one measurement each)
+    if len(peak) > 1:
+        assert peak["scalar"] < top / 2, peak  # a lane against 4 or more: the probes do measure widths
+for b in d["benchmarks"]:
+    impl, isa = rows[b["name"].split("/B:")[0]]
+    if impl == "blas":
+        assert "isa_peak" not in b, b
+        continue
+    want = b["peak"] * top / peak[isa]
+    assert abs(b["isa_peak"] - want) <= 1e-6 * want, (b, want)
+' "$tmp/g.json" "$(reg 'json.dumps({e["name"]: [e["impl"], e["isa"]] for e in run(G) if e["model"] in ("softmax", "svm")})')"
 expect 2 "exists; use --force" "$GD" kernels --what update --rules sgd --sizes 64 -o "$tmp/k.json"
 expect 0 'Summary' "$GD" kernels --what update --rules sgd --sizes 64 --threads 1 --min-time 0.01 --force -o "$tmp/k.json"
 check 'no temporary file left behind' bash -c "! ls '$tmp'/k.json.tmp.* 2>/dev/null"
