@@ -235,15 +235,68 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
  * are still in L1. With one output the gradient is one row (3 KB for 784
  * inputs) that stays in L1, so the backward costs no memory traffic; the
  * blocked kernel (linear) read each block twice, the second time from L2
- * (xread 0.62-0.78 of a streaming read on Zen 3). Gathered rows two tiles
- * ahead are prefetched, a line of each per line of the dot products, so
- * they arrive while the current ones are computed on; contiguous rows are
- * left to the hardware prefetcher (software prefetch measured 7% slower on
- * the full batch there, 15% faster on gathered batches of 32).
+ * (xread 0.62-0.78 of a streaming read on Zen 3).
+ *
+ * Gathered rows: the RS dot products side by side (dots_tile), and the rows
+ * two tiles ahead prefetched, a line of each per line of the dot products,
+ * so they arrive while the current ones are computed on (15% faster on
+ * gathered batches of 32 than without, Zen 3).
+ * Contiguous rows: a row at a time in address order (dot_row), so the
+ * hardware prefetcher sees one stream, not RS interleaved ones that each
+ * end after a row. On the Zen 5 VM that made the full batch faster by 21-27%
+ * (lsq and logistic, paired medians of 12 alternated rounds), near one
+ * streaming read; gathered rows read that way were 13-19% slower.
+ * Software prefetch of contiguous rows measured 7% slower on Zen 3.
  */
 /* 12 dot-product chains and 2 weight vectors: 14 of AVX2's 16 registers */
 #define RS 6
 #define REP_RS(X) X(0) X(1) X(2) X(3) X(4) X(5)
+
+/* z[r] = w . x[r] + w[d] for RS rows side by side, prefetching pf[r] */
+static void dots_tile(const float *p, size_t d, const float *const *x, const float *const *pf, float *z)
+{
+#define X(r) vf s##r = vzero(), t##r = vzero();
+	REP_RS(X)
+#undef X
+	size_t i = 0;
+	for (; i + 2 * VW <= d; i += 2 * VW) {
+		if (i % GD__LINE < 2 * VW)
+			for (size_t r = 0; r < RS; r++)
+				__builtin_prefetch(pf[r] + i, 0, 3);
+		const vf w0 = vld(p + i, 0, vtail(0)), w1 = vld(p + i + VW, 0, vtail(0));
+#define X(r)                                                            \
+	s##r = vfma(w0, vld(x[r] + i, 0, vtail(0)), s##r);              \
+	t##r = vfma(w1, vld(x[r] + i + VW, 0, vtail(0)), t##r);
+		REP_RS(X)
+#undef X
+	}
+	for (; i < d; i += VW) {
+		vm mk = vtail(d - i < VW ? d - i : VW);
+		const vf w0 = vld(p + i, 1, mk);
+#define X(r) s##r = vfma(w0, vld(x[r] + i, 1, mk), s##r);
+		REP_RS(X)
+#undef X
+	}
+#define X(r) z[r] = vhsum(vadd(s##r, t##r)) + p[d];
+	REP_RS(X)
+#undef X
+}
+
+/* w . x + w[d] for one row, two chains */
+static float dot_row(const float *p, size_t d, const float *x)
+{
+	vf s = vzero(), t = vzero();
+	size_t i = 0;
+	for (; i + 2 * VW <= d; i += 2 * VW) {
+		s = vfma(vld(p + i, 0, vtail(0)), vld(x + i, 0, vtail(0)), s);
+		t = vfma(vld(p + i + VW, 0, vtail(0)), vld(x + i + VW, 0, vtail(0)), t);
+	}
+	for (; i < d; i += VW) {
+		vm mk = vtail(d - i < VW ? d - i : VW);
+		s = vfma(vld(p + i, 1, mk), vld(x + i, 1, mk), s);
+	}
+	return vhsum(vadd(s, t)) + p[d];
+}
 
 static double linear1(const gd_model *m, const float *p, const gd_batch *b, float *grad, float *scratch)
 {
@@ -252,44 +305,24 @@ static double linear1(const gd_model *m, const float *p, const gd_batch *b, floa
 	memset(grad, 0, (d + 1) * sizeof(float));
 	double loss = 0;
 	const float *pf[RS];
-	const int gathered = b->idx != NULL; /* contiguous rows: the hardware prefetcher's stream */
+	const int gathered = b->idx != NULL;
 	for (size_t k = 0; k < b->n; k += RS) {
 		size_t R = b->n - k < RS ? b->n - k : RS;
 		const float *x[RS];
 		/* a short last tile repeats its first row; only R rows are used */
 		for (size_t r = 0; r < RS; r++)
 			x[r] = b->x + gd_batch_row(b, k + (r < R ? r : 0)) * b->ld;
-		for (size_t r = 0; r < RS; r++) {
-			size_t q = k + 2 * RS + r;
-			pf[r] = q < b->n ? b->x + gd_batch_row(b, q) * b->ld : x[r];
-		}
-		/* z_r = w . x_r: two chains per row */
-#define X(r) vf s##r = vzero(), t##r = vzero();
-		REP_RS(X)
-#undef X
-		size_t i = 0;
-		for (; i + 2 * VW <= d; i += 2 * VW) {
-			if (gathered && i % GD__LINE < 2 * VW)
-				for (size_t r = 0; r < RS; r++)
-					__builtin_prefetch(pf[r] + i, 0, 3);
-			const vf w0 = vld(p + i, 0, vtail(0)), w1 = vld(p + i + VW, 0, vtail(0));
-#define X(r)                                                            \
-	s##r = vfma(w0, vld(x[r] + i, 0, vtail(0)), s##r);              \
-	t##r = vfma(w1, vld(x[r] + i + VW, 0, vtail(0)), t##r);
-			REP_RS(X)
-#undef X
-		}
-		for (; i < d; i += VW) {
-			vm mk = vtail(d - i < VW ? d - i : VW);
-			const vf w0 = vld(p + i, 1, mk);
-#define X(r) s##r = vfma(w0, vld(x[r] + i, 1, mk), s##r);
-			REP_RS(X)
-#undef X
-		}
 		float z[RS];
-#define X(r) z[r] = vhsum(vadd(s##r, t##r)) + p[d];
-		REP_RS(X)
-#undef X
+		if (gathered) {
+			for (size_t r = 0; r < RS; r++) {
+				size_t q = k + 2 * RS + r;
+				pf[r] = q < b->n ? b->x + gd_batch_row(b, q) * b->ld : x[r];
+			}
+			dots_tile(p, d, x, pf, z);
+		} else {
+			for (size_t r = 0; r < RS; r++)
+				z[r] = r < R ? dot_row(p, d, x[r]) : 0;
+		}
 		loss += gd__link_block(m, b, k, z, R);
 		for (size_t r = R; r < RS; r++)
 			z[r] = 0; /* the repeated rows add nothing */
@@ -297,7 +330,8 @@ static double linear1(const gd_model *m, const float *p, const gd_batch *b, floa
 #define X(r) const vf e##r = vset1(z[r]);
 		REP_RS(X)
 #undef X
-		for (i = 0; i + VW <= d; i += VW) {
+		size_t i = 0;
+		for (; i + VW <= d; i += VW) {
 			vf a = vld(g + i, 0, vtail(0));
 #define X(r) a = vfma(e##r, vld(x[r] + i, 0, vtail(0)), a);
 			REP_RS(X)
