@@ -29,10 +29,11 @@
  * runs before each iteration, untimed (may be NULL).
  * With own_batches set, prepare also runs between the two, so the kernel and
  * the ceiling each take a batch of their own: rows the other has not just
- * brought into cache, as cold as a training step's.
+ * brought into cache, as cold as a training step's. for_kernel says whose
+ * batch it prepares (without own_batches: 1, the one batch both use).
  */
 typedef struct kb_loop {
-	void (*prepare)(void *user);
+	void (*prepare)(void *user, int for_kernel);
 	void (*kernel)(void *user);
 	void (*ceiling)(void *user);
 	void *user;

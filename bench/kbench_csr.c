@@ -151,8 +151,9 @@ typedef struct {
 	volatile float sink;
 } csr_run;
 
-static void csr_next_batch(void *user)
+static void csr_next_batch(void *user, int for_kernel)
 {
+	(void)for_kernel; /* one walk: the CSR kernels take no prefetch hint */
 	csr_run *u = user;
 	if (u->k->batch) {
 		if (u->pos + u->bs > SROWS)

@@ -101,23 +101,33 @@ static void data_init(void)
 	memset(G.scratch, 0, ns * sizeof(float)); /* touch every page before timing */
 }
 
-/* One benchmark's batch inside the timing loop. */
+/* One benchmark's batch inside the timing loop: the kernel's and the
+ * ceiling's walks of the permutation start half of it apart. */
 typedef struct {
 	const kgrad *k;
 	gd_batch b;
-	size_t bs, pos;
+	size_t bs, pos[2]; /* [1]: the kernel's */
 	volatile float sink;
 } grad_run;
 
-static void grad_next_batch(void *user)
+/* where a walk's next batch of bs rows starts: at pos, or back at 0 */
+static size_t walk_next(size_t pos, size_t bs)
+{
+	return pos + bs > NROWS ? 0 : pos;
+}
+
+static void grad_next_batch(void *user, int for_kernel)
 {
 	grad_run *u = user;
 	if (u->k->batch) {
-		if (u->pos + u->bs > NROWS)
-			u->pos = 0;
-		u->b.idx = G.perm + u->pos;
+		size_t *pos = &u->pos[for_kernel != 0];
+		*pos = walk_next(*pos, u->bs);
+		u->b.idx = G.perm + *pos;
 		u->b.n = u->bs;
-		u->pos += u->bs;
+		*pos += u->bs;
+		/* the kernel's next batch, its prefetch hint as a training loop gives it */
+		u->b.next_idx = for_kernel ? G.perm + walk_next(*pos, u->bs) : NULL;
+		u->b.next_n = for_kernel ? u->bs : 0;
 	} else {
 		u->b.idx = NULL;
 		u->b.i0 = 0;
@@ -147,7 +157,7 @@ static void run_grad(gb_state *gs, void *user)
 	}
 	gd_topo_bind_self(k->topo, k->pu, NULL);
 	openblas_set_num_threads(1);
-	grad_run u = { .k = k, .bs = k->batch ? k->batch : NROWS };
+	grad_run u = { .k = k, .bs = k->batch ? k->batch : NROWS, .pos = { NROWS / 2, 0 } };
 	u.b = (gd_batch){ .x = G.ds.x, .ld = NFEAT, .y = G.y,
 		          .label = k->m.kind == GD_MODEL_LOGISTIC ? G.lab2 : G.ds.label };
 	/* the minibatches walk the permutation and each call takes the next one: a

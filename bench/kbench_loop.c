@@ -14,15 +14,15 @@ kb_times kb_time_loop(gb_state *gs, const kb_loop *l)
 {
 	kb_times t = { 0, 0, 0 };
 	while (gb_keep_running(gs)) {
-		if (l->prepare)
-			l->prepare(l->user);
 		/* alternate the order so neither always runs on a warm cache */
 		int kernel_first = !(t.iters & 1);
+		if (l->prepare)
+			l->prepare(l->user, kernel_first || !l->own_batches);
 		double t0 = gd_now();
 		(kernel_first ? l->kernel : l->ceiling)(l->user);
 		double t1 = gd_now();
 		if (l->own_batches && l->prepare)
-			l->prepare(l->user);
+			l->prepare(l->user, !kernel_first);
 		double t2 = l->own_batches ? gd_now() : t1; /* prepare stays untimed */
 		(kernel_first ? l->ceiling : l->kernel)(l->user);
 		double t3 = gd_now();

@@ -36,8 +36,9 @@
 /* Bumped whenever this file, gd_update_fn's or gd_grad_fn's arguments or the
  * structures they point to (gd_hparams, gd_step, gd_model, gd_batch), the
  * dtype list (GD_NDT), the step-scalar sets (gd_step_scalars) or the model
- * list (GD_MODEL_MAP) change. 2: gdbench_rule, gdbench_grad_variant. */
-#define GDBENCH_PLUGIN_ABI 2
+ * list (GD_MODEL_MAP) change. 2: gdbench_rule, gdbench_grad_variant.
+ * 3: gd_batch.next_idx and next_n (the next batch's rows, a prefetch hint). */
+#define GDBENCH_PLUGIN_ABI 3
 
 /*
  * One variant of an existing rule, registered as the row

@@ -49,6 +49,10 @@ void hogwild_job(int tid, int T, void *arg)
 				break;
 			b.idx = r->perm + pos;
 			b.n = hi - pos < c->batch ? hi - pos : c->batch;
+			/* this worker's next batch, for the kernel to prefetch */
+			size_t nx = pos + b.n;
+			b.next_idx = nx < hi ? r->perm + nx : NULL;
+			b.next_n = nx < hi ? (hi - nx < c->batch ? hi - nx : c->batch) : 0;
 			double ta = tid == 0 ? gd_now() : 0;
 			if (r->csr)
 				gd_sparse_touched(r, me, &b);

@@ -96,6 +96,11 @@ static inline gd_batch gd__share(const gd_batch *b, int tid, int T)
 	else
 		s.i0 = b->i0 + lo;
 	s.n = hi - lo;
+	if (b->next_idx) { /* the share this worker takes of the next batch */
+		size_t nlo = b->next_n * (size_t)tid / (size_t)T, nhi = b->next_n * (size_t)(tid + 1) / (size_t)T;
+		s.next_idx = b->next_idx + nlo;
+		s.next_n = nhi - nlo;
+	}
 	return s;
 }
 

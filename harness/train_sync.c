@@ -178,6 +178,8 @@ void train_sync_job(int tid, int T, void *arg)
 		/* A: worker 0 picks the rows and prepares the step's scalars */
 		if (tid == 0) {
 			t_a = gd_now();
+			r->batch.next_idx = NULL;
+			r->batch.next_n = 0;
 			if (c->mode == GD_MODE_FULL) {
 				r->batch.idx = NULL;
 				r->batch.i0 = 0;
@@ -202,6 +204,12 @@ void train_sync_job(int tid, int T, void *arg)
 				}
 				r->batch_all = take;
 				r->pos += take;
+				/* the next step's rows, for the kernel to prefetch (not across the
+				 * epoch's reshuffle, nor where each rank picks its own rows) */
+				if (!c->comm && r->pos < r->N) {
+					r->batch.next_idx = r->perm + r->pos;
+					r->batch.next_n = r->N - r->pos < B ? r->N - r->pos : B;
+				}
 			}
 			if (r->pos == r->N || c->mode == GD_MODE_FULL) {
 				r->pos = 0;

@@ -19,6 +19,7 @@ void train_eval_phase(run *r, int tid)
 	}
 	gd_batch all = r->batch;
 	all.idx = NULL;
+	all.next_idx = NULL; /* untimed: it must not prefetch the next step's rows */
 	all.i0 = 0;
 	all.n = r->train->n;
 	gd_batch mine = gd__share(&all, tid, r->T);

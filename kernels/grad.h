@@ -40,6 +40,10 @@ typedef struct gd_model {
  * Rows of a batch: row i of the data is x + i*ld (float32), with target y[i]
  * (lsq) or label[i] (0..c-1; logistic: 0 or 1). The batch is the rows
  * idx[0..n) when idx is set (minibatch, per-sample), else i0..i0+n.
+ * next_idx[0..next_n), when set, are the rows of the batch the caller passes
+ * next (a training loop knows its next minibatch): a prefetch hint that a
+ * kernel may read ahead while it finishes this batch, and nothing more; the
+ * result never depends on it.
  */
 typedef struct gd_batch {
 	const float *x;      /* dense rows, or NULL for CSR rows: */
@@ -51,6 +55,8 @@ typedef struct gd_batch {
 	const int32_t *label;
 	const uint32_t *idx;
 	size_t i0, n;
+	const uint32_t *next_idx;
+	size_t next_n;
 } gd_batch;
 
 /* Offsets of the MLP's W1 (h x d), b1 (h), W2 (c x h), b2 (c) in the parameter

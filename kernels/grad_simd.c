@@ -200,6 +200,19 @@ static void block_rows(const gd_batch *b, size_t k, size_t R, const float **rows
 		rows[r] = b->x + gd_batch_row(b, k + r) * b->ld;
 }
 
+/* Row pointers of the rows to prefetch after batch row k: the batch's own,
+ * then those of the caller's next batch (b->next_idx); up to max, returns
+ * how many. */
+static size_t ahead_rows(const gd_batch *b, size_t k, size_t max, const float **rows)
+{
+	size_t n = 0;
+	for (; n < max && k + n < b->n; n++)
+		rows[n] = b->x + gd_batch_row(b, k + n) * b->ld;
+	for (size_t j = 0; n < max && b->next_idx && j < b->next_n; j++, n++)
+		rows[n] = b->x + (size_t)b->next_idx[j] * b->ld;
+	return n;
+}
+
 static double linear(const gd_model *m, const float *p, const gd_batch *b, float *grad, float *scratch)
 {
 	const size_t c = m->c, d = m->d;
@@ -209,8 +222,8 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 	block_rows(b, 0, b->n < RBLK ? b->n : RBLK, rows[0]);
 	for (size_t k = 0, cur = 0; k < b->n; k += RBLK, cur ^= 1) {
 		size_t R = b->n - k < RBLK ? b->n - k : RBLK;
-		size_t nx = b->n - k - R < RBLK ? b->n - k - R : RBLK;
-		block_rows(b, k + R, nx, rows[cur ^ 1]);
+		/* the next block's rows: at the batch's end, the next batch's first */
+		size_t nx = ahead_rows(b, k + R, RBLK, rows[cur ^ 1]);
 		/* the next block's rows prefetched over this one's forward (a row a pass: 40 of
 		 * softmax's 48 on AVX2, 30 on AVX-512) and the rest over its backward. Over
 		 * the backward alone they ask for a block in half the time, one core's whole
@@ -314,10 +327,9 @@ static double linear1(const gd_model *m, const float *p, const gd_batch *b, floa
 			x[r] = b->x + gd_batch_row(b, k + (r < R ? r : 0)) * b->ld;
 		float z[RS];
 		if (gathered) {
-			for (size_t r = 0; r < RS; r++) {
-				size_t q = k + 2 * RS + r;
-				pf[r] = q < b->n ? b->x + gd_batch_row(b, q) * b->ld : x[r];
-			}
+			/* two tiles ahead, into the next batch's rows at the end */
+			for (size_t r = ahead_rows(b, k + 2 * RS, RS, pf); r < RS; r++)
+				pf[r] = x[r];
 			dots_tile(p, d, x, pf, z);
 		} else {
 			for (size_t r = 0; r < RS; r++)

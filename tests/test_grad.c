@@ -3,6 +3,7 @@
  * independent double-precision loss (gradcheck), every variant against the
  * scalar reference, and values known in closed form.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,6 +219,56 @@ static void test_svm_margin_satisfied(void **unused)
 	assert_true(checked > 0);
 }
 
+/*
+ * gd_batch.next_idx is a prefetch hint only: with it pointing at rows of NaN
+ * the result must be bit for bit the one without it. 130 rows (blocks of 48,
+ * a short last block, tiles with tails), contiguous and index-list batches,
+ * and hints shorter and longer than a block.
+ */
+static void test_next_hint_ignored(void **unused)
+{
+	(void)unused;
+	enum { N = 130, EXTRA = 70, D = 37, C = 4, H = 7 };
+	int checked = 0;
+	for (size_t i = 0; i < gd_grad_count; i++) {
+		const gd_grad_entry *e = &gd_grad_table[i];
+		if (!tu_row(e->isa, e->name))
+			continue;
+		problem P;
+		problem_make(&P, e->model, N + EXTRA, D, C, H, 0xbeef + i);
+		for (size_t j = (size_t)N * D; j < (size_t)(N + EXTRA) * D; j++)
+			P.x[j] = NAN; /* the hinted rows: read into any sum, they show */
+		uint32_t next[EXTRA];
+		for (uint32_t j = 0; j < EXTRA; j++)
+			next[j] = N + (j * 3) % EXTRA;
+		size_t np = gd_model_nparams(&P.m);
+		float *g0 = xalloc(np * sizeof(float)), *g1 = xalloc(np * sizeof(float));
+		float *scr = xalloc(gd_grad_scratch_floats(&P.m, N) * sizeof(float));
+		static const size_t hint_n[] = { 5, EXTRA };
+		for (int use_idx = 0; use_idx <= 1; use_idx++) {
+			for (int h = 0; h < 2; h++) {
+				gd_batch b = batch_of(&P, use_idx);
+				b.n = N;
+				for (size_t r = 0; r < N; r++)
+					P.idx[r] = (uint32_t)((r * 7 + 3) % N); /* the batch's rows: the first N only */
+				double l0 = e->fn(&P.m, P.params, &b, g0, scr);
+				b.next_idx = next;
+				b.next_n = hint_n[h];
+				double l1 = e->fn(&P.m, P.params, &b, g1, scr);
+				if (memcmp(&l0, &l1, sizeof(l0)) || memcmp(g0, g1, np * sizeof(float)))
+					fail_msg("%s (%s rows, hint of %zu rows): the result changed with the hint (loss %.9g "
+					         "vs %.9g)", e->name, use_idx ? "index-list" : "contiguous", hint_n[h], l0, l1);
+				checked++;
+			}
+		}
+		free(g0);
+		free(g1);
+		free(scr);
+		problem_free(&P);
+	}
+	assert_true(checked >= 4 * GD_NMODELS);
+}
+
 int main(int argc, char **argv)
 {
 	static const tu_case all_cases[] = {
@@ -226,6 +277,7 @@ int main(int argc, char **argv)
 		TU_ISA_TEST(test_softmax_zero_weights),
 		TU_ISA_TEST(test_lsq_gradient_zero_at_solution),
 		TU_ISA_TEST(test_svm_margin_satisfied),
+		TU_ISA_TEST(test_next_hint_ignored),
 	};
 	return tu_main(argc, argv, all_cases, sizeof(all_cases) / sizeof(all_cases[0]));
 }
