@@ -16,7 +16,6 @@
 #include "history.h"
 #include "resultset.h"
 
-#define VERSION "0.1.0"
 
 static const char help[] =
 	"Usage: gdbench-history [--db PATH] COMMAND [OPTIONS]\n"

@@ -29,7 +29,6 @@
 #include "report_plot.h"
 #include "report_sections.h"
 
-#define VERSION "0.1.0"
 #define MAXFILES 256
 
 static const char help[] =
