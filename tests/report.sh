@@ -70,6 +70,31 @@ check 'summary: the update rules closest to the memory ceiling' has 'Update rule
 check 'paths: 4 functions, 6 optimizers and the minimum marked on each with one' bash -c "[ \$(grep -o '<figcaption>[a-z]*[^<]*optimizer paths over contours' '$tmp/rep/index.html' | wc -l) -eq 4 ] && [ \$(grep -o '<title>minimum</title>' '$tmp/rep/index.html' | wc -l) -eq 3 ] && grep -q '<title>adam:lr=0.1</title>' '$tmp/rep/index.html'"
 check 'context block at the end, caches with units' bash -c "grep -q '<th>cpu_model</th>' '$tmp/rep/index.html' && grep -q '<th>git_revision</th>' '$tmp/rep/index.html' && grep -Eq '<th>cache_l1d</th><td>[0-9.]+ KiB' '$tmp/rep/index.html' && [ \"\$(grep -o '<h2 id=\"[a-z0-9-]*\">' '$tmp/rep/index.html' | tail -1)\" = '<h2 id=\"context\">' ]"
 
+# gradient kernels: one plot per model, each variant against the FMA peak of its own ISA
+# level (isa_peak), the blas rows (no isa_peak) against the CPU's; the summary's best is the
+# largest fraction of the CPU's peak
+"$GD" kernels --what grad --models softmax --batches 8,32 --min-time 0.01 -o "$tmp/g.json" >/dev/null 2>&1
+"$GD" report -o "$tmp/repg" "$tmp/g.json" >/dev/null 2>&1
+check 'gradient plot: every row at its isa_peak (peak where it has none), the best peak in the summary' \
+	/usr/bin/python3 -c '
+import json, re, sys
+rows = {}
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    model, var, batch = re.match(r"([a-z]+)/(.+?)/[A-Za-z]+:(\d+)", b["name"]).groups()
+    rows[(var, float(batch))] = (b.get("isa_peak", b["peak"]), b["peak"])
+html = open(sys.argv[2]).read()
+specs = [json.loads(m) for m in re.findall(r"<script type=\"application/json\" class=gdspec data-for=\"plot\d+\">(.*?)</script>", html, re.S)]
+assert len(specs) == 1 and "softmax" in specs[0]["title"], [s["title"] for s in specs]
+seen = 0
+for se in specs[0]["series"]:
+    for x, y in zip(se["x"]["batch"], se["y"]["batch"]):
+        assert abs(y - rows[(se["label"], x)][0]) < 1e-12, (se["label"], x, y, rows)
+        seen += 1
+assert seen == len(rows), (seen, rows)
+best = re.search(r"closest to FMA peak</th><td><b>([0-9.]+)</b>", html).group(1)
+assert best == "%.2f" % max(p for _, p in rows.values()), (best, rows)
+' "$tmp/g.json" "$tmp/repg/index.html"
+
 # an existing report is kept unless --force
 expect 2 "already holds a report.*--force" "$GD" report -o "$tmp/rep" "$tmp/a.json"
 expect 0 'index.html' "$GD" report --force -o "$tmp/rep" "$tmp/a.json"
