@@ -22,10 +22,10 @@
  *
  * Zen 5 VM (AVX-512, 250 GFLOP/s, a standalone loop over random rows,
  * medians of 8 alternated processes): softmax on one 48-row block in L2 0.70
- * of peak (forward alone 0.55, backward alone 0.70); from memory 0.46-0.55;
+ * of peak (forward alone 0.55, backward alone 0.70); from memory 0.45-0.55;
  * without the software prefetch 0.33-0.39. Tried and dropped there: a 5 x 4
  * forward tile (0.87 against 2 x 8's 0.72 on a block in L2, +6% in cache, but
- * 6-12% slower from memory, every B), all 16 sums of a 2 x 8 tile by one
+ * 5-12% slower from memory, every B), all 16 sums of a 2 x 8 tile by one
  * transpose-reduce tree (+5% in cache, within noise from memory, the MLP 3-6%
  * slower), prefetcht1 for prefetcht0 (no change: AMD fills L1 either way).
  *

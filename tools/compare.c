@@ -29,7 +29,6 @@
 #include "resultset.h"
 #include "stats.h"
 
-
 /* Context keys whose difference makes two files incomparable machines or builds. */
 static int warn_context(const rs_set *a, const rs_set *b)
 {

@@ -16,7 +16,6 @@
 #include "history.h"
 #include "resultset.h"
 
-
 static const char help[] =
 	"Usage: gdbench-history [--db PATH] COMMAND [OPTIONS]\n"
 	"Results over commits in an SQLite database, and the change points in them.\n"
