@@ -200,7 +200,10 @@ static void sparse_problem(gd_dataset *sp, gd_dataset *dn)
 		p += sprintf(p, "\n");
 	}
 	gd_dataerr e;
-	assert_int_equal(gd_libsvm_load_as(write_tmp(text), 0, 300, GD_STORE_CSR, sp, &e), 0);
+	const char *path = write_tmp(text);
+	int rc = gd_libsvm_load_as(path, 0, 300, GD_STORE_CSR, sp, &e);
+	unlink(path);
+	assert_int_equal(rc, 0);
 	if (dn)
 		assert_int_equal(gd_dataset_densify(sp, dn), 0);
 }
