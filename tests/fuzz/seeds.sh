@@ -11,7 +11,8 @@ if [ -x "${2:?}" ] && [ ! -d "$2" ]; then
 	out=$(mktemp -d)
 	trap 'rm -rf "$out"' EXIT
 	"$0" "$t" "$out"
-	exec "$2" "$out"
+	"$2" "$out" # not exec: the trap must still remove the corpus
+	exit
 fi
 out=$2
 mkdir -p "$out"
