@@ -309,7 +309,7 @@ const gd_convert_set *gd_convert_for(gd_isa isa)
 }
 
 /* The roofline probes of each level; scalar is the portable one. */
-#define PROBE(v) { gd_copy_f32_##v, gd_triad_f32_##v, gd_fma_peak_##v, gd_peak_lanes_##v }
+#define PROBE(v) { gd_copy_f32_##v, gd_triad_f32_##v, gd_fma_peak_##v, gd_peak_lanes_##v, gd_transpose_f32_##v }
 static const gd_probe_set probes[GD_NISA] = {
 	PROBE(scalar),
 #if defined(__x86_64__)

@@ -102,6 +102,7 @@ typedef struct gd_probe_set {
 	gd_triad_fn triad;
 	gd_fma_fn fma;
 	gd_lanes_fn lanes;
+	gd_transpose_fn transpose; /* not a probe: the vector layer's, for tests */
 } gd_probe_set;
 /* The probes of level isa (scalar: the portable ones every CPU runs). */
 const gd_probe_set *gd_probe_for(gd_isa isa);

@@ -15,6 +15,9 @@ typedef float (*gd_fma_fn)(long iters, float seed);
 
 /* lanes per FMA of the probe (VW of its vector layer; SVE reads it at run time) */
 typedef size_t (*gd_lanes_fn)(void);
+/* The vector layer's vtranspose, exported so test_checkasm can check each
+ * level's: dst[l * ld + q] = src[q][k + l] for q, l < lanes. */
+typedef void (*gd_transpose_fn)(const float *const *src, size_t k, float *dst, size_t ld);
 
 /* One set per vector layer: scalar is the portable one (kernels/simd/vec_scalar.h). */
 #define GD__PROBE_DECL(v)                                                                 \
@@ -22,7 +25,8 @@ typedef size_t (*gd_lanes_fn)(void);
 	void gd_triad_f32_##v(float *restrict a, const float *restrict b,                 \
 	                      const float *restrict c, float s, size_t n);                \
 	float gd_fma_peak_##v(long iters, float seed);                                    \
-	size_t gd_peak_lanes_##v(void);
+	size_t gd_peak_lanes_##v(void);                                                   \
+	void gd_transpose_f32_##v(const float *const *src, size_t k, float *dst, size_t ld);
 GD__PROBE_DECL(scalar)
 GD__PROBE_DECL(avx2)
 GD__PROBE_DECL(avx512)

@@ -58,3 +58,8 @@ size_t GD__NAME(gd_peak_lanes_, VSUFFIX)(void)
 {
 	return VW;
 }
+
+void GD__NAME(gd_transpose_f32_, VSUFFIX)(const float *const *src, size_t k, float *dst, size_t ld)
+{
+	vtranspose(src, k, dst, ld);
+}

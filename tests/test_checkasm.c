@@ -344,6 +344,26 @@ static void test_stream_and_probes(void **unused)
 		double v = pr->fma(1000, 0.5f) / (double)pr->lanes(), v0 = p0->fma(1000, 0.5f);
 		if (!tu_close(v, v0, 1e-4, 0) || !(pr->lanes() >= 1))
 			fail_msg("%s: FMA probe %.9g per lane (%zu lanes), scalar %.9g", name, v, pr->lanes(), v0);
+		/* vtranspose: a lanes x lanes block from rows at offset k, into rows of ld
+		 * floats; every element where it belongs and the padding untouched */
+		const size_t w = pr->lanes(), k = 3, ld = w + 5;
+		float *rows = malloc((k + w) * w * sizeof(float)), *dst = malloc(w * ld * sizeof(float));
+		const float *src[64];
+		assert_true(w <= 64 && rows && dst);
+		uint64_t seed = 0x7a + (uint64_t)l;
+		fill(rows, (k + w) * w, &seed, -1, 1);
+		for (size_t q = 0; q < w; q++)
+			src[q] = rows + (w - 1 - q) * (k + w); /* rows in any order, by pointer */
+		for (size_t j = 0; j < w * ld; j++)
+			dst[j] = -7.0f;
+		pr->transpose(src, k, dst, ld);
+		for (size_t ll = 0; ll < w; ll++)
+			for (size_t j = 0; j < ld; j++)
+				if (dst[ll * ld + j] != (j < w ? src[j][k + ll] : -7.0f))
+					fail_msg("%s: vtranspose (%zu lanes): element %zu of row %zu is %g", name, w, j, ll,
+					         (double)dst[ll * ld + j]);
+		free(rows);
+		free(dst);
 		checked++;
 	}
 	assert_true(checked > 0);

@@ -40,6 +40,28 @@ VINL vc vlt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
 VINL vf vsel(vc c, vf t, vf f) { return _mm256_blendv_ps(f, t, c); }
 VINL vf vor_and(vf a, vf b, vf z) { return _mm256_or_ps(a, _mm256_and_ps(b, z)); }
 VINL vf vbits(int x) { return _mm256_castsi256_ps(_mm256_set1_epi32(x)); }
+/* dst[l * ld + q] = src[q][k + l] for q, l < VW: a VW x VW block transposed */
+VINL void vtranspose(const float *const *src, size_t k, float *dst, size_t ld)
+{
+	__m256 r[8], t[8], s[8];
+	for (int q = 0; q < 8; q++)
+		r[q] = _mm256_loadu_ps(src[q] + k);
+	for (int q = 0; q < 8; q += 2) {
+		t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
+		t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
+	}
+	/* s[4h+b] holds in 128-bit lane L column 4L+b of rows 4h..4h+3 */
+	for (int h = 0; h < 8; h += 4) {
+		s[h] = _mm256_shuffle_ps(t[h], t[h + 2], 0x44);
+		s[h + 1] = _mm256_shuffle_ps(t[h], t[h + 2], 0xEE);
+		s[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0x44);
+		s[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0xEE);
+	}
+	for (int b = 0; b < 4; b++) {
+		_mm256_storeu_ps(dst + (size_t)b * ld, _mm256_permute2f128_ps(s[b], s[4 + b], 0x20));
+		_mm256_storeu_ps(dst + (size_t)(4 + b) * ld, _mm256_permute2f128_ps(s[b], s[4 + b], 0x31));
+	}
+}
 VINL float vhsum(vf a)
 {
 	__m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));

@@ -46,6 +46,35 @@ VINL vf vor_and(vf a, vf b, vf z)
 }
 VINL vf vbits(int x) { return _mm512_castsi512_ps(_mm512_set1_epi32(x)); }
 VINL float vhsum(vf a) { return _mm512_reduce_add_ps(a); }
+/* dst[l * ld + q] = src[q][k + l] for q, l < VW: a VW x VW block transposed */
+VINL void vtranspose(const float *const *src, size_t k, float *dst, size_t ld)
+{
+	__m512 t[16], u[16];
+	for (int q = 0; q < 16; q++)
+		t[q] = _mm512_loadu_ps(src[q] + k);
+	/* pairs of rows interleaved, then quads: t[4a+b] holds in 128-bit lane L
+	 * column 4L+b of rows 4a..4a+3; then the lanes gathered across quads */
+	for (int q = 0; q < 16; q += 2) {
+		u[q] = _mm512_unpacklo_ps(t[q], t[q + 1]);
+		u[q + 1] = _mm512_unpackhi_ps(t[q], t[q + 1]);
+	}
+	for (int q = 0; q < 16; q += 4) {
+		__m512d a = _mm512_castps_pd(u[q]), b = _mm512_castps_pd(u[q + 1]);
+		__m512d c = _mm512_castps_pd(u[q + 2]), d = _mm512_castps_pd(u[q + 3]);
+		t[q] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+		t[q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+		t[q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+		t[q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+	}
+	for (int b = 0; b < 4; b++) {
+		__m512 lo01 = _mm512_shuffle_f32x4(t[b], t[4 + b], 0x44), hi01 = _mm512_shuffle_f32x4(t[b], t[4 + b], 0xEE);
+		__m512 lo23 = _mm512_shuffle_f32x4(t[8 + b], t[12 + b], 0x44), hi23 = _mm512_shuffle_f32x4(t[8 + b], t[12 + b], 0xEE);
+		_mm512_storeu_ps(dst + (size_t)b * ld, _mm512_shuffle_f32x4(lo01, lo23, 0x88));
+		_mm512_storeu_ps(dst + (size_t)(4 + b) * ld, _mm512_shuffle_f32x4(lo01, lo23, 0xDD));
+		_mm512_storeu_ps(dst + (size_t)(8 + b) * ld, _mm512_shuffle_f32x4(hi01, hi23, 0x88));
+		_mm512_storeu_ps(dst + (size_t)(12 + b) * ld, _mm512_shuffle_f32x4(hi01, hi23, 0xDD));
+	}
+}
 /* round to nearest integer value (as float) */
 VINL vf vround(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 /* y * 2^n for integral n in [-126, 127] */

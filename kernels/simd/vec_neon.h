@@ -72,6 +72,16 @@ VINL vf vor_and(vf a, vf b, vf z)
 }
 VINL vf vbits(int x) { return vreinterpretq_f32_s32(vdupq_n_s32(x)); }
 VINL float vhsum(vf a) { return vaddvq_f32(a); }
+/* dst[l * ld + q] = src[q][k + l] for q, l < VW: a VW x VW block transposed */
+VINL void vtranspose(const float *const *src, size_t k, float *dst, size_t ld)
+{
+	float32x4x2_t p = vtrnq_f32(vld1q_f32(src[0] + k), vld1q_f32(src[1] + k));
+	float32x4x2_t q = vtrnq_f32(vld1q_f32(src[2] + k), vld1q_f32(src[3] + k));
+	vst1q_f32(dst, vcombine_f32(vget_low_f32(p.val[0]), vget_low_f32(q.val[0])));
+	vst1q_f32(dst + ld, vcombine_f32(vget_low_f32(p.val[1]), vget_low_f32(q.val[1])));
+	vst1q_f32(dst + 2 * ld, vcombine_f32(vget_high_f32(p.val[0]), vget_high_f32(q.val[0])));
+	vst1q_f32(dst + 3 * ld, vcombine_f32(vget_high_f32(p.val[1]), vget_high_f32(q.val[1])));
+}
 VINL vf vround(vf a) { return vrndnq_f32(a); } /* to nearest, ties to even */
 /* y * 2^n for integral n in [-126, 127]: n goes straight into the exponent bits */
 VINL vf vpow2n(vf y, vf n)

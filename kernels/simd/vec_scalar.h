@@ -53,6 +53,8 @@ VINL vf vor_and(vf a, vf b, vf z)
 }
 VINL vf vbits(int x) { vf f; memcpy(&f, &x, 4); return f; }
 VINL float vhsum(vf a) { return a; }
+/* dst[l * ld + q] = src[q][k + l] for q, l < VW: a VW x VW block transposed */
+VINL void vtranspose(const float *const *src, size_t k, float *dst, size_t ld) { (void)ld; dst[0] = src[0][k]; }
 VINL vf vround(vf a) { return rintf(a); }
 VINL vf vpow2n(vf y, vf n) { return ldexpf(y, (int)n); }
 
