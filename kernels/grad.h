@@ -102,6 +102,9 @@ size_t gd_grad_scratch_floats(const gd_model *m, size_t n);
 /* Rows per block of the simd variants: their scratch holds a block's
  * outputs (and the MLP's hidden layer); a multiple of every tile height. */
 #define GD_GRAD_ROW_BLOCK 48
+/* The MLP's block of rows transposed (simd): GD_GRAD_ROW_BLOCK rounded up to
+ * the widest vector, SVE's 2048 bits of 64 floats. */
+#define GD_GRAD_PANEL_ROWS 64
 /* Scratch floats of the row-blocked variants (scalar, simd), any n. */
 size_t gd_grad_scratch_floats_rows(const gd_model *m);
 

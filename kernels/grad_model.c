@@ -67,6 +67,13 @@ double gd_model_flops_per_row(const gd_model *m)
 	return 4.0 * (double)(m->c * m->d);
 }
 
+/* simd MLP: a block's rows and hidden layer transposed (d and h rows of
+ * GD_GRAD_PANEL_ROWS), each 64-float aligned */
+static size_t mlp_panels(const gd_model *m)
+{
+	return m->kind == GD_MODEL_MLP ? (m->d + m->h) * GD_GRAD_PANEL_ROWS + 2 * 64 : 0;
+}
+
 size_t gd_grad_scratch_floats(const gd_model *m, size_t n)
 {
 	/* blas: gathered rows (n x d), outputs and their gradient (2 x n x
@@ -74,13 +81,13 @@ size_t gd_grad_scratch_floats(const gd_model *m, size_t n)
 	 * min(n, GD_GRAD_ROW_BLOCK) rows (counted at least 4: scalar needs
 	 * less). 64 floats of alignment slack per array. */
 	size_t nb = n < 4 ? 4 : n, w = m->c > m->h ? m->c : m->h;
-	return nb * m->d + 2 * nb * w + 2 * nb * m->h + 4 * 64;
+	return nb * m->d + 2 * nb * w + 2 * nb * m->h + 4 * 64 + mlp_panels(m);
 }
 
 size_t gd_grad_scratch_floats_rows(const gd_model *m)
 {
 	/* simd: row blocks of hidden activations, their gradient and outputs */
-	return GD_GRAD_ROW_BLOCK * (2 * m->h + m->c) + 4 * 64;
+	return GD_GRAD_ROW_BLOCK * (2 * m->h + m->c) + 4 * 64 + mlp_panels(m);
 }
 
 /* The parameter vector as alternating weight and bias segments:

@@ -41,6 +41,7 @@
 #include "simd/vec.h"
 #include "simd/vec_math.h"
 #include "grad_link.h"
+#include "grad_xt.h"
 
 /*
  * Tile shapes by register count. Forward: RT rows x 2 outputs (2*RT
@@ -389,16 +390,13 @@ LINEAR_VARIANT(logistic)
 LINEAR_VARIANT(softmax)
 LINEAR_VARIANT(svm)
 
-/* MLP on blocks of rows: the same two products serve both layers.
- * Tried on the Zen 5 VM (standalone loop, 2026-12-03): the hidden layer as
- * H^T = W1 X^T, the block's rows transposed into a k-major panel and an
- * 8-output x 48-row register tile with no horizontal sums. Its FMAs ran at
- * about 0.95 of peak in cache (the 8 x 2 dot tile here: about 0.68), but the
- * scalar transpose took 13% of the whole block, so the MLP was level in cache
- * and 20% slower from memory (the transpose reads the rows cold). It would
- * need an in-register transpose per ISA. Prefetching the next block over the
- * hidden layer's forward (as linear does): within noise (avx512 x1.00-1.03,
- * avx2 x0.93-1.01, 8 rounds). */
+/* MLP on blocks of rows: the same two products serve both layers, except
+ * the hidden layer's forward with 32 vector registers (grad_xt.h). On the
+ * Zen 5 VM (standalone loop, a 48-row block in cache) that tile's FMAs ran at
+ * about 0.95 of peak against about 0.68 for the dot tiles; a scalar transpose
+ * would have cost 13% of the block, hence vtranspose. Prefetching the next
+ * block over the hidden layer's forward, as linear does, measured within
+ * noise (x0.93-1.03, 8 rounds), so the MLP does not. */
 double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, const gd_batch *b,
                                            float *restrict grad, float *restrict scratch)
 {
@@ -412,6 +410,8 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 	 * gd_grad_scratch_floats(m, n) suffices for a small batch */
 	const size_t rb = b->n < RBLK ? b->n : RBLK;
 	float *hid = scratch, *dh = hid + rb * h, *z = dh + rb * h;
+	/* the transposed block and hidden layer (fwd_xt), 64-byte aligned */
+	float *xt = (float *)(((uintptr_t)(z + rb * c) + 63) & ~(uintptr_t)63), *ht = xt + d * GD_GRAD_PANEL_ROWS;
 	memset(grad, 0, gd_model_nparams(m) * sizeof(float));
 	double loss = 0;
 	for (size_t k = 0; k < b->n; k += RBLK) {
@@ -420,7 +420,12 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 		batch_rows(b, k, R, rows);
 		for (size_t r = 0; r < R; r++)
 			hrows[r] = hid + r * h;
+#ifdef GD_MLP_FWD_XT
+		fwd_xt(W1, b1, h, d, rows, R, hid, xt, ht);
+#else
+		(void)xt, (void)ht;
 		fwd(W1, b1, h, d, rows, R, hid, NULL, 0);
+#endif
 		for (size_t j = 0; j < R * h; j++)
 			hid[j] = hid[j] > 0 ? hid[j] : 0.0f;
 		fwd(W2, b2, c, h, hrows, R, z, NULL, 0);
