@@ -24,48 +24,38 @@
 #define XJ 8 /* 24 accumulators, 3 panel vectors, a broadcast */
 #define XT_REPJ(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
+/* the lists of a tile of XT_V row vectors (grad_xt_tile.h pastes XT_V on) */
+#define XT_REPV_1(X) X(0)
+#define XT_REPV_2(X) X(0) X(1)
+#define XT_REPV_3(X) X(0) X(1) X(2)
+#define XT_REPJV_1(Y, q) Y(q, 0)
+#define XT_REPJV_2(Y, q) Y(q, 0) Y(q, 1)
+#define XT_REPJV_3(Y, q) Y(q, 0) Y(q, 1) Y(q, 2)
+/* XJ outputs x 3, 2 and 1 vectors */
 #define XT_J XJ
 #define XT_V 3
-#define XT_REPV(X) X(0) X(1) X(2)
-#define XT_REPJV(Y, q) Y(q, 0) Y(q, 1) Y(q, 2)
 #include "grad_xt_tile.h"
 #undef XT_V
-#undef XT_REPV
-#undef XT_REPJV
 #define XT_V 2
-#define XT_REPV(X) X(0) X(1)
-#define XT_REPJV(Y, q) Y(q, 0) Y(q, 1)
 #include "grad_xt_tile.h"
 #undef XT_V
-#undef XT_REPV
-#undef XT_REPJV
 #define XT_V 1
-#define XT_REPV(X) X(0)
-#define XT_REPJV(Y, q) Y(q, 0)
 #include "grad_xt_tile.h"
+#undef XT_V
 #undef XT_J
 #undef XT_REPJ
-/* one output at a time, for the last nout % XJ */
+/* one output x 3, 2 and 1 vectors, for the last nout % XJ */
 #define XT_J 1
 #define XT_REPJ(X) X(0)
-#include "grad_xt_tile.h"
-#undef XT_V
-#undef XT_REPV
-#undef XT_REPJV
-#define XT_V 2
-#define XT_REPV(X) X(0) X(1)
-#define XT_REPJV(Y, q) Y(q, 0) Y(q, 1)
-#include "grad_xt_tile.h"
-#undef XT_V
-#undef XT_REPV
-#undef XT_REPJV
 #define XT_V 3
-#define XT_REPV(X) X(0) X(1) X(2)
-#define XT_REPJV(Y, q) Y(q, 0) Y(q, 1) Y(q, 2)
 #include "grad_xt_tile.h"
 #undef XT_V
-#undef XT_REPV
-#undef XT_REPJV
+#define XT_V 2
+#include "grad_xt_tile.h"
+#undef XT_V
+#define XT_V 1
+#include "grad_xt_tile.h"
+#undef XT_V
 #undef XT_J
 #undef XT_REPJ
 

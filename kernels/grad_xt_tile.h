@@ -1,14 +1,19 @@
 /*
  * A register tile of grad_xt.h's transposed forward: XT_J outputs x XT_V
- * vectors of rows, included with XT_J, XT_V, XT_REPJ(X) (X(0) ..
- * X(XT_J - 1)), XT_REPV(X) (X(0) .. X(XT_V - 1)) and XT_REPJV(Y, q)
- * (Y(q, 0) .. Y(q, XT_V - 1)) defined.
+ * vectors of rows, included with XT_J, XT_V (1 to 3) and XT_REPJ(X) (X(0)
+ * .. X(XT_J - 1)) defined; XT_REPV(X) (X(0) .. X(XT_V - 1)) and
+ * XT_REPJV(Y, q) (Y(q, 0) .. Y(q, XT_V - 1)) are grad_xt.h's lists for
+ * XT_V.
  *
  * ht[(j + q) * rp + r0 + v * VW ..] = bias[j + q] + sum over k of
  * W[(j + q) * nin + k] * xt[k * rp + r0 + v * VW ..]: per input, XT_V panel
  * loads and XT_J weight broadcasts feed XT_J * XT_V FMAs, and nothing is
  * summed across lanes.
  */
+#define XT__PASTE(a, b) a##b
+#define XT__XP(a, b) XT__PASTE(a, b)
+#define XT_REPV XT__XP(XT_REPV_, XT_V)
+#define XT_REPJV XT__XP(XT_REPJV_, XT_V)
 #define XT__CAT(a, b, c) a##b##_##c
 #define XT__NAME(j, v) XT__CAT(xt_tile_, j, v)
 #define XT_NAME(j, v) XT__NAME(j, v)
@@ -45,3 +50,7 @@ VINL void XT_NAME(XT_J, XT_V)(const float *W, const float *bias, size_t nin, con
 #undef XT_NAME
 #undef XT__NAME
 #undef XT__CAT
+#undef XT_REPV
+#undef XT_REPJV
+#undef XT__XP
+#undef XT__PASTE
