@@ -16,9 +16,8 @@
  * the dot-product forward (gdbench kernels, two runs of 10 alternated
  * rounds, paired medians), the MLP at avx512 ran faster by 5-7% at B = 32,
  * 1-10% at 256, 12-22% at 1024 and 9-14% on the full batch; at avx2 a 4 x 3
- * tile in 16 registers was
- * level or up to 6% slower (8 rounds), so AVX2 (and the scalar level) keep
- * grad_block.h's tiles.
+ * tile in 16 registers was level or up to 6% slower (8 rounds), so AVX2 (and
+ * the scalar level) keep grad_block.h's tiles.
  */
 #if GD_VREGS >= 32
 #define GD_MLP_FWD_XT 1
