@@ -11,7 +11,8 @@
  *     rows and an index list;
  *   - CSR gradient kernels (gd_csr_table);
  *   - the memory-only ceilings (gd_stream_best at each level and dtype): values kept;
- *   - the roofline probes (gd_probe_for at each level): copy, triad, FMA.
+ *   - the roofline probes (gd_probe_for at each level): copy, triad, FMA, and
+ *     the vector layer's vtranspose (the MLP's transposed forward, grad_xt.h).
  * One meson test per ISA level (tests/meson.build), like the other variant tests.
  */
 #include <stdint.h>
