@@ -3,7 +3,8 @@
  * grad_simd.c: H^T = W X^T over a block of rows. The rows are transposed
  * into a panel (xt: nin rows of rp floats, VW x VW blocks at a time by
  * vtranspose), register tiles of XJ outputs x up to 3 vectors of rows run
- * over it (grad_xt_tile.h), and the result is transposed back into rows.
+ * over it (grad_xt_tile.h, grad_xt_tiles.h), and the result is transposed
+ * back into rows.
  *
  * Why: the dot-product tiles of grad_block.h end every output pair of every
  * row tile in 2 * RT horizontal sums. With a hidden layer of 128 those are
@@ -31,31 +32,14 @@
 #define XT_REPJV_1(Y, q) Y(q, 0)
 #define XT_REPJV_2(Y, q) Y(q, 0) Y(q, 1)
 #define XT_REPJV_3(Y, q) Y(q, 0) Y(q, 1) Y(q, 2)
-/* XJ outputs x 3, 2 and 1 vectors */
 #define XT_J XJ
-#define XT_V 3
-#include "grad_xt_tile.h"
-#undef XT_V
-#define XT_V 2
-#include "grad_xt_tile.h"
-#undef XT_V
-#define XT_V 1
-#include "grad_xt_tile.h"
-#undef XT_V
+#include "grad_xt_tiles.h"
 #undef XT_J
 #undef XT_REPJ
-/* one output x 3, 2 and 1 vectors, for the last nout % XJ */
+/* one output at a time, for the last nout % XJ */
 #define XT_J 1
 #define XT_REPJ(X) X(0)
-#define XT_V 3
-#include "grad_xt_tile.h"
-#undef XT_V
-#define XT_V 2
-#include "grad_xt_tile.h"
-#undef XT_V
-#define XT_V 1
-#include "grad_xt_tile.h"
-#undef XT_V
+#include "grad_xt_tiles.h"
 #undef XT_J
 #undef XT_REPJ
 
