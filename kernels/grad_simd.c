@@ -161,7 +161,7 @@ static size_t fwd(const float *W, const float *bias, size_t nout, size_t nin, co
 #define BWD__FN(mr, nv) bwd_tile_##mr##_##nv
 #define BWD_FN(mr, nv) BWD__FN(mr, nv)
 #define BWD_TILE(mr, nv, tail) \
-	BWD_FN(mr, nv)(G + o * nin + j, nin, dZ + o, nout, rows, R, j, tail, mk, pf, o ? 0 : npf)
+	BWD_FN(mr, nv)(G + o * nin + j, nin, dZ + o, nout, rows, R, j, tail, mk, pf, o ? 0 : npf, fresh)
 #define BWD_SWITCH(nv, tail)                                                                     \
 	switch (mr) {                                                                            \
 	case 5: BWD_TILE(5, nv, tail); break;                                                    \
@@ -171,11 +171,12 @@ static size_t fwd(const float *W, const float *bias, size_t nout, size_t nin, co
 	default: BWD_TILE(1, nv, tail); break;                                                   \
 	}
 
-/* G += dZ^T X, gb += column sums of dZ, for R rows (dZ: R x nout). Column
- * strips of NV vectors outermost, so a strip's rows stay in L1 while every
- * output's tile passes over them. */
+/* G += dZ^T X (G = dZ^T X when fresh: the call's first block), gb += column
+ * sums of dZ, for R rows (dZ: R x nout). Column strips of NV vectors
+ * outermost, so a strip's rows stay in L1 while every output's tile passes
+ * over them. */
 static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const *rows, size_t R, const float *dZ,
-                const float *const *pf, size_t npf)
+                const float *const *pf, size_t npf, int fresh)
 {
 	for (size_t r = 0; r < R; r++)
 		for (size_t o = 0; o < nout; o++)
@@ -219,7 +220,8 @@ static size_t batch_rows(const gd_batch *b, size_t k, size_t max, const float **
 static double linear(const gd_model *m, const float *p, const gd_batch *b, float *grad, float *scratch)
 {
 	const size_t c = m->c, d = m->d;
-	memset(grad, 0, gd_model_nparams(m) * sizeof(float));
+	/* the biases; bwd's first block writes the weights (all of grad if no rows) */
+	memset(b->n ? grad + c * d : grad, 0, (b->n ? c : c * d + c) * sizeof(float));
 	double loss = 0;
 	const float *rows[2][RBLK];
 	batch_rows(b, 0, b->n < RBLK ? b->n : RBLK, rows[0]);
@@ -240,7 +242,7 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
 		 * medians of 12 alternated rounds on the Zen 5 VM. */
 		size_t nf = fwd(p, p + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1], nx);
 		loss += gd__link_block(m, b, k, scratch, R);
-		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1] + nf, nx - nf);
+		bwd(grad, grad + c * d, c, d, rows[cur], R, scratch, rows[cur ^ 1] + nf, nx - nf, k == 0);
 	}
 	return loss;
 }
@@ -412,7 +414,12 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 	float *hid = scratch, *dh = hid + rb * h, *z = dh + rb * h;
 	/* the transposed block and hidden layer (fwd_xt), 64-byte aligned */
 	float *xt = (float *)(((uintptr_t)(z + rb * c) + 63) & ~(uintptr_t)63), *ht = xt + d * GD_GRAD_PANEL_ROWS;
-	memset(grad, 0, gd_model_nparams(m) * sizeof(float));
+	/* the biases' gradients; bwd's first block writes the weights' (all of
+	 * grad if there are no rows) */
+	if (!b->n)
+		memset(grad, 0, gd_model_nparams(m) * sizeof(float));
+	memset(gb1, 0, h * sizeof(float));
+	memset(gb2, 0, c * sizeof(float));
 	double loss = 0;
 	for (size_t k = 0; k < b->n; k += RBLK) {
 		size_t R = b->n - k < RBLK ? b->n - k : RBLK;
@@ -430,7 +437,7 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 			hid[j] = hid[j] > 0 ? hid[j] : 0.0f;
 		fwd(W2, b2, c, h, hrows, R, z, NULL, 0);
 		loss += gd__link_block(m, b, k, z, R);
-		bwd(G2, gb2, c, h, hrows, R, z, NULL, 0);
+		bwd(G2, gb2, c, h, hrows, R, z, NULL, 0, k == 0);
 		/* dh_r = W2^T dz_r, masked by relu'(a) = [h > 0] */
 		for (size_t r = 0; r < R; r++) {
 			float *dhr = dh + r * h;
@@ -451,7 +458,7 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 				dhr[j] = hr[j] > 0 ? dhr[j] : 0.0f;
 		}
 		/* G1 += dh^T x: the backward product with dZ = dh (R x h) */
-		bwd(G1, gb1, h, d, rows, R, dh, NULL, 0);
+		bwd(G1, gb1, h, d, rows, R, dh, NULL, 0, k == 0);
 	}
 	return loss;
 }

@@ -14,17 +14,19 @@
  *
  * G points at G[o][j], dz at dZ[0][o] (row r's values at dz[r*ldz + m]);
  * tail != 0 masks the last vector with mk (used with GT_NV = 1). Always
- * inlined with constant tail, so every vld/vst branch folds.
+ * inlined with constant tail, so every vld/vst branch folds. fresh != 0
+ * (the first block of a call) starts the tile at zero instead of loading
+ * G, BLAS's beta = 0: G needs no clearing beforehand.
  */
 #define GT__CAT3(a, b, c) a##b##_##c
 #define GT_(a, b, c) GT__CAT3(a, b, c)
 
 VINL void GT_(bwd_tile_, GT_MR, GT_NV)(float *G, size_t nin, const float *dz, size_t ldz,
                                        const float *const *rows, size_t R, size_t j, int tail, vm mk,
-                                       const float *const *pf, size_t npf)
+                                       const float *const *pf, size_t npf, int fresh)
 {
 #define GT_T(v) (tail && (v) == GT_NV - 1)
-#define Y(m, v) vf a##m##_##v = vld(G + (m) * nin + (v) * VW, GT_T(v), mk);
+#define Y(m, v) vf a##m##_##v = fresh ? vzero() : vld(G + (m) * nin + (v) * VW, GT_T(v), mk);
 #define X(m) GT_REPV(Y, m)
 	GT_REPM(X)
 #undef X
