@@ -220,8 +220,11 @@ static size_t batch_rows(const gd_batch *b, size_t k, size_t max, const float **
 static double linear(const gd_model *m, const float *p, const gd_batch *b, float *grad, float *scratch)
 {
 	const size_t c = m->c, d = m->d;
-	/* the biases; bwd's first block writes the weights (all of grad if no rows) */
-	memset(b->n ? grad + c * d : grad, 0, (b->n ? c : c * d + c) * sizeof(float));
+	/* the biases' gradients; bwd's first block writes the weights' (all of
+	 * grad if there are no rows) */
+	if (!b->n)
+		memset(grad, 0, gd_model_nparams(m) * sizeof(float));
+	memset(grad + c * d, 0, c * sizeof(float));
 	double loss = 0;
 	const float *rows[2][RBLK];
 	batch_rows(b, 0, b->n < RBLK ? b->n : RBLK, rows[0]);

@@ -54,8 +54,8 @@ VINL vf vbits(int x) { return svreinterpret_f32_s32(svdup_n_s32(x)); }
 /* svaddv adds in a tree whose shape depends on the vector length; the
  * kernels' tolerances allow for that as for any other summation order */
 VINL float vhsum(vf a) { return svaddv_f32(VALL, a); }
-/* dst[l * ld + q] = src[q][k + l] for q, l < VW: a VW x VW block transposed (element by element: VW is
- * known only at run time) */
+/* dst[l * ld + q] = src[q][k + l] for q, l < VW: a VW x VW block transposed,
+ * element by element (VW is known only at run time) */
 VINL void vtranspose(const float *const *src, size_t k, float *dst, size_t ld)
 {
 	for (size_t l = 0; l < VW; l++)
