@@ -52,6 +52,9 @@ int cli_isa(const char *cmd, const char *request, gd_isa *out)
 	if (rc == GD_ENOCPU)
 		return cli_usage(cmd, "%s %s: this CPU cannot run it (%s; best available: %s)", from, shown,
 		                 cpu->refused, gd_isa_name(cpu->max));
+	if (cpu->stream_bad)
+		return cli_usage(cmd, "GDBENCH_STREAM_AHEAD '%s' is not a prefetch distance; expected an integer 0..%d (floats)",
+		                 cpu->stream_env, GD_STREAM_AHEAD_MAX);
 	/* the commands that time something say so once; their files carry context.emulated */
 	if (cpu->emulated[0] && strcmp(cmd, "list") && strcmp(cmd, "gradcheck"))
 		fprintf(stderr, "gdbench %s: warning: emulated (%s): timings are not measurements\n", cmd,

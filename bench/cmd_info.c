@@ -101,7 +101,7 @@ int cmd_info(int argc, char **argv)
 	json_object_set_new(ctx, "isa_levels", levels);
 	if (!json) {
 		const char *keys[] = { "cpu_model", "cpu_flags", "machine_id", "emulated", "isa_levels", "isa_max", "isa_hw_max",
-			               "isa_refused", "isa", "topology",
+			               "isa_refused", "isa", "stream_ahead", "stream_ahead_src", "topology",
 			               "pus", "cores", "cache_l1d", "cache_l2", "cache_l3", "openblas_corename",
 			               "openblas_config", "openblas_threads", "openblas_coretype_env", "compiler",
 			               "build_type", "cflags",

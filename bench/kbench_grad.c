@@ -242,6 +242,8 @@ void kgrad_summary(FILE *out)
 		return;
 	fprintf(out, "\nGradient kernels (%s, d = %d, c = %d, MLP h = %d, 1 thread):\n",
 	        G.real ? "Fashion-MNIST train" : "synthetic blobs", NFEAT, NCLASS, NHIDDEN);
+	fprintf(out, "Contiguous rows prefetched %zu floats ahead by the simd kernels (%s)\n",
+	        gd_cpu_get()->stream_ahead, gd_cpu_get()->stream_src);
 	fprintf(out, "%-24s %-12s %12s %9s %7s %8s %7s\n", "kernel", "batch", "rows/s", "GFLOP/s", "peak", "isa_peak",
 	        "xread");
 	for (size_t j = 0; j < nkg; j++) {

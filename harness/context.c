@@ -31,6 +31,8 @@ json_t *gd_context_new(const gd_topo *t, gd_isa isa, const gd_build_info *b)
 	if (cpu->cap_env[0])
 		json_object_set_new(c, "isa_cap_env", json_string(cpu->cap_env));
 	json_object_set_new(c, "machine_id", json_string(cpu->machine_id));
+	json_object_set_new(c, "stream_ahead", json_integer((json_int_t)cpu->stream_ahead));
+	json_object_set_new(c, "stream_ahead_src", json_string(cpu->stream_src));
 	/* an emulator's timings are not measurements: the file says so, and
 	 * gdbench-compare refuses it */
 	if (cpu->emulated[0])

@@ -1,5 +1,6 @@
 /* CPU feature detection, the GDBENCH_ISA cap, the machine id and the emulation check. */
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "cpu.h"
 #include "gd_error.h"
+#include "grad.h"
 
 static gd_cpu cpu;
 static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
@@ -119,6 +121,13 @@ static void detect_arch(char *vendor_id, size_t vlen)
 	vs[12] = 0;
 	const char *vendor = !strcmp(vs, "AuthenticAMD") ? "amd" : !strcmp(vs, "GenuineIntel") ? "intel" : vs;
 	snprintf(vendor_id, vlen, "%s-f%um%us%u", vendor, fam, mod, step);
+	/* Measured entries only (see dot_row in kernels/grad_simd.c): Zen 5
+	 * (family 0x1a) gains from prefetching contiguous rows 1568 floats
+	 * ahead; Zen 3 (0x19) loses, and the rest were not measured. */
+	if (!strcmp(vendor, "amd") && fam >= 0x1a) {
+		cpu.stream_ahead = 1568;
+		snprintf(cpu.stream_src, sizeof(cpu.stream_src), "amd family %#x (zen 5)", fam);
+	}
 
 	int osxsave = (c1 >> 27) & 1;
 	unsigned long long xcr0 = osxsave ? xgetbv0() : 0;
@@ -289,6 +298,22 @@ static void detect(void)
 			snprintf(cpu.refused, sizeof(cpu.refused), "%s: capped by GDBENCH_ISA=%s", isa_names[lvl + 1], cap);
 		}
 	}
+	if (!cpu.stream_src[0])
+		snprintf(cpu.stream_src, sizeof(cpu.stream_src), "default: hardware prefetch only");
+	const char *sa = getenv("GDBENCH_STREAM_AHEAD");
+	if (sa && *sa) {
+		snprintf(cpu.stream_env, sizeof(cpu.stream_env), "%s", sa);
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(sa, &end, 10);
+		if (*end || errno || !isdigit((unsigned char)*sa) || v > GD_STREAM_AHEAD_MAX) {
+			cpu.stream_bad = 1;
+		} else {
+			cpu.stream_ahead = (size_t)v;
+			snprintf(cpu.stream_src, sizeof(cpu.stream_src), "GDBENCH_STREAM_AHEAD");
+		}
+	}
+	gd_grad_set_stream_ahead(cpu.stream_ahead);
 	const char *emu = getenv("GDBENCH_EMULATED");
 	if (emu && *emu)
 		snprintf(cpu.emulated, sizeof(cpu.emulated), "%s (GDBENCH_EMULATED)", emu);

@@ -30,7 +30,14 @@ typedef struct gd_cpu {
 	char emulated[160];  /* why we think we run under an emulator (qemu-user), or "" */
 	char cap_env[32];    /* GDBENCH_ISA as read at detection ("" if unset) */
 	int cap_bad;         /* GDBENCH_ISA names no level of this architecture */
+	size_t stream_ahead; /* the kernels' contiguous-row prefetch distance, floats (gd_grad_stream_ahead) */
+	char stream_src[64]; /* where it came from: this core's entry, the default, or GDBENCH_STREAM_AHEAD */
+	char stream_env[32]; /* GDBENCH_STREAM_AHEAD as read ("" if unset) */
+	int stream_bad;      /* GDBENCH_STREAM_AHEAD is not an integer in 0..GD_STREAM_AHEAD_MAX */
 } gd_cpu;
+
+/* the largest GDBENCH_STREAM_AHEAD (floats, 1 MiB ahead) */
+#define GD_STREAM_AHEAD_MAX 262144
 
 /*
  * Detected once, on first call; thread-safe. GDBENCH_ISA is read then: a
@@ -38,6 +45,9 @@ typedef struct gd_cpu {
  * lacked the levels above it (refused says so). The machine id is
  * "<vendor>-<family/model/stepping or MIDR>-<hw level>-<N>pu", lower case.
  * GDBENCH_EMULATED=REASON marks the process emulated (for tests).
+ * Detection also sets the gradient kernels' stream prefetch distance
+ * (gd_grad_set_stream_ahead): the core's measured entry, else 0, or
+ * GDBENCH_STREAM_AHEAD=FLOATS when it is valid (stream_bad when not).
  */
 const gd_cpu *gd_cpu_get(void);
 const char *gd_isa_name(gd_isa isa);

@@ -108,6 +108,20 @@ size_t gd_grad_scratch_floats(const gd_model *m, size_t n);
 /* Scratch floats of the row-blocked variants (scalar, simd), any n. */
 size_t gd_grad_scratch_floats_rows(const gd_model *m);
 
+/*
+ * How far ahead, in floats, the simd kernels prefetch rows they read in
+ * address order (a contiguous batch: the full batch, a worker's share of it);
+ * 0 leaves those rows to the hardware prefetcher. Gathered rows are
+ * prefetched from next_idx and the tiles ahead whatever this says. The best
+ * distance is a property of the core, not of the ISA level (1568, two
+ * Fashion-MNIST rows, made the full batch of lsq and logistic 20-50% faster
+ * on Zen 5 and 11-24% slower on Zen 3), so the harness sets it from the CPU
+ * (gd_cpu_get). Any value gives the same results; the default is 0.
+ * Process-wide: set it before kernels run on other threads.
+ */
+void gd_grad_set_stream_ahead(size_t floats);
+size_t gd_grad_stream_ahead(void);
+
 /* Turn a kernel's sums over n rows into the reported mean: grad /= n, then
  * add the penalty's value and (sub)gradient (sign(w) for l1, 0 at 0).
  * Returns the mean loss plus penalty. */

@@ -1,9 +1,23 @@
 /* Model metadata and the step from a kernel's sums to the reported mean loss plus penalty. */
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "gd_error.h"
 #include "grad.h"
+
+/* relaxed: a hint read once per kernel call, never a synchronization */
+static _Atomic size_t stream_ahead;
+
+void gd_grad_set_stream_ahead(size_t floats)
+{
+	atomic_store_explicit(&stream_ahead, floats, memory_order_relaxed);
+}
+
+size_t gd_grad_stream_ahead(void)
+{
+	return atomic_load_explicit(&stream_ahead, memory_order_relaxed);
+}
 
 static const char *const model_names[GD_NMODELS] = {
 #define GD__MODEL_NAME(up, lo) #lo,

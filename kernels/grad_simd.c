@@ -269,9 +269,13 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
  * streaming read; gathered rows read that way were 13-19% slower.
  * Software prefetch of contiguous rows, a tile at a time, measured 7% slower
  * on Zen 3; a line per line read, two rows ahead in address order
- * (SEQ_AHEAD), raised the full batch's xread on the Zen 5 VM from 0.63-0.76
- * to 0.82-1.0 (lsq and logistic, avx512 and avx2, paired x1.20-1.52, faster
- * in 9-10 of 10 alternated rounds). Not measured on Zen 3 since.
+ * (gd_grad_stream_ahead() = 1568), raised the full batch's xread on the
+ * Zen 5 VM from 0.63-0.76 to 0.82-1.0 (lsq and logistic, avx512 and avx2,
+ * paired x1.20-1.52, faster in 9-10 of 10 alternated rounds), and on the
+ * Zen 3 VM lowered it from 0.73-0.83 to 0.60-0.66 (x0.81-0.90, slower in 17-19
+ * of 20 rounds); 256, 512 and 3136 floats, prefetchnta, and tiles of 3 or
+ * 4 rows (its L1 is 32 KB, not 48) were no better there than none. Hence a distance
+ * per core, set by the harness (0 there).
  */
 /* 12 dot-product chains and 2 weight vectors: 14 of AVX2's 16 registers */
 #define RS 6
@@ -307,19 +311,16 @@ static void dots_tile(const float *p, size_t d, const float *const *x, const flo
 #undef X
 }
 
-/* Contiguous rows are prefetched this many floats (6 KB, two Fashion-MNIST
- * rows) ahead; 784 and 3136 measured within noise of it on the Zen 5 VM. */
-#define SEQ_AHEAD 1568
-
-/* w . x + w[d] for one row, two chains; prefetches a line per line read,
- * SEQ_AHEAD floats on */
-static float dot_row(const float *p, size_t d, const float *x)
+/* w . x + w[d] for one row, two chains; with ahead > 0, prefetches a line
+ * per line read, ahead floats on */
+static float dot_row(const float *p, size_t d, const float *x, size_t ahead)
 {
 	vf s = vzero(), t = vzero();
 	size_t i = 0;
 	for (; i + 2 * VW <= d; i += 2 * VW) {
-		for (size_t q = 0; q < 2 * VW; q += GD__LINE)
-			__builtin_prefetch(x + i + q + SEQ_AHEAD, 0, 3);
+		if (ahead)
+			for (size_t q = 0; q < 2 * VW; q += GD__LINE)
+				__builtin_prefetch(x + i + q + ahead, 0, 3);
 		s = vfma(vld(p + i, 0, vtail(0)), vld(x + i, 0, vtail(0)), s);
 		t = vfma(vld(p + i + VW, 0, vtail(0)), vld(x + i + VW, 0, vtail(0)), t);
 	}
@@ -338,6 +339,7 @@ static double linear1(const gd_model *m, const float *p, const gd_batch *b, floa
 	double loss = 0;
 	const float *pf[RS];
 	const int gathered = b->idx != NULL;
+	const size_t ahead = gathered ? 0 : gd_grad_stream_ahead();
 	for (size_t k = 0; k < b->n; k += RS) {
 		size_t R = b->n - k < RS ? b->n - k : RS;
 		const float *x[RS];
@@ -352,7 +354,7 @@ static double linear1(const gd_model *m, const float *p, const gd_batch *b, floa
 			dots_tile(p, d, x, pf, z);
 		} else {
 			for (size_t r = 0; r < RS; r++)
-				z[r] = r < R ? dot_row(p, d, x[r]) : 0;
+				z[r] = r < R ? dot_row(p, d, x[r], ahead) : 0;
 		}
 		loss += gd__link_block(m, b, k, z, R);
 		for (size_t r = R; r < RS; r++)

@@ -127,6 +127,11 @@ for l in $(reg '[l for l in levels if any(e["isa"] == l for e in run(U))]'); do
 done
 expect 2 "--isa 'avx9' is not an ISA level; expected one of" "$GD" list --isa avx9
 expect 2 "GDBENCH_ISA 'bogus' is not an ISA level" env GDBENCH_ISA=bogus "$GD" list
+expect 2 "GDBENCH_STREAM_AHEAD '-1' is not a prefetch distance; expected an integer 0..262144" \
+	env GDBENCH_STREAM_AHEAD=-1 "$GD" info --no-probe
+expect 2 "GDBENCH_STREAM_AHEAD '262145' is not a prefetch distance" env GDBENCH_STREAM_AHEAD=262145 "$GD" kernels
+check 'GDBENCH_STREAM_AHEAD=3136 is the context'"'"'s stream_ahead, and its source' \
+	bash -c "GDBENCH_STREAM_AHEAD=3136 '$GD' info --json --no-probe | python3 -c 'import json,sys; c=json.load(sys.stdin); c=c.get(\"context\", c); assert c[\"stream_ahead\"] == 3136 and c[\"stream_ahead_src\"] == \"GDBENCH_STREAM_AHEAD\", c'"
 check 'list --isa scalar marks every SIMD row not runnable' \
 	bash -c "[ \$('$GD' list --isa scalar | awk 'NR>1 && \$3!=\"scalar\" && \$5==\"yes\"' | wc -l) -eq 0 ]"
 check 'GDBENCH_ISA=scalar caps list as --isa scalar does' \
