@@ -401,9 +401,15 @@ LINEAR_VARIANT(svm)
  * the hidden layer's forward with 32 vector registers (grad_xt.h). On the
  * Zen 5 VM (standalone loop, a 48-row block in cache) that tile's FMAs ran at
  * about 0.95 of peak against about 0.68 for the dot tiles; a scalar transpose
- * would have cost 13% of the block, hence vtranspose. Prefetching the next
- * block over the hidden layer's forward, as linear does, measured within
- * noise (x0.93-1.03, 8 rounds), so the MLP does not. */
+ * would have cost 13% of the block, hence vtranspose. The next block's rows
+ * are prefetched over the last product (bwd1, G1 += dh^T X), a line per
+ * strip: a gathered block otherwise starts from memory. On the Zen 3 VM
+ * (avx2, 12 alternated rounds, paired medians) that made B = 256 faster by
+ * 10% and 1024 by 13% (faster in 9 and 7 of 12), the full batch by 4% and
+ * B = 32 by 2%; on the Zen 5 VM it had measured x0.96-1.11 (8 rounds).
+ * Adam training at minibatch:128 showed no difference within the VM's
+ * noise (124-164 K samples/s either way, 5 rounds). Over the forward
+ * instead it was no better (Zen 3 x0.83-1.13, Zen 5 x0.93-1.03). */
 double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, const gd_batch *b,
                                            float *restrict grad, float *restrict scratch)
 {
@@ -430,6 +436,9 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 		size_t R = b->n - k < RBLK ? b->n - k : RBLK;
 		const float *rows[RBLK], *hrows[RBLK];
 		batch_rows(b, k, R, rows);
+		/* the next block's rows (at the batch's end, the next batch's), for bwd1 to prefetch */
+		const float *nrows[RBLK];
+		size_t nx = batch_rows(b, k + R, RBLK, nrows);
 		for (size_t r = 0; r < R; r++)
 			hrows[r] = hid + r * h;
 #ifdef GD_MLP_FWD_XT
@@ -463,7 +472,7 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 				dhr[j] = hr[j] > 0 ? dhr[j] : 0.0f;
 		}
 		/* G1 += dh^T x: the backward product with dZ = dh (R x h) */
-		bwd(G1, gb1, h, d, rows, R, dh, NULL, 0, k == 0);
+		bwd(G1, gb1, h, d, rows, R, dh, nrows, nx, k == 0);
 	}
 	return loss;
 }
