@@ -147,6 +147,14 @@ const gd_grad_entry *gd_grad_scalar(gd_model_kind k)
  *   for the MLP capped at AVX2, B >= 32: 89-92 GFLOP/s against 76-80 on
  *   Zen 5 with 4-row blocks) is gone. softmax/svm simd/avx2 were already
  *   1.1-2.4x ahead of blas/avx2 on Zen 3 before issue 19's kernels.
+ * - Zen 3 again (2026-12-03, OpenBLAS "Zen" core), after the MLP's bwd1
+ *   prefetch, `gdbench kernels --what grad --models mlp --impl simd,blas
+ *   --batches 32,128,256,1024,full --min-time 0.3`, 4 runs, simd/blas
+ *   medians [range]: B = 32 1.46 [1.13, 1.67], 128 1.07 [0.93, 1.21], 256
+ *   0.94 [0.86, 1.01], 1024 0.91 [0.78, 1.09], full 1.01 [0.85, 1.30];
+ *   softmax, svm, lsq, logistic simd 1.6-5.4x at every B (3 runs). blas is
+ *   ahead at B = 256-1024 by less than the spread of the runs, on one CPU:
+ *   not enough to make the rule depend on the core, so simd stays.
  */
 const gd_grad_entry *gd_grad_best(gd_model_kind k, gd_isa cap, size_t n)
 {
