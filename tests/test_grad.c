@@ -220,8 +220,11 @@ static void test_svm_margin_satisfied(void **unused)
 }
 
 /*
- * gd_batch.next_idx is a prefetch hint only: with it pointing at rows of NaN
- * the result must be bit for bit the one without it. 130 rows (blocks of 48,
+ * gd_batch.next_idx and the contiguous-row prefetch distance
+ * (gd_grad_set_stream_ahead) are prefetch hints only: with the hint pointing
+ * at rows of NaN, and the distance 0, the Zen 5 entry or the largest
+ * GDBENCH_STREAM_AHEAD (far past the rows: a prefetch never faults), the
+ * result must be bit for bit the one without them. 130 rows (blocks of 48,
  * a short last block, tiles with tails), contiguous and index-list batches,
  * and hints shorter and longer than a block.
  */
@@ -244,20 +247,23 @@ static void test_next_hint_ignored(void **unused)
 		size_t np = gd_model_nparams(&P.m);
 		float *g0 = xalloc(np * sizeof(float)), *g1 = xalloc(np * sizeof(float));
 		float *scr = xalloc(gd_grad_scratch_floats(&P.m, N) * sizeof(float));
-		static const size_t hint_n[] = { 5, EXTRA };
+		static const size_t hint_n[] = { 5, EXTRA }, ahead[] = { 0, 1568, GD_STREAM_AHEAD_MAX };
 		for (int use_idx = 0; use_idx <= 1; use_idx++) {
-			for (int h = 0; h < 2; h++) {
+			for (int h = 0; h < 6; h++) {
 				gd_batch b = batch_of(&P, use_idx);
 				b.n = N;
 				for (size_t r = 0; r < N; r++)
 					P.idx[r] = (uint32_t)((r * 7 + 3) % N); /* the batch's rows: the first N only */
+				gd_grad_set_stream_ahead(0);
 				double l0 = e->fn(&P.m, P.params, &b, g0, scr);
 				b.next_idx = next;
-				b.next_n = hint_n[h];
+				b.next_n = hint_n[h % 2];
+				gd_grad_set_stream_ahead(ahead[h / 2]);
 				double l1 = e->fn(&P.m, P.params, &b, g1, scr);
 				if (memcmp(&l0, &l1, sizeof(l0)) || memcmp(g0, g1, np * sizeof(float)))
-					fail_msg("%s (%s rows, hint of %zu rows): the result changed with the hint (loss %.9g "
-					         "vs %.9g)", e->name, use_idx ? "index-list" : "contiguous", hint_n[h], l0, l1);
+					fail_msg("%s (%s rows, hint of %zu rows, stream prefetch %zu floats ahead): the result "
+					         "changed with the hints (loss %.9g vs %.9g)", e->name,
+					         use_idx ? "index-list" : "contiguous", hint_n[h % 2], ahead[h / 2], l0, l1);
 				checked++;
 			}
 		}
@@ -266,46 +272,8 @@ static void test_next_hint_ignored(void **unused)
 		free(scr);
 		problem_free(&P);
 	}
-	assert_true(checked >= 4 * GD_NMODELS);
-}
-
-/* The contiguous-row prefetch distance (gd_grad_set_stream_ahead) is a hint
- * too: 0, the Zen 5 entry and the largest GDBENCH_STREAM_AHEAD, which reaches
- * far past the rows (a prefetch never faults), give the same bits. */
-static void test_stream_ahead_ignored(void **unused)
-{
-	(void)unused;
-	enum { N = 130, D = 53, C = 4, H = 7 };
-	static const size_t ahead[] = { 0, 1568, GD_STREAM_AHEAD_MAX };
-	const size_t saved = gd_grad_stream_ahead();
-	int checked = 0;
-	for (size_t i = 0; i < gd_grad_count; i++) {
-		const gd_grad_entry *e = &gd_grad_table[i];
-		if (!tu_row(e->isa, e->name))
-			continue;
-		problem P;
-		problem_make(&P, e->model, N, D, C, H, 0x5eed + i);
-		size_t np = gd_model_nparams(&P.m);
-		float *g0 = xalloc(np * sizeof(float)), *g1 = xalloc(np * sizeof(float));
-		float *scr = xalloc(gd_grad_scratch_floats(&P.m, N) * sizeof(float));
-		gd_batch b = batch_of(&P, 0);
-		gd_grad_set_stream_ahead(ahead[0]);
-		double l0 = e->fn(&P.m, P.params, &b, g0, scr);
-		for (size_t a = 1; a < sizeof(ahead) / sizeof(ahead[0]); a++) {
-			gd_grad_set_stream_ahead(ahead[a]);
-			double l1 = e->fn(&P.m, P.params, &b, g1, scr);
-			if (memcmp(&l0, &l1, sizeof(l0)) || memcmp(g0, g1, np * sizeof(float)))
-				fail_msg("%s: the result changed with the stream prefetch distance %zu (loss %.9g vs %.9g)",
-				         e->name, ahead[a], l0, l1);
-			checked++;
-		}
-		free(g0);
-		free(g1);
-		free(scr);
-		problem_free(&P);
-	}
-	gd_grad_set_stream_ahead(saved);
-	assert_true(checked >= 2 * GD_NMODELS);
+	gd_grad_set_stream_ahead(gd_cpu_get()->stream_ahead);
+	assert_true(checked >= 12 * GD_NMODELS);
 }
 
 int main(int argc, char **argv)
@@ -317,7 +285,6 @@ int main(int argc, char **argv)
 		TU_ISA_TEST(test_lsq_gradient_zero_at_solution),
 		TU_ISA_TEST(test_svm_margin_satisfied),
 		TU_ISA_TEST(test_next_hint_ignored),
-		TU_ISA_TEST(test_stream_ahead_ignored),
 	};
 	return tu_main(argc, argv, all_cases, sizeof(all_cases) / sizeof(all_cases[0]));
 }
