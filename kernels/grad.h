@@ -115,7 +115,7 @@ size_t gd_grad_scratch_floats_rows(const gd_model *m);
  * prefetched from next_idx and the tiles ahead whatever this says. The best
  * distance is a property of the core, not of the ISA level (1568, two
  * Fashion-MNIST rows, made the full batch of lsq and logistic 20-50% faster
- * on Zen 5 and 11-24% slower on Zen 3), so the harness sets it from the CPU
+ * on Zen 5 and 10-19% slower on Zen 3), so the harness sets it from the CPU
  * (gd_cpu_get). Any value gives the same results; the default is 0.
  * Process-wide: set it before kernels run on other threads.
  */

@@ -272,10 +272,10 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
  * (gd_grad_stream_ahead() = 1568), raised the full batch's xread on the
  * Zen 5 VM from 0.63-0.76 to 0.82-1.0 (lsq and logistic, avx512 and avx2,
  * paired x1.20-1.52, faster in 9-10 of 10 alternated rounds), and on the
- * Zen 3 VM lowered it from 0.73-0.83 to 0.60-0.66 (x0.81-0.90, slower in 17-19
- * of 20 rounds); 256, 512 and 3136 floats, prefetchnta, and tiles of 3 or
- * 4 rows (its L1 is 32 KB, not 48) were no better there than none. Hence a distance
- * per core, set by the harness (0 there).
+ * Zen 3 VM lowered it from 0.73-0.83 to 0.60-0.66 (x0.81-0.90, slower in
+ * 17-19 of 20 rounds); 256, 512 and 3136 floats, prefetchnta, and tiles of
+ * 3 or 4 rows (its L1 is 32 KB, not 48) were no better there than none.
+ * Hence a distance per core, set by the harness (0 there).
  */
 /* 12 dot-product chains and 2 weight vectors: 14 of AVX2's 16 registers */
 #define RS 6
