@@ -274,8 +274,12 @@ static double linear(const gd_model *m, const float *p, const gd_batch *b, float
  * paired x1.20-1.52, faster in 9-10 of 10 alternated rounds), and on the
  * Zen 3 VM lowered it from 0.73-0.83 to 0.60-0.66 (x0.81-0.90, slower in
  * 17-19 of 20 rounds); 256, 512 and 3136 floats, prefetchnta, and tiles of
- * 3 or 4 rows (its L1 is 32 KB, not 48) were no better there than none.
- * Hence a distance per core, set by the harness (0 there).
+ * 3 or 4 rows (its L1 is 32 KB, not 48) were no better there than none,
+ * and prefetching the next tile (or the one after) over the backward was
+ * worse still (x0.70-0.75, slower in 7-8 of 8 rounds). Hence a distance
+ * per core, set by the harness (0 there). linear's block prefetch of
+ * contiguous rows is another matter: without it softmax and svm full were
+ * slower on Zen 3 too (x0.87 and x0.85, 8 rounds).
  */
 /* 12 dot-product chains and 2 weight vectors: 14 of AVX2's 16 registers */
 #define RS 6
