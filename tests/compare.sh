@@ -18,7 +18,7 @@ isa=$(reg 'next(e["isa"] for e in run(U) if e["rule"] == "adam")')
 $PY - "$tmp" "$adam" "$sgd" "$softmax" "$isa" <<'PY'
 import json, random, sys
 d, adam, sgd, softmax, isa = sys.argv[1:6]
-def kern(path, specs, cpu="Test CPU", nan=False, mid=None):
+def kern(path, specs, cpu="Test CPU", nan=False, mid=None, ahead=None):
     rnd = random.Random(path)
     b = []
     for name, mean, sd, reps in specs:
@@ -30,6 +30,8 @@ def kern(path, specs, cpu="Test CPU", nan=False, mid=None):
     doc = {"context": {"cpu_model": cpu, "isa": isa, "openblas_corename": "Haswell"}, "benchmarks": b}
     if mid:
         doc["context"]["machine_id"] = mid
+    if ahead is not None:
+        doc["context"]["stream_ahead"] = ahead
     text = json.dumps(doc)
     if nan:  # Google Benchmark can write a bare NaN
         text = text.replace('"x_cv": "NaN"', '"x_cv": NaN')
@@ -47,6 +49,9 @@ kern("other_cpu.json", base, cpu="Another CPU")
 kern("zen3.json", base, cpu="AMD EPYC", mid="amd-f25m1s1-avx2-2pu")
 kern("zen3_again.json", base, cpu="AMD EPYC", mid="amd-f25m1s1-avx2-2pu")
 kern("zen5.json", base, cpu="AMD EPYC", mid="amd-f26m2s0-avx512-2pu")
+# one machine, two contiguous-row prefetch distances (GDBENCH_STREAM_AHEAD): compared, with a warning
+kern("ahead0.json", base, ahead=0)
+kern("ahead1568.json", base, ahead=1568)
 def runs(path, times):
     rs = []
     for t in times:
@@ -79,6 +84,9 @@ expect 0 "$sgd/L1.* same" "$CMP" "$tmp/base.json" "$tmp/slow.json" --filter sgd
 expect 0 ' same$' "$CMP" "$tmp/noisy_a.json" "$tmp/noisy_b.json"
 expect 0 'not enough repetitions' "$CMP" "$tmp/few_a.json" "$tmp/few_b.json"
 expect 0 "warning: cpu_model differs: 'Test CPU' vs 'Another CPU'" "$CMP" "$tmp/base.json" "$tmp/other_cpu.json"
+expect 0 "warning: stream_ahead differs: 0 vs 1568" "$CMP" "$tmp/ahead0.json" "$tmp/ahead1568.json"
+check 'no stream_ahead warning when a file has none (an older gdbench)' \
+	bash -c "! '$CMP' '$tmp/base.json' '$tmp/ahead0.json' 2>&1 | grep -q stream_ahead"
 expect 2 "from machine 'amd-f26m2s0-avx512-2pu' and .*zen3.json from 'amd-f25m1s1-avx2-2pu'.*--allow-other-machine" \
 	"$CMP" "$tmp/zen5.json" "$tmp/zen3.json"
 expect 0 ' same$' "$CMP" --allow-other-machine "$tmp/zen5.json" "$tmp/zen3.json"

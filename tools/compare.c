@@ -42,6 +42,13 @@ static int warn_context(const rs_set *a, const rs_set *b)
 			n++;
 		}
 	}
+	/* the simd kernels' contiguous-row prefetch (GDBENCH_STREAM_AHEAD): only where both files say */
+	json_t *sa = json_object_get(a->ctx, "stream_ahead"), *sb = json_object_get(b->ctx, "stream_ahead");
+	if (json_is_integer(sa) && json_is_integer(sb) && json_integer_value(sa) != json_integer_value(sb)) {
+		fprintf(stderr, "warning: stream_ahead differs: %lld vs %lld (the simd kernels prefetched contiguous rows "
+		        "differently)\n", (long long)json_integer_value(sa), (long long)json_integer_value(sb));
+		n++;
+	}
 	return n;
 }
 
