@@ -436,20 +436,20 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 	memset(gb1, 0, h * sizeof(float));
 	memset(gb2, 0, c * sizeof(float));
 	double loss = 0;
-	for (size_t k = 0; k < b->n; k += RBLK) {
+	const float *rows[2][RBLK], *hrows[RBLK];
+	batch_rows(b, 0, b->n < RBLK ? b->n : RBLK, rows[0]);
+	for (size_t k = 0, cur = 0; k < b->n; k += RBLK, cur ^= 1) {
 		size_t R = b->n - k < RBLK ? b->n - k : RBLK;
-		const float *rows[RBLK], *hrows[RBLK];
-		batch_rows(b, k, R, rows);
-		/* the next block's rows (at the batch's end, the next batch's), for bwd1 to prefetch */
-		const float *nrows[RBLK];
-		size_t nx = batch_rows(b, k + R, RBLK, nrows);
+		/* the next block's rows (at the batch's end, the next batch's), for bwd1 to
+		 * prefetch, and the next pass's own (as in linear) */
+		size_t nx = batch_rows(b, k + R, RBLK, rows[cur ^ 1]);
 		for (size_t r = 0; r < R; r++)
 			hrows[r] = hid + r * h;
 #ifdef GD_MLP_FWD_XT
-		fwd_xt(W1, b1, h, d, rows, R, hid, xt, ht);
+		fwd_xt(W1, b1, h, d, rows[cur], R, hid, xt, ht);
 #else
 		(void)xt, (void)ht;
-		fwd(W1, b1, h, d, rows, R, hid, NULL, 0);
+		fwd(W1, b1, h, d, rows[cur], R, hid, NULL, 0);
 #endif
 		for (size_t j = 0; j < R * h; j++)
 			hid[j] = hid[j] > 0 ? hid[j] : 0.0f;
@@ -476,7 +476,7 @@ double GD__NAME(gd_mlp_grad_f32_, VSUFFIX)(const gd_model *m, const float *p, co
 				dhr[j] = hr[j] > 0 ? dhr[j] : 0.0f;
 		}
 		/* G1 += dh^T x: the backward product with dZ = dh (R x h) */
-		bwd(G1, gb1, h, d, rows, R, dh, nrows, nx, k == 0);
+		bwd(G1, gb1, h, d, rows[cur], R, dh, rows[cur ^ 1], nx, k == 0);
 	}
 	return loss;
 }
