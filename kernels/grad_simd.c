@@ -9,8 +9,8 @@
  * Forward (grad_block.h): dot products, RT rows x 2 outputs per register
  * tile. Backward (grad_tile.h): a GEMM microkernel, MR outputs x NV vectors
  * of G held in registers over all the block's rows. The next block's rows
- * are prefetched: a row per forward pass over an output pair and the rest a
- * line per row in the backward.
+ * are prefetched: a row per forward pass over an output pair and the rest
+ * spread evenly over the backward's row steps (bwd_prefetch).
  *
  * Measured on Zen 3 (AVX2, 95 GFLOP/s FMA peak, one core streams 8.7-10.6
  * GB/s, a shared 2-vCPU VM whose timings drift by +-15%), softmax on one
@@ -108,6 +108,30 @@
 #undef GB_REP
 #define GD__BLOCK(base, r) GD__CAT(base, r)
 
+/* Lines of a row in a column strip of nv vectors (one where a vector is
+ * under a line); a constant but on SVE. */
+#define STRIP_LINES(nv) ((nv) * VW * sizeof(float) >= 64 ? (nv) * VW * sizeof(float) / 64 : 1)
+
+/*
+ * The backward's share of the next block's rows, one column strip at a time:
+ * the strip's lines of rows pf[0..), row by row, n in all, issued evenly over
+ * the strip's steps (its R rows times its output tiles), Bresenham style:
+ * err += n per step, a line each time it passes steps. The backward used to
+ * issue a row's lines of the strip at each of the first tile's first rows:
+ * on AVX-512 that is 72 lines in 18 row steps (4 a step, one every ~2.5
+ * cycles), which fills the miss buffers while the strip's rows come from L2.
+ * Spread (0.75 a step), on the Zen 5 VM (standalone loop over random rows,
+ * 3-4 alternated processes, medians): softmax/avx512 full batch 0.53-0.57
+ * -> 0.56-0.61 of peak (x1.07), gathered 256 x1.03-1.06, svm full and 256
+ * x1.06, the MLP full x1.03 and 256 x1.00; AVX2, whose strips are a line
+ * wide (8 lines in 8 steps before), unchanged. A line at every step until
+ * done measured between the two.
+ */
+typedef struct {
+	const float *const *pf;
+	size_t n, steps, err, t; /* lines to issue, steps, Bresenham error, lines issued */
+} bwd_prefetch;
+
 /* bwd_tile_<m>_<v>: the backward tiles of 1..MR outputs, NV vectors and 1 */
 #define GT_REPV REP_NV
 #define GT_NV NV
@@ -161,7 +185,7 @@ static size_t fwd(const float *W, const float *bias, size_t nout, size_t nin, co
 #define BWD__FN(mr, nv) bwd_tile_##mr##_##nv
 #define BWD_FN(mr, nv) BWD__FN(mr, nv)
 #define BWD_TILE(mr, nv, tail) \
-	BWD_FN(mr, nv)(G + o * nin + j, nin, dZ + o, nout, rows, R, j, tail, mk, pf, o ? 0 : npf, fresh)
+	BWD_FN(mr, nv)(G + o * nin + j, nin, dZ + o, nout, rows, R, j, tail, mk, &pq, fresh)
 #define BWD_SWITCH(nv, tail)                                                                     \
 	switch (mr) {                                                                            \
 	case 5: BWD_TILE(5, nv, tail); break;                                                    \
@@ -183,19 +207,26 @@ static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const
 			gb[o] += dZ[r * nout + o];
 	size_t j = 0;
 	vm mk = vtail(0);
-	for (; j + NV * VW <= nin; j += NV * VW)
+	const size_t ntiles = (nout + MR - 1) / MR;
+#define BWD_STRIP(nv) bwd_prefetch pq = {pf, npf * STRIP_LINES(nv), ntiles * R, 0, 0}
+	for (; j + NV * VW <= nin; j += NV * VW) {
+		BWD_STRIP(NV);
 		for (size_t o = 0, mr; o < nout; o += mr) {
 			mr = nout - o < MR ? nout - o : MR;
 			BWD_SWITCH(NV, 0)
 		}
+	}
 #if NV > 1
-	for (; j + VW <= nin; j += VW)
+	for (; j + VW <= nin; j += VW) {
+		BWD_STRIP(1);
 		for (size_t o = 0, mr; o < nout; o += mr) {
 			mr = nout - o < MR ? nout - o : MR;
 			BWD_SWITCH(1, 0)
 		}
+	}
 #endif
 	if (j < nin) {
+		BWD_STRIP(1);
 		mk = vtail(nin - j);
 		for (size_t o = 0, mr; o < nout; o += mr) {
 			mr = nout - o < MR ? nout - o : MR;

@@ -16,15 +16,17 @@
  * tail != 0 masks the last vector with mk (used with GT_NV = 1). Always
  * inlined with constant tail, so every vld/vst branch folds. fresh != 0
  * (the first block of a call) starts the tile at zero instead of loading
- * G, BLAS's beta = 0: G needs no clearing beforehand.
+ * G, BLAS's beta = 0: G needs no clearing beforehand. Each row step
+ * issues the lines of pq (grad_simd.c's bwd_prefetch) that fall due.
  */
 #define GT__CAT3(a, b, c) a##b##_##c
 #define GT_(a, b, c) GT__CAT3(a, b, c)
 
 VINL void GT_(bwd_tile_, GT_MR, GT_NV)(float *G, size_t nin, const float *dz, size_t ldz,
                                        const float *const *rows, size_t R, size_t j, int tail, vm mk,
-                                       const float *const *pf, size_t npf, int fresh)
+                                       bwd_prefetch *pq, int fresh)
 {
+	const size_t lines = STRIP_LINES(GT_NV);
 #define GT_T(v) (tail && (v) == GT_NV - 1)
 #define Y(m, v) vf a##m##_##v = fresh ? vzero() : vld(G + (m) * nin + (v) * VW, GT_T(v), mk);
 #define X(m) GT_REPV(Y, m)
@@ -34,9 +36,9 @@ VINL void GT_(bwd_tile_, GT_MR, GT_NV)(float *G, size_t nin, const float *dz, si
 	for (size_t r = 0; r < R; r++) {
 		const float *x = rows[r] + j;
 		const float *d = dz + r * ldz;
-		if (r < npf)
-			for (size_t q = 0; q < GT_NV * VW; q += 64 / sizeof(float))
-				__builtin_prefetch(pf[r] + j + q, 0, GD_PREFETCH_LOCALITY);
+		for (pq->err += pq->n; pq->err >= pq->steps; pq->err -= pq->steps, pq->t++)
+			__builtin_prefetch(pq->pf[pq->t / lines] + j + pq->t % lines * (64 / sizeof(float)), 0,
+			                   GD_PREFETCH_LOCALITY);
 #define Y(unused, v) const vf x##v = vld(x + (v) * VW, GT_T(v), mk);
 		GT_REPV(Y, 0)
 #undef Y
