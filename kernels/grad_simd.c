@@ -28,6 +28,12 @@
  * 5-12% slower from memory, every B), all 16 sums of a 2 x 8 tile by one
  * transpose-reduce tree (+5% in cache, within noise from memory, the MLP 3-6%
  * slower), prefetcht1 for prefetcht0 (no change: AMD fills L1 either way).
+ * Zen 5 again (288 GFLOP/s): a block in L2 0.68-0.73, blocks from L3 (3-15
+ * MB of rows) 0.66-0.67, from DRAM 0.53-0.60, so the loss is DRAM's; dropped
+ * there: prefetching every 2nd or 4th line (x0.92, x0.86), 24-96 rows
+ * further ahead (x0.93-0.99), the backward's lines in address order rather
+ * than by strip (no change), blocks made even (256 = 48, 48, 4 x 40: avx512
+ * softmax x1.01-1.10, avx2 x0.86-0.99, MLP x0.95-0.98).
  *
  * lsq and logistic have one output and a kernel of their own (linear1):
  * one pass over each row, see there.
