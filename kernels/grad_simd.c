@@ -138,6 +138,12 @@ typedef struct {
 	size_t n, steps, err, t; /* lines to issue, steps, Bresenham error, lines issued */
 } bwd_prefetch;
 
+/* The cursor of a strip of nv vectors: npf rows of pf over steps row steps */
+static inline bwd_prefetch strip_prefetch(const float *const *pf, size_t npf, size_t nv, size_t steps)
+{
+	return (bwd_prefetch){ pf, npf * STRIP_LINES(nv), steps, 0, 0 };
+}
+
 /* bwd_tile_<m>_<v>: the backward tiles of 1..MR outputs, NV vectors and 1 */
 #define GT_REPV REP_NV
 #define GT_NV NV
@@ -213,10 +219,9 @@ static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const
 			gb[o] += dZ[r * nout + o];
 	size_t j = 0;
 	vm mk = vtail(0);
-	const size_t ntiles = (nout + MR - 1) / MR;
-#define BWD_STRIP(nv) bwd_prefetch pq = {pf, npf * STRIP_LINES(nv), ntiles * R, 0, 0}
+	const size_t steps = (nout + MR - 1) / MR * R; /* output tiles x rows */
 	for (; j + NV * VW <= nin; j += NV * VW) {
-		BWD_STRIP(NV);
+		bwd_prefetch pq = strip_prefetch(pf, npf, NV, steps);
 		for (size_t o = 0, mr; o < nout; o += mr) {
 			mr = nout - o < MR ? nout - o : MR;
 			BWD_SWITCH(NV, 0)
@@ -224,7 +229,7 @@ static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const
 	}
 #if NV > 1
 	for (; j + VW <= nin; j += VW) {
-		BWD_STRIP(1);
+		bwd_prefetch pq = strip_prefetch(pf, npf, 1, steps);
 		for (size_t o = 0, mr; o < nout; o += mr) {
 			mr = nout - o < MR ? nout - o : MR;
 			BWD_SWITCH(1, 0)
@@ -232,7 +237,7 @@ static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const
 	}
 #endif
 	if (j < nin) {
-		BWD_STRIP(1);
+		bwd_prefetch pq = strip_prefetch(pf, npf, 1, steps);
 		mk = vtail(nin - j);
 		for (size_t o = 0, mr; o < nout; o += mr) {
 			mr = nout - o < MR ? nout - o : MR;
