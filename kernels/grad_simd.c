@@ -248,13 +248,16 @@ static void bwd(float *G, float *gb, size_t nout, size_t nin, const float *const
 
 /* Row pointers of up to max rows from batch row k on: the batch's own, then,
  * past its end, those of the caller's next batch (b->next_idx, the rows to
- * prefetch); returns how many. */
+ * prefetch), row k - b->n of it first when k is past the end (linear1 asks
+ * two tiles ahead); returns how many. */
 static size_t batch_rows(const gd_batch *b, size_t k, size_t max, const float **rows)
 {
 	size_t n = 0;
 	for (; n < max && k + n < b->n; n++)
 		rows[n] = b->x + gd_batch_row(b, k + n) * b->ld;
-	for (size_t j = 0; n < max && b->next_idx && j < b->next_n; j++, n++)
+	if (n == max || !b->next_idx)
+		return n;
+	for (size_t j = k + n - b->n; n < max && j < b->next_n; j++, n++)
 		rows[n] = b->x + (size_t)b->next_idx[j] * b->ld;
 	return n;
 }
