@@ -113,6 +113,9 @@
 #undef GB_R
 #undef GB_REP
 #define GD__BLOCK(base, r) GD__CAT(base, r)
+#if GD_VREGS >= 32
+#include "grad_wide.h" /* fwd_wide: 2 rows x 10 outputs */
+#endif
 
 /* Lines of a row in a column strip of nv vectors (one where a vector is
  * under a line); a constant but on SVE. */
@@ -165,16 +168,32 @@ static size_t tile_height(size_t r, size_t R)
 }
 
 /*
- * Z[r*nout + o] = W[o] . rows[r] + bias[o] for R <= RBLK rows: output
- * blocks of OB, each over input blocks of DB, each over the row tiles.
- * Prefetches up to npf rows of pf (one per pass over an output pair, so
- * spread over the whole product); returns how many.
+ * Z[r*nout + o] = W[o] . rows[r] + bias[o] for R <= RBLK rows: on 32
+ * registers, outputs WO at a time over row pairs (fwd_wide); the rest in
+ * output blocks of OB, each over input blocks of DB, each over the row
+ * tiles. Prefetches up to npf rows of pf (one per pass over a row pair or
+ * an output pair, so spread over the whole product); returns how many.
  */
 static size_t fwd(const float *W, const float *bias, size_t nout, size_t nin, const float *const *rows, size_t R,
                   float *Z, const float *const *pf, size_t npf)
 {
 	const size_t npf0 = npf;
-	for (size_t o0 = 0; o0 < nout; o0 += OB) {
+	size_t o0 = 0;
+#if GD_VREGS >= 32
+	for (; o0 + WO <= nout; o0 += WO)
+		for (size_t i0 = 0; i0 < nin; i0 += DB) {
+			size_t i1 = nin - i0 < DB ? nin : i0 + DB, r = 0;
+			for (; r + 2 <= R; r += 2) {
+				const float *pr = npf ? *pf : NULL;
+				pf += npf > 0;
+				npf -= npf > 0;
+				fwd_wide(W, bias, o0, nout, nin, i0, i1, rows + r, Z + r * nout, pr);
+			}
+			if (r < R)
+				fwd_block_1(W, bias, o0, o0 + WO, nout, nin, i0, i1, rows + r, Z + r * nout, &pf, &npf);
+		}
+#endif
+	for (; o0 < nout; o0 += OB) {
 		size_t o1 = nout - o0 < OB ? nout : o0 + OB;
 		for (size_t i0 = 0; i0 < nin; i0 += DB) {
 			size_t i1 = nin - i0 < DB ? nin : i0 + DB;

@@ -276,6 +276,78 @@ static void test_next_hint_ignored(void **unused)
 	assert_true(checked >= 12 * GD_NMODELS);
 }
 
+/*
+ * Output counts and widths that take every forward path against the scalar
+ * reference: on 32-register levels softmax, svm and the MLP's output layer
+ * run passes of 10 outputs over row pairs (grad_wide.h) and leave the rest
+ * (c = 14, 23) to the 2-output tiles; 97 rows end in an odd row and a
+ * 1-row block; d = 1100 crosses the 1024-input block, so a pass adds to
+ * outputs it began. A next-batch hint at rows of NaN must change nothing.
+ */
+static void test_output_counts_match_scalar(void **unused)
+{
+	(void)unused;
+	enum { N = 97, EXTRA = 40, H = 9 };
+	static const size_t cs[] = { 10, 14, 23 }, ds[] = { 37, 1100 };
+	int checked = 0;
+	for (size_t i = 0; i < gd_grad_count; i++) {
+		const gd_grad_entry *e = &gd_grad_table[i];
+		if (e->impl == GD_IMPL_SCALAR || e->model == GD_MODEL_LSQ || e->model == GD_MODEL_LOGISTIC ||
+		    !tu_row(e->isa, e->name))
+			continue;
+		const gd_grad_entry *ref = gd_grad_scalar(e->model);
+		assert_non_null(ref);
+		for (size_t t = 0; t < 6; t++) {
+			const size_t c = cs[t % 3], d = ds[t / 3];
+			problem P;
+			problem_make(&P, e->model, N + EXTRA, d, c, H, 0x5eed + 16 * i + t);
+			for (size_t j = (size_t)N * d; j < (size_t)(N + EXTRA) * d; j++)
+				P.x[j] = NAN;
+			uint32_t next[EXTRA];
+			for (uint32_t j = 0; j < EXTRA; j++)
+				next[j] = N + j;
+			for (size_t r = 0; r < N; r++)
+				P.idx[r] = (uint32_t)((r * 7 + 3) % N);
+			size_t np = gd_model_nparams(&P.m);
+			float *g0 = xalloc(np * sizeof(float)), *g1 = xalloc(np * sizeof(float)),
+			      *g2 = xalloc(np * sizeof(float));
+			float *scr = xalloc(gd_grad_scratch_floats(&P.m, N) * sizeof(float));
+			for (int use_idx = 0; use_idx <= 1; use_idx++) {
+				gd_batch b = batch_of(&P, use_idx);
+				b.n = N;
+				double want = ref->fn(&P.m, P.params, &b, g0, scr);
+				double got = e->fn(&P.m, P.params, &b, g1, scr);
+				b.next_idx = next;
+				b.next_n = EXTRA;
+				double hinted = e->fn(&P.m, P.params, &b, g2, scr);
+				double big = 0;
+				for (size_t j = 0; j < np; j++)
+					big = fabs(g0[j]) > big ? fabs(g0[j]) : big;
+				for (size_t j = 0; j < np; j++)
+					if (!(fabs(g1[j] - g0[j]) <= 1e-4 * big))
+						fail_msg("%s, c = %zu, d = %zu, %s rows: gradient[%zu] = %.9g, scalar %.9g "
+						         "(expected within 1e-4 of the largest, %.3g)", e->name, c, d,
+						         use_idx ? "index-list" : "contiguous", j, g1[j], g0[j], big);
+				if (!tu_close(got, want, 1e-5, 0))
+					fail_msg("%s, c = %zu, d = %zu: loss %.9g, scalar %.9g", e->name, c, d, got, want);
+				if (memcmp(&got, &hinted, sizeof(got)) || memcmp(g1, g2, np * sizeof(float)))
+					fail_msg("%s, c = %zu, d = %zu: the next-batch hint changed the result", e->name, c, d);
+				checked++;
+			}
+			free(g0);
+			free(g1);
+			free(g2);
+			free(scr);
+			problem_free(&P);
+		}
+	}
+	if (!checked && tu_scalar_only()) {
+		printf("[ SKIP     ] no variant besides the scalar references at this level\n");
+		skip();
+	}
+	assert_true(checked >= 12);
+}
+
 int main(int argc, char **argv)
 {
 	static const tu_case all_cases[] = {
@@ -285,6 +357,7 @@ int main(int argc, char **argv)
 		TU_ISA_TEST(test_lsq_gradient_zero_at_solution),
 		TU_ISA_TEST(test_svm_margin_satisfied),
 		TU_ISA_TEST(test_next_hint_ignored),
+		TU_ISA_TEST(test_output_counts_match_scalar),
 	};
 	return tu_main(argc, argv, all_cases, sizeof(all_cases) / sizeof(all_cases[0]));
 }
