@@ -33,7 +33,9 @@
  * there: prefetching every 2nd or 4th line (x0.92, x0.86), 24-96 rows
  * further ahead (x0.93-0.99), the backward's lines in address order rather
  * than by strip (no change), blocks made even (256 = 48, 48, 4 x 40: avx512
- * softmax x1.01-1.10, avx2 x0.86-0.99, MLP x0.95-0.98).
+ * softmax x1.01-1.10, avx2 x0.86-0.99, MLP x0.95-0.98). Prefetches to DRAM
+ * turned out to hold up loads from L2 (grad_wide.h), hence 32-register
+ * levels' 2-row x 10-output forward.
  *
  * lsq and logistic have one output and a kernel of their own (linear1):
  * one pass over each row, see there.
