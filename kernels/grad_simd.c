@@ -6,11 +6,12 @@
  * memory once. Works straight from an index list: minibatches need no
  * gather.
  *
- * Forward (grad_block.h): dot products, RT rows x 2 outputs per register
- * tile. Backward (grad_tile.h): a GEMM microkernel, MR outputs x NV vectors
- * of G held in registers over all the block's rows. The next block's rows
- * are prefetched: a row per forward pass over an output pair and the rest
- * spread evenly over the backward's row steps (bwd_prefetch).
+ * Forward: dot products, 2 rows x 10 outputs per register tile on 32
+ * registers (grad_wide.h), RT rows x 2 outputs for the rest and on 16
+ * (grad_block.h). Backward (grad_tile.h): a GEMM microkernel, MR outputs x
+ * NV vectors of G held in registers over all the block's rows. The next
+ * block's rows are prefetched: a row per forward pass and the rest spread
+ * evenly over the backward's row steps (bwd_prefetch).
  *
  * Measured on Zen 3 (AVX2, 95 GFLOP/s FMA peak, one core streams 8.7-10.6
  * GB/s, a shared 2-vCPU VM whose timings drift by +-15%), softmax on one
