@@ -30,6 +30,29 @@
 #else
 #define GB_KEEP(v) (void)0
 #endif
+/*
+ * The forward's loop over inputs i..i1 (i and m in scope) around BODY, a
+ * macro of T_ and m: full vectors, issuing row pr's line at each line's
+ * first vector when pr is set (a line per line of inputs), then the masked
+ * tail. Shared by these tiles and grad_wide.h's.
+ */
+#define GB_LOOP(pr, i1, BODY)                                                    \
+	if (pr)                                                                  \
+		for (; i + VW <= (i1); i += VW) {                                \
+			enum { T_ = 0 };                                         \
+			if ((i & (GD__LINE - 1)) == 0)                           \
+				__builtin_prefetch((pr) + i, 0, 3);              \
+			BODY                                                     \
+		}                                                                \
+	for (; i + VW <= (i1); i += VW) {                                        \
+		enum { T_ = 0 };                                                 \
+		BODY                                                             \
+	}                                                                        \
+	if (i < (i1)) {                                                          \
+		enum { T_ = 1 };                                                 \
+		m = vtail((i1) - i);                                             \
+		BODY                                                             \
+	}
 #endif
 
 VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, size_t o1, size_t nout,
@@ -61,22 +84,7 @@ VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, si
 #define BODY                                                                             \
 	vf x0 = vld(w0 + i, T_, m), x1 = vld(w1 + i, T_, m);                             \
 	GB_REP(X)
-		if (pr)
-			for (; i + VW <= i1; i += VW) {
-				enum { T_ = 0 };
-				if ((i & (GD__LINE - 1)) == 0) /* a line per line of the row */
-					__builtin_prefetch(pr + i, 0, 3);
-				BODY
-			}
-		for (; i + VW <= i1; i += VW) {
-			enum { T_ = 0 };
-			BODY
-		}
-		if (i < i1) {
-			enum { T_ = 1 };
-			m = vtail(i1 - i);
-			BODY
-		}
+		GB_LOOP(pr, i1, BODY)
 #undef BODY
 #undef X
 #define X(r)                                                                             \
@@ -96,15 +104,7 @@ VINL void GB_(fwd_block_, GB_R)(const float *W, const float *bias, size_t o0, si
 #define BODY                                                                             \
 	vf x0 = vld(w0 + i, T_, m);                                                      \
 	GB_REP(X)
-		for (; i + VW <= i1; i += VW) {
-			enum { T_ = 0 };
-			BODY
-		}
-		if (i < i1) {
-			enum { T_ = 1 };
-			m = vtail(i1 - i);
-			BODY
-		}
+		GB_LOOP((const float *)NULL, i1, BODY)
 #undef BODY
 #undef X
 #define X(r) Z[r * nout + o] = vhsum(a0_##r) + (i0 ? Z[r * nout + o] : bias[o]);

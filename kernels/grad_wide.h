@@ -44,17 +44,7 @@ VINL void fwd_wide(const float *W, const float *bias, size_t o0, size_t nout, si
 #define BODY                                                            \
 	const vf xa = vld(x0 + i, T_, m), xb = vld(x1 + i, T_, m);      \
 	REP_WO(F)
-	for (; i + VW <= i1; i += VW) {
-		enum { T_ = 0 };
-		if (pr && (i & (GD__LINE - 1)) == 0) /* a line per line of the row */
-			__builtin_prefetch(pr + i, 0, 3);
-		BODY
-	}
-	if (i < i1) {
-		enum { T_ = 1 };
-		m = vtail(i1 - i);
-		BODY
-	}
+	GB_LOOP(pr, i1, BODY)
 #undef BODY
 #undef F
 #define S(o)                                                                            \
